@@ -1,0 +1,53 @@
+# vanphong — two commands on a fresh machine:
+#   make run    embedded default (SQLite, no other server), demo data, web + background worker
+#   make test   the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test lint format bench install install-test messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Each install step is stamped so that a second `make` does not reinstall.
+$(VENV)/.installed-base: requirements/base.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-test: requirements/test.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/vanphong migrate --no-input
+	$(BIN)/vanphong collectstatic --no-input --verbosity 0
+	$(BIN)/vanphong seed-demo --if-empty
+	$(BIN)/vanphong serve --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/vanphong makemigrations --check --dry-run
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test
+	$(BIN)/vanphong bench
+
+clean:
+	rm -rf $(VENV) var/ staticfiles/

@@ -1,0 +1,107 @@
+"""Writing to the audit trail. Services call ``audit_record`` inside their own transaction,
+so that the entry exists exactly when the change does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .context import RequestContext, current_request
+from .models import AuditChainHead, AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return repr(value)  # floats do not survive every JSON column byte for byte
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of ``instance`` (foreign keys as ids), for before/after.
+    Password hashes and other secrets are never copied into the trail."""
+    data: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if fields is not None and f.name not in fields:
+            continue
+        if f.name in {"password", "digest"}:
+            continue
+        data[f.attname] = _jsonable(getattr(instance, f.attname))
+    return data
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str | int = "",
+    target_repr: str = "",
+    organization_id: int | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    actor_username: str = "",
+    context: RequestContext | None = None,
+) -> AuditEvent:
+    """Append one entry to the chain.
+
+    ``action`` is a stable dotted name (``person.create``, ``auth.login_failed``,
+    ``document.view``). The client's address comes from the request in progress, if any.
+    """
+    ctx = context or current_request.get() or RequestContext()
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or target.pk
+        target_repr = target_repr or str(target)
+        if organization_id is None:
+            organization_id = getattr(target, "organization_id", None)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            at=timezone.now(),
+            actor=user,
+            actor_username=(user.get_username() if user else actor_username)[:150],
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            target_repr=target_repr[:255],
+            organization_id=organization_id,
+            before=_jsonable(dict(before)) if before is not None else None,
+            after=_jsonable(dict(after)) if after is not None else None,
+            ip_address=ctx.ip_address,
+            user_agent=ctx.user_agent[:255],
+            prev_hash=head.last_hash,
+        )
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+        head.last_seq, head.last_hash = event.seq, event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values differ, for a compact change entry."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}

@@ -1,0 +1,91 @@
+"""Shared fixtures: a small province and the people who work in it.
+
+    Trung ương (not hosted)
+    └── Tỉnh ủy Thử nghiệm (TU)                  leader (Tuyệt mật), admin
+        ├── Văn phòng Tỉnh ủy (VPTU)             chief (Tối mật), specialist (none)
+        ├── Đảng ủy xã An Phú (ĐU)               clerk_x
+        └── Đảng ủy xã Bình Minh (ĐU)            clerk_y
+    clerk: văn thư keeping the Tỉnh ủy's books (works in the Văn phòng), clearance Mật
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from vanphong.orgs.models import Classification, Organization, OrgKind, Person, Role
+from vanphong.orgs.tests.factories import OrganizationFactory, OrgLevelFactory, make_actor
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_inline():
+    """Jobs run in the calling thread unless a test asks for the real broker."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@dataclass
+class Province:
+    centre: Organization
+    committee: Organization
+    office: Organization
+    commune_x: Organization
+    commune_y: Organization
+    leader: Person
+    admin: Person
+    chief: Person
+    specialist: Person
+    clerk: Person
+    clerk_x: Person
+    clerk_y: Person
+
+
+@pytest.fixture
+def province(db) -> Province:
+    tw_level = OrgLevelFactory(code="trung-uong", name="Trung ương", rank=0)
+    tinh = OrgLevelFactory(code="tinh", name="Cấp tỉnh", rank=10)
+    xa = OrgLevelFactory(code="xa", name="Cấp xã", rank=30)
+    centre = OrganizationFactory(
+        name="Ban Chấp hành Trung ương", short_name="Trung ương", abbreviation="TW", level=tw_level, hosted=False
+    )
+    committee = OrganizationFactory(
+        name="Tỉnh ủy Thử nghiệm", short_name="Tỉnh ủy", abbreviation="TU", level=tinh, parent=centre, slug="tinhuy"
+    )
+    office = OrganizationFactory(
+        name="Văn phòng Tỉnh ủy",
+        short_name="Văn phòng",
+        abbreviation="VPTU",
+        kind=OrgKind.AGENCY,
+        level=tinh,
+        parent=committee,
+    )
+    commune_x = OrganizationFactory(
+        name="Đảng ủy xã An Phú", short_name="ĐU An Phú", level=xa, parent=committee, slug="anphu"
+    )
+    commune_y = OrganizationFactory(
+        name="Đảng ủy xã Bình Minh", short_name="ĐU Bình Minh", level=xa, parent=committee, slug="binhminh"
+    )
+    return Province(
+        centre=centre,
+        committee=committee,
+        office=office,
+        commune_x=commune_x,
+        commune_y=commune_y,
+        leader=make_actor("leader", committee, Role.LANH_DAO_CAP_UY, clearance=Classification.TUYET_MAT),
+        admin=make_actor("admin", committee, Role.QUAN_TRI),
+        chief=make_actor("chief", office, Role.LANH_DAO_VAN_PHONG, clearance=Classification.TOI_MAT),
+        specialist=make_actor("specialist", office, Role.CHUYEN_VIEN),
+        clerk=make_actor("clerk", committee, Role.VAN_THU, clearance=Classification.MAT, works_in=office),
+        clerk_x=make_actor("clerk_x", commune_x, Role.VAN_THU),
+        clerk_y=make_actor("clerk_y", commune_y, Role.VAN_THU),
+    )

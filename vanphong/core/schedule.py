@@ -1,0 +1,29 @@
+"""Celery beat entries, their times read from the environment as cron strings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery.schedules import crontab
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def parse_cron(name: str, value: str) -> crontab:
+    parts = value.split()
+    if len(parts) != 5:
+        raise ImproperlyConfigured(f"{name} must be a cron string of five fields, not {value!r}")
+    minute, hour, day_of_month, month_of_year, day_of_week = parts
+    return crontab(
+        minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year, day_of_week=day_of_week
+    )
+
+
+def beat_schedule() -> dict[str, dict[str, Any]]:
+    return {
+        "verify-audit-chain": {
+            "task": "vanphong.audit.jobs.verify_audit_chain",
+            "schedule": parse_cron("VANPHONG_SCHEDULE_VERIFY_AUDIT", settings.VANPHONG_SCHEDULE_VERIFY_AUDIT),
+            "options": {"expires": 6 * 3600},
+        },
+    }
