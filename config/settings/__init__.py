@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from vanphong.core.schedule import parse_cron
+
 from .database import parse_database
 from .env import env_bool, env_choice, env_int, env_list, env_path, env_str
 
@@ -120,6 +122,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Exchange tables (worker remote control); kombu's default is a folder in the cwd.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 )
@@ -137,10 +141,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 # Beat entries: cron strings from the environment ("minute hour day month weekday").
 VANPHONG_SCHEDULE_VERIFY_AUDIT = env_str("VANPHONG_SCHEDULE_VERIFY_AUDIT", "30 1 * * *")
+# Parsed here as well, so that a bad string stops every process at start-up: Celery would
+# only log the error from its finalize signal and run beat without the entry.
+parse_cron("VANPHONG_SCHEDULE_VERIFY_AUDIT", VANPHONG_SCHEDULE_VERIFY_AUDIT)
 
 # --- Files -----------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env_path("VANPHONG_STATIC_ROOT", DATA_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env_path("VANPHONG_MEDIA_ROOT", DATA_DIR / "media")
@@ -187,7 +195,7 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "vanphong.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("VANPHONG_PASSWORD_MIN_LENGTH", 10, minimum=8)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -210,6 +218,9 @@ VANPHONG_API_TOKEN_DAYS = env_int("VANPHONG_API_TOKEN_DAYS", 30, minimum=1)
 
 # --- HTTPS (behind nginx in production) ------------------------------------------------------
 VANPHONG_HTTPS = env_bool("VANPHONG_HTTPS", False)
+# Reverse proxies in front of gunicorn whose X-Forwarded-For is trusted for the client's
+# address in the audit trail (1 behind one nginx; 0 = use the TCP peer address).
+VANPHONG_TRUSTED_PROXY_HOPS = env_int("VANPHONG_TRUSTED_PROXY_HOPS", 0, minimum=0)
 if VANPHONG_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("VANPHONG_SSL_REDIRECT", True)
@@ -227,9 +238,11 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less header
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "vanphong.api.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "vanphong.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: DRF's browsable API would answer browsers (and their errors) in English HTML.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "vanphong.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -249,6 +262,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # validatorUrl: Swagger UI would otherwise fetch a badge from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

@@ -32,7 +32,9 @@ def hash_token(key: str) -> str:
 class ApiToken(models.Model):
     """A bearer token for the REST API. Only its SHA-256 is stored; the key is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("tài khoản"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("tài khoản")
+    )
     digest = models.CharField(_("mã băm"), max_length=64, unique=True)
     prefix = models.CharField(_("tiền tố"), max_length=8)
     name = models.CharField(_("tên"), max_length=100, blank=True)
