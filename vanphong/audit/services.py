@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import ipaddress
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from .context import RequestContext, current_request
 from .models import AuditChainHead, AuditEvent
+from .verify import ChainReport, verify_chain
 
 
 def _jsonable(value: Any) -> Any:
@@ -22,7 +24,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float):
         return repr(value)  # floats do not survive every JSON column byte for byte
     if isinstance(value, dt.datetime):
-        return value.isoformat()
+        # One instant, one text: the same time read from the database (UTC) and from a form
+        # (local time) must not show up as a change.
+        return value.astimezone(dt.UTC).isoformat() if value.tzinfo is not None else value.isoformat()
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -34,6 +38,21 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [_jsonable(v) for v in value]
     return str(value)
+
+
+def _clean_ip(value: str | None) -> str | None:
+    """The address in the form both databases give back (PostgreSQL's ``inet`` rewrites
+    IPv6 to its short form), so that the hash computed now matches the row read later.
+    Anything that is not an address is dropped rather than failing the change it records."""
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(value.strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return f"::ffff:{address.ipv4_mapped}"
+    return str(address)
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -90,7 +109,7 @@ def audit_record(
             organization_id=organization_id,
             before=_jsonable(dict(before)) if before is not None else None,
             after=_jsonable(dict(after)) if after is not None else None,
-            ip_address=ctx.ip_address,
+            ip_address=_clean_ip(ctx.ip_address),
             user_agent=ctx.user_agent[:255],
             prev_hash=head.last_hash,
         )
@@ -105,3 +124,30 @@ def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[s
     """Only the keys whose values differ, for a compact change entry."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def audit_verification_record(*, actor: Any, report: ChainReport, alerted: bool | None = None) -> AuditEvent:
+    """Append the outcome of a chain check as an ``audit.verify`` entry. ``alerted`` says
+    whether administrators were e-mailed about a broken chain (the nightly job)."""
+    after: dict[str, Any] = report.as_dict()
+    if alerted is not None:
+        after["alerted"] = alerted
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            action="audit.verify",
+            target_type="audit.auditevent",
+            target_repr=report.summary(),
+            after=after,
+        )
+
+
+def audit_chain_verify(*, actor: Any, batch_size: int = 5000) -> ChainReport:
+    """Check the whole chain and record the outcome.
+
+    The check only reads and may take minutes on a large trail, so it runs outside any
+    transaction; the entry is then appended after it, linked to the head like any other.
+    """
+    report = verify_chain(batch_size=batch_size)
+    audit_verification_record(actor=actor, report=report)
+    return report

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("<int:seq>/", views.event_detail, name="detail"),
+    path("kiem-tra-chuoi/", views.chain_verify, name="verify"),
+]

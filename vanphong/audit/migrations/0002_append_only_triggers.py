@@ -15,13 +15,24 @@ POSTGRES_UP = [
        BEGIN RAISE EXCEPTION 'audit_auditevent is append-only'; END; $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_auditevent
        FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()""",
+    # TRUNCATE is refused only when it would remove entries: a statement trigger fires even
+    # on an empty table, and Django's flush (tests, `vanphong flush` on a new install)
+    # truncates every table.
+    """CREATE OR REPLACE FUNCTION audit_event_no_truncate() RETURNS trigger AS $$
+       BEGIN
+         IF EXISTS (SELECT 1 FROM audit_auditevent) THEN
+           RAISE EXCEPTION 'audit_auditevent is append-only';
+         END IF;
+         RETURN NULL;
+       END; $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
-       FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()""",
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_event_no_truncate()""",
 ]
 POSTGRES_DOWN = [
     "DROP TRIGGER IF EXISTS audit_event_no_change ON audit_auditevent",
     "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent",
     "DROP FUNCTION IF EXISTS audit_event_append_only()",
+    "DROP FUNCTION IF EXISTS audit_event_no_truncate()",
 ]
 
 
