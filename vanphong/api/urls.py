@@ -1,3 +1,47 @@
-from django.urls import path  # noqa: F401
+"""Everything under /api/: API v1, its OpenAPI schema and the docs pages.
 
-urlpatterns: list = []
+Each app registers its viewsets on ``router`` here. The catch-all at the end answers any
+other /api/ path with the JSON error; keep it last."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from vanphong.orgs.api.views import OrganizationViewSet, PersonViewSet, UnitViewSet
+
+from .views import SchemaView, TokenView, not_found
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("units", UnitViewSet, basename="unit")
+router.register("people", PersonViewSet, basename="person")
+
+v1 = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    # The schema answers signed-in callers, by session or bearer token (401 otherwise);
+    # the docs pages are for people signed in on the website (redirect to sign-in).
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api:schema", title="vanphong API")),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        login_required(
+            SpectacularRedocView.as_view(
+                url_name="api:schema", title="vanphong API", template_name="api/redoc.html"
+            )
+        ),
+        name="redoc",
+    ),
+    re_path(r"^.*$", not_found, name="not_found"),
+]

@@ -1,0 +1,194 @@
+"""Reads of the organisation directory and of people, with access applied. Shared by the
+pages and the API so that both answer the same question the same way.
+
+Visibility:
+
+* organisations and units are a directory: anyone signed in who holds at least one role
+  (own or delegated) may list them, external (non-hosted) correspondents included, because
+  addressing a document needs them. Anyone else gets an empty list.
+* people (their roles and clearance) are visible only inside the reader's READ reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from .access import Capability, get_for_user, organizations_with, restrict, scope_for
+from .models import Organization, OrgLevel, Person, RoleAssignment, StaffQuota, Unit
+
+
+def _may_use_directory(user: Any) -> bool:
+    return bool(scope_for(user).grants)
+
+
+def _pk(value: Any) -> Any:
+    """An id from an id or a model instance."""
+    return getattr(value, "pk", value)
+
+
+def organization_list(
+    *,
+    user: Any,
+    hosted: bool | None = None,
+    level: str | OrgLevel | None = None,
+    parent: int | Organization | None = None,
+    q: str | None = None,
+    active: bool | None = None,
+) -> QuerySet[Organization]:
+    """The organisation directory, in tree order.
+
+    ``level`` is a level code (``tinh``, ``xa`` ...) or an ``OrgLevel``; ``parent`` an id or
+    an organisation (direct children only); ``q`` matches the full name, short name or
+    abbreviation (case-insensitive)."""
+    if not _may_use_directory(user):
+        return Organization.objects.none()
+    qs = Organization.objects.select_related("level")
+    if hosted is not None:
+        qs = qs.filter(hosted=hosted)
+    if active is not None:
+        qs = qs.filter(active=active)
+    if level is not None:
+        qs = qs.filter(level=level) if isinstance(level, OrgLevel) else qs.filter(level__code=level)
+    if parent is not None:
+        qs = qs.filter(parent_id=_pk(parent))
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(abbreviation__icontains=q))
+    return qs.order_by("path")
+
+
+def unit_list(*, user: Any, organization: int | Organization | None = None) -> QuerySet[Unit]:
+    """Internal departments (phòng) of the directory, optionally of one organisation."""
+    if not _may_use_directory(user):
+        return Unit.objects.none()
+    qs = Unit.objects.all()
+    if organization is not None:
+        qs = qs.filter(organization_id=_pk(organization))
+    return qs.order_by("organization__path", "order", "name")
+
+
+def current_roles_prefetch() -> Prefetch:
+    """Current role assignments of a person, as ``person.current_roles``."""
+    return Prefetch(
+        "roles",
+        queryset=RoleAssignment.objects.current()
+        .select_related("organization", "unit")
+        .order_by("starts_on", "pk"),
+        to_attr="current_roles",
+    )
+
+
+def person_list(
+    *,
+    user: Any,
+    organization: int | Organization | None = None,
+    unit: int | Unit | None = None,
+    q: str | None = None,
+    role: str | None = None,
+    active: bool | None = True,
+) -> QuerySet[Person]:
+    """People in the reader's READ reach (by the organisation they work in).
+
+    Each person comes with organisation, unit, position and account loaded and their current
+    roles in ``person.current_roles``. ``role`` keeps people holding that role code now;
+    ``q`` matches the full name or the username; ``active=None`` includes people who have
+    left."""
+    qs = restrict(Person.objects.all(), user, classification_field=None)
+    if active is not None:
+        qs = qs.filter(active=active)
+    if organization is not None:
+        qs = qs.filter(organization_id=_pk(organization))
+    if unit is not None:
+        qs = qs.filter(unit_id=_pk(unit))
+    if role:
+        qs = qs.filter(Exists(RoleAssignment.objects.current().filter(person=OuterRef("pk"), role=role)))
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(full_name__icontains=q) | Q(user__username__icontains=q))
+    return (
+        qs.select_related("organization", "unit", "position", "user")
+        .prefetch_related(current_roles_prefetch())
+        .order_by("organization__path", "full_name", "pk")
+    )
+
+
+def person_get(*, user: Any, pk: Any) -> Person:
+    """One person in the reader's reach (with the same relations loaded), or Http404."""
+    qs = Person.objects.select_related("organization", "unit", "position", "user").prefetch_related(
+        current_roles_prefetch()
+    )
+    return get_for_user(qs, user, pk, classification_field=None)
+
+
+# --- Staffing (biên chế) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffingRow:
+    """Approved quota and filled posts of an organisation (``unit`` is None) or of one of
+    its units. ``approved`` is None when no quota has been recorded."""
+
+    organization: Organization
+    unit: Unit | None
+    approved: int | None
+    filled: int
+
+    @property
+    def vacant(self) -> int | None:
+        """Posts still open (0 when full or over)."""
+        return None if self.approved is None else max(self.approved - self.filled, 0)
+
+    @property
+    def over(self) -> int:
+        """People counted beyond the approved quota."""
+        return 0 if self.approved is None else max(self.filled - self.approved, 0)
+
+
+def _filled(field: str) -> Coalesce:
+    """Active people counting toward the quota whose ``field`` is the outer row."""
+    counted = (
+        Person.objects.filter(active=True, counts_toward_quota=True, **{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+    )
+    return Coalesce(
+        Subquery(counted.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+        Value(0),
+    )
+
+
+def staffing_rows(*, user: Any) -> list[StaffingRow]:
+    """For every active hosted organisation in the reader's READ reach, one row for the
+    organisation as a whole followed by one row per active unit, in tree order.
+
+    Counts come from SQL aggregates (two queries in all); people are never loaded."""
+    reach = organizations_with(user, Capability.READ).filter(hosted=True, active=True)
+    org_quota = StaffQuota.objects.filter(organization=OuterRef("pk"), unit__isnull=True)
+    orgs = list(
+        reach.annotate(
+            approved=Subquery(org_quota.values("approved")[:1]),
+            filled=_filled("organization"),
+        ).order_by("path")
+    )
+    units_by_org: dict[int, list[Unit]] = {}
+    units = (
+        Unit.objects.filter(organization__in=reach.values("pk"), active=True)
+        .annotate(
+            approved=Subquery(StaffQuota.objects.filter(unit=OuterRef("pk")).values("approved")[:1]),
+            filled=_filled("unit"),
+        )
+        .order_by("order", "name")
+    )
+    for u in units:
+        units_by_org.setdefault(u.organization_id, []).append(u)
+    rows: list[StaffingRow] = []
+    for org in orgs:
+        rows.append(StaffingRow(organization=org, unit=None, approved=org.approved, filled=org.filled))
+        for u in units_by_org.get(org.pk, []):
+            u.organization = org  # already loaded: no extra query when a caller reads it
+            rows.append(StaffingRow(organization=org, unit=u, approved=u.approved, filled=u.filled))
+    return rows
