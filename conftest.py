@@ -1,11 +1,12 @@
-"""Shared fixtures: a small province and the people who work in it.
+"""Shared fixtures for the whole suite (vanphong/ and tests/e2e/): how tests run, and a
+small province with the people who work in it.
 
-    Trung ương (not hosted)
-    └── Tỉnh ủy Thử nghiệm (TU)                  leader (Tuyệt mật), admin
-        ├── Văn phòng Tỉnh ủy (VPTU)             chief (Tối mật), specialist (none)
-        ├── Đảng ủy xã An Phú (ĐU)               clerk_x
-        └── Đảng ủy xã Bình Minh (ĐU)            clerk_y
-    clerk: văn thư keeping the Tỉnh ủy's books (works in the Văn phòng), clearance Mật
+Trung ương (not hosted)
+└── Tỉnh ủy Thử nghiệm (TU)                  leader (Tuyệt mật), admin
+    ├── Văn phòng Tỉnh ủy (VPTU)             chief (Tối mật), specialist (none)
+    ├── Đảng ủy xã An Phú (ĐU)               clerk_x
+    └── Đảng ủy xã Bình Minh (ĐU)            clerk_y
+clerk: văn thư keeping the Tỉnh ủy's books (works in the Văn phòng), clearance Mật
 """
 
 from __future__ import annotations
@@ -21,6 +22,38 @@ from vanphong.orgs.tests.factories import OrganizationFactory, OrgLevelFactory, 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Pages link {% static %} files; the manifest storage needs ``collectstatic``, which is
+    a deployment step, so tests serve the source files."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+@pytest.fixture(autouse=True)
+def _audit_trail_emptied_after_transactional_tests(request: pytest.FixtureRequest):
+    """The database refuses to delete audit entries, so the flush that ends a transactional
+    (or live-server) test would fail once a test wrote any. Empty the trail on purpose
+    first: this fixture is set up after the database one, so it is torn down before it."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from vanphong.audit.tests.support import clear_audit_trail
+
+    clear_audit_trail()
 
 
 @pytest.fixture(autouse=True)
@@ -56,10 +89,19 @@ def province(db) -> Province:
     tinh = OrgLevelFactory(code="tinh", name="Cấp tỉnh", rank=10)
     xa = OrgLevelFactory(code="xa", name="Cấp xã", rank=30)
     centre = OrganizationFactory(
-        name="Ban Chấp hành Trung ương", short_name="Trung ương", abbreviation="TW", level=tw_level, hosted=False
+        name="Ban Chấp hành Trung ương",
+        short_name="Trung ương",
+        abbreviation="TW",
+        level=tw_level,
+        hosted=False,
     )
     committee = OrganizationFactory(
-        name="Tỉnh ủy Thử nghiệm", short_name="Tỉnh ủy", abbreviation="TU", level=tinh, parent=centre, slug="tinhuy"
+        name="Tỉnh ủy Thử nghiệm",
+        short_name="Tỉnh ủy",
+        abbreviation="TU",
+        level=tinh,
+        parent=centre,
+        slug="tinhuy",
     )
     office = OrganizationFactory(
         name="Văn phòng Tỉnh ủy",
