@@ -14,9 +14,16 @@ def parse_cron(name: str, value: str) -> crontab:
     if len(parts) != 5:
         raise ImproperlyConfigured(f"{name} must be a cron string of five fields, not {value!r}")
     minute, hour, day_of_month, month_of_year, day_of_week = parts
-    return crontab(
-        minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year, day_of_week=day_of_week
-    )
+    try:
+        return crontab(
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month_of_year,
+            day_of_week=day_of_week,
+        )
+    except ValueError as exc:  # celery's own parser: "61 1 * * *", "30 1 * * funday"
+        raise ImproperlyConfigured(f"{name} is not a valid cron string ({value!r}): {exc}") from exc
 
 
 def beat_schedule() -> dict[str, dict[str, Any]]:

@@ -48,7 +48,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.VAN_THU: frozenset({Capability.READ, Capability.WRITE, Capability.REGISTER}),
     Role.CHUYEN_VIEN: frozenset({Capability.READ, Capability.WRITE}),
     Role.LANH_DAO_PHONG: frozenset({Capability.READ, Capability.WRITE, Capability.DIRECT}),
-    Role.LANH_DAO_VAN_PHONG: frozenset({Capability.READ, Capability.WRITE, Capability.DIRECT, Capability.REGISTER}),
+    Role.LANH_DAO_VAN_PHONG: frozenset(
+        {Capability.READ, Capability.WRITE, Capability.DIRECT, Capability.REGISTER}
+    ),
     Role.LANH_DAO_CAP_UY: frozenset({Capability.READ, Capability.WRITE, Capability.DIRECT}),
     Role.QUAN_TRI: frozenset({Capability.READ, Capability.MANAGE_PEOPLE, Capability.VIEW_AUDIT}),
 }

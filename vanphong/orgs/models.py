@@ -37,7 +37,9 @@ class OrgLevel(models.Model):
     name = models.CharField(_("tên cấp"), max_length=100)
     rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("0 là cấp cao nhất."))
     in_use = models.BooleanField(
-        _("đang sử dụng"), default=True, help_text=_("Bỏ chọn với cấp chỉ còn trong hồ sơ lưu trữ (cấp huyện).")
+        _("đang sử dụng"),
+        default=True,
+        help_text=_("Bỏ chọn với cấp chỉ còn trong hồ sơ lưu trữ (cấp huyện)."),
     )
 
     class Meta:
@@ -78,18 +80,32 @@ class Organization(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=20, choices=OrgKind.choices, default=OrgKind.COMMITTEE)
     level = models.ForeignKey(
-        OrgLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations", verbose_name=_("cấp")
+        OrgLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("cấp"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("trực thuộc")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("trực thuộc"),
     )
     path = models.CharField(_("đường dẫn cây"), max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(_("độ sâu"), default=0, editable=False)
     hosted = models.BooleanField(
-        _("dùng hệ thống này"), default=True, help_text=_("Bỏ chọn với cơ quan bên ngoài chỉ gửi, nhận văn bản.")
+        _("dùng hệ thống này"),
+        default=True,
+        help_text=_("Bỏ chọn với cơ quan bên ngoài chỉ gửi, nhận văn bản."),
     )
     slug = models.SlugField(_("mã ngắn"), max_length=60, unique=True, null=True, blank=True)
-    place_name = models.CharField(_("địa danh"), max_length=120, blank=True, help_text=_("Dùng khi ghi nơi ban hành."))
+    place_name = models.CharField(
+        _("địa danh"), max_length=120, blank=True, help_text=_("Dùng khi ghi nơi ban hành.")
+    )
     electronic_id = models.CharField(_("mã định danh điện tử"), max_length=40, blank=True)
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     active = models.BooleanField(_("đang hoạt động"), default=True)
@@ -181,7 +197,12 @@ class StaffQuota(models.Model):
         Organization, on_delete=models.CASCADE, related_name="staff_quotas", verbose_name=_("cơ quan")
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="staff_quotas", verbose_name=_("phòng")
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_quotas",
+        verbose_name=_("phòng"),
     )
     approved = models.PositiveIntegerField(_("biên chế được giao"))
     decision = models.CharField(_("theo văn bản"), max_length=255, blank=True)
@@ -193,7 +214,9 @@ class StaffQuota(models.Model):
             models.UniqueConstraint(
                 fields=["organization"], condition=Q(unit__isnull=True), name="orgs_quota_one_per_org"
             ),
-            models.UniqueConstraint(fields=["unit"], condition=Q(unit__isnull=False), name="orgs_quota_one_per_unit"),
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(unit__isnull=False), name="orgs_quota_one_per_unit"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -216,7 +239,12 @@ class Person(models.Model):
         Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="people", verbose_name=_("phòng")
     )
     position = models.ForeignKey(
-        Position, on_delete=models.SET_NULL, null=True, blank=True, related_name="people", verbose_name=_("chức vụ")
+        Position,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("chức vụ"),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -264,7 +292,9 @@ class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
 class RoleAssignment(models.Model):
     """A role held by a person in an organisation, for a period."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles", verbose_name=_("cán bộ"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="roles", verbose_name=_("cán bộ")
+    )
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("tại tổ chức")
     )
@@ -278,7 +308,9 @@ class RoleAssignment(models.Model):
         help_text=_("Với lãnh đạo phòng: phòng mình phụ trách."),
     )
     role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices)
-    title = models.CharField(_("chức danh"), max_length=120, blank=True, help_text=_("Ví dụ: Phó Bí thư Thường trực."))
+    title = models.CharField(
+        _("chức danh"), max_length=120, blank=True, help_text=_("Ví dụ: Phó Bí thư Thường trực.")
+    )
     starts_on = models.DateField(_("từ ngày"), default=timezone.localdate)
     ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
 
@@ -304,10 +336,16 @@ class Delegation(models.Model):
     """Ủy quyền: while ``delegator`` is away, ``delegate`` holds one of their roles."""
 
     role_assignment = models.ForeignKey(
-        RoleAssignment, on_delete=models.CASCADE, related_name="delegations", verbose_name=_("vai trò được ủy quyền")
+        RoleAssignment,
+        on_delete=models.CASCADE,
+        related_name="delegations",
+        verbose_name=_("vai trò được ủy quyền"),
     )
     delegate = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="delegations_received", verbose_name=_("người được ủy quyền")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="delegations_received",
+        verbose_name=_("người được ủy quyền"),
     )
     starts_at = models.DateTimeField(_("từ"))
     ends_at = models.DateTimeField(_("đến"))
@@ -325,7 +363,9 @@ class Delegation(models.Model):
         verbose_name = _("ủy quyền")
         verbose_name_plural = _("ủy quyền")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="orgs_delegation_period"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="orgs_delegation_period"
+            ),
         ]
 
     def __str__(self) -> str:
