@@ -10,6 +10,7 @@ urlpatterns = [
     path("tai-khoan/", include("vanphong.accounts.urls")),
     path("to-chuc/", include("vanphong.orgs.urls")),
     path("nhat-ky/", include("vanphong.audit.urls")),
+    path("van-ban/", include("vanphong.documents.urls")),
     path("api/", include("vanphong.api.urls")),
     path("quan-tri-he-thong/", admin.site.urls),
 ]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "vanphong.accounts",
     "vanphong.orgs",
     "vanphong.audit",
+    "vanphong.documents",
     "vanphong.api",
 ]
 

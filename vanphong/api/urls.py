@@ -22,6 +22,7 @@ router.register("people", PersonViewSet, basename="person")
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("", include(router.urls)),
+    path("", include("vanphong.documents.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,95 @@
+"""Who may see a document and its register entries: the organisational access layer
+(``vanphong.orgs.access``) plus the need-to-know rule for classified documents.
+
+* Unclassified: anyone with READ in an organisation holding the entry, or in an
+  organisation assigned to act on it, or a person named on it.
+* Classified (Mật and above): only the register keepers (REGISTER) and leaders (DIRECT) of
+  those organisations, the people assigned to it, and people granted reading by name —
+  and for everyone, never above their own clearance.
+
+Everything is a ``Q`` on the database, so lists stay filtered in SQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from vanphong.orgs.access import Capability, scope_for
+
+from .models import Assignment, Document, ReaderGrant, RegisterEntry, ReviewStep
+
+
+def _keeper_q(scope: Any, prefix: str) -> Q:
+    return scope.org_q(Capability.REGISTER, prefix=prefix) | scope.org_q(Capability.DIRECT, prefix=prefix)
+
+
+def entry_visibility_q(user: Any) -> Q:
+    """A Q on RegisterEntry."""
+    scope = scope_for(user)
+    if scope.person_id is None:
+        return Q(pk__in=[])
+    me = scope.person_id
+    named = Exists(Assignment.objects.filter(entry=OuterRef("pk"), person_id=me)) | Exists(
+        ReaderGrant.objects.filter(document=OuterRef("document"), person_id=me)
+    )
+    assigned_org_read = Exists(
+        Assignment.objects.filter(entry=OuterRef("pk")).filter(
+            scope.org_q(Capability.READ, prefix="organization__")
+        )
+    )
+    assigned_org_keeper = Exists(
+        Assignment.objects.filter(entry=OuterRef("pk")).filter(_keeper_q(scope, "organization__"))
+    )
+    unclassified = Q(classification=0) & (
+        scope.org_q(Capability.READ, prefix="organization__") | assigned_org_read | named
+    )
+    classified = Q(classification__gt=0) & (_keeper_q(scope, "organization__") | assigned_org_keeper | named)
+    return (unclassified | classified) & Q(classification__lte=scope.clearance)
+
+
+def entries_visible_to(user: Any, queryset: QuerySet[RegisterEntry] | None = None) -> QuerySet[RegisterEntry]:
+    qs = RegisterEntry.objects.all() if queryset is None else queryset
+    return qs.filter(entry_visibility_q(user))
+
+
+def document_visibility_q(user: Any) -> Q:
+    """A Q on Document: visible through one of its entries, or — for drafts, which have no
+    entry yet — through the owning organisation, or to the people named on it."""
+    scope = scope_for(user)
+    if scope.person_id is None:
+        return Q(pk__in=[])
+    me = scope.person_id
+    through_entry = Exists(
+        RegisterEntry.objects.filter(document=OuterRef("pk")).filter(entry_visibility_q(user))
+    )
+    named = (
+        Q(created_by_id=me)
+        | Exists(ReviewStep.objects.filter(document=OuterRef("pk"), reviewer_id=me))
+        | Exists(ReaderGrant.objects.filter(document=OuterRef("pk"), person_id=me))
+    )
+    owned = (Q(classification=0) & scope.org_q(Capability.READ, prefix="organization__")) | (
+        Q(classification__gt=0) & _keeper_q(scope, "organization__")
+    )
+    return (through_entry | owned | named) & Q(classification__lte=scope.clearance)
+
+
+def documents_visible_to(user: Any, queryset: QuerySet[Document] | None = None) -> QuerySet[Document]:
+    qs = Document.objects.all() if queryset is None else queryset
+    return qs.filter(document_visibility_q(user))
+
+
+def get_document_for_user(user: Any, pk: Any, queryset: QuerySet[Document] | None = None) -> Document:
+    try:
+        return documents_visible_to(user, queryset).get(pk=pk)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_entry_for_user(user: Any, pk: Any, queryset: QuerySet[RegisterEntry] | None = None) -> RegisterEntry:
+    try:
+        return entries_visible_to(user, queryset).get(pk=pk)
+    except (RegisterEntry.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,146 @@
+"""Entering a document in a register: the one place where register numbers are taken."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vanphong.audit.services import audit_record
+from vanphong.orgs.models import Classification, Organization, Person
+
+from ..models import Document, Register, RegisterEntry, RegisterKind
+from ..numbering import take_number
+
+
+def register_for(*, organization: Organization, kind: str, classification: int = 0) -> Register:
+    """The register a document goes into: the organisation's classified register of that
+    kind for a classified document when it keeps one, otherwise its ordinary one."""
+    registers = Register.objects.filter(organization=organization, kind=kind, active=True).order_by(
+        "order", "pk"
+    )
+    if classification > Classification.NONE:
+        classified = registers.filter(classified=True).first()
+        if classified is not None:
+            return classified
+    register = registers.filter(classified=False).first()
+    if register is None:
+        raise ValidationError(
+            _("%(org)s chưa có %(kind)s đang sử dụng.")
+            % {"org": organization.name, "kind": RegisterKind(kind).label.lower()}
+        )
+    return register
+
+
+def entry_register(
+    *,
+    actor: Any,
+    register: Register,
+    document: Document,
+    on: dt.date | None = None,
+    received_at: dt.datetime | None = None,
+    channel: str = "",
+    duplicate_of: RegisterEntry | None = None,
+    source_entry: RegisterEntry | None = None,
+    notes: str = "",
+    copies_count: int | None = None,
+) -> RegisterEntry:
+    """Give ``document`` the next number of ``register`` and write the entry, in one
+    transaction with its audit record."""
+    registered_by = _person(actor)
+    with transaction.atomic():
+        when = on or timezone.localdate()
+        series, number = take_number(
+            register=register, doc_type=document.doc_type, classification=document.classification, on=when
+        )
+        entry = RegisterEntry.objects.create(
+            register=register,
+            organization_id=register.organization_id,
+            document=document,
+            series=series,
+            number=number,
+            classification=document.classification,
+            received_at=received_at,
+            registered_by=registered_by,
+            channel=channel,
+            duplicate_of=duplicate_of,
+            source_entry=source_entry,
+            notes=notes,
+            copies_count=copies_count,
+        )
+        audit_record(
+            actor=actor,
+            action="document.register",
+            target=entry,
+            organization_id=register.organization_id,
+            after={"register": register.pk, "series": series, "number": number, "document": document.pk},
+            actor_username="" if registered_by else "system",
+        )
+    return entry
+
+
+def _person(actor: Any) -> Person | None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    return getattr(actor, "person", None)
+
+
+def registers_provision_defaults(
+    *,
+    organization: Organization,
+    style: str = "party",
+    term_name: str = "2025 - 2030",
+    term_start: dt.date | None = None,
+) -> list[Register]:
+    """The books an office keeps by default, created when missing:
+
+    * Sổ văn bản đến — numbered from 01 each year, all types in one series;
+    * Sổ văn bản mật đến — classified arrivals in their own book;
+    * Sổ văn bản đi — Party style: per document type within the committee's term, secret
+      documents in the same series; state style: per year, secret documents in their own series;
+    * Sổ văn bản sao and Sổ sao văn bản mật — copies, per year (copying a classified document
+      is recorded in its own book).
+    """
+    from ..models import NumberReset, Style, Term
+
+    party = style == Style.PARTY
+    specs = [
+        ("Sổ văn bản đến", RegisterKind.INCOMING, False, NumberReset.YEARLY, False, False),
+        ("Sổ văn bản mật đến", RegisterKind.INCOMING, True, NumberReset.YEARLY, False, False),
+        (
+            "Sổ văn bản đi",
+            RegisterKind.OUTGOING,
+            False,
+            NumberReset.TERM if party else NumberReset.YEARLY,
+            party,
+            not party,
+        ),
+        ("Sổ văn bản sao", RegisterKind.COPY, False, NumberReset.YEARLY, False, False),
+        ("Sổ sao văn bản mật", RegisterKind.COPY, True, NumberReset.YEARLY, False, False),
+    ]
+    with transaction.atomic():
+        if party and term_start is not None:
+            Term.objects.get_or_create(
+                organization=organization, name=term_name, defaults={"starts_on": term_start}
+            )
+        registers = []
+        for order, (name, kind, classified, reset, per_type, secret_series) in enumerate(specs):
+            register, _created = Register.objects.get_or_create(
+                organization=organization,
+                name=name,
+                defaults={
+                    "kind": kind,
+                    "classified": classified,
+                    "reset": reset,
+                    "per_type": per_type,
+                    "secret_series": secret_series,
+                    "style": style,
+                    "order": order,
+                },
+            )
+            registers.append(register)
+    return registers

@@ -1,0 +1,3 @@
+"""Pages of the incoming flow (mounted by vanphong/documents/urls.py)."""
+
+urlpatterns: list = []

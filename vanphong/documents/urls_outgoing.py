@@ -1,0 +1,3 @@
+"""Pages of the outgoing flow (mounted by vanphong/documents/urls.py)."""
+
+urlpatterns: list = []

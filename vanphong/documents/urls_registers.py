@@ -1,0 +1,3 @@
+"""Pages of the registers flow (mounted by vanphong/documents/urls.py)."""
+
+urlpatterns: list = []
