@@ -4,6 +4,7 @@ production settings file, so nothing behaves differently only in production."""
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -19,20 +20,30 @@ DATA_DIR = env_path("VANPHONG_DATA_DIR", BASE_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, or one generated once and kept in the data folder
-    so that an embedded install needs no configuration and never runs on a known key."""
-    key = env_str("SECRET_KEY")
-    if key:
-        return key
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64), encoding="utf-8")
-        key_file.chmod(0o600)
-    return key_file.read_text(encoding="utf-8").strip()
+def _generated_secret(name: str, file_name: str) -> str:
+    """A secret from the environment (``NAME`` or ``NAME_FILE``), or one generated once
+    into the data folder, so that an embedded install needs no configuration and never
+    runs on a known value. The file is created with mode 0600 atomically (O_EXCL), so two
+    processes starting together agree on one value."""
+    value = env_str(name)
+    if value:
+        return value
+    path = DATA_DIR / file_name
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(64))
+    return path.read_text(encoding="utf-8").strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _generated_secret("SECRET_KEY", "secret_key")
+# Keys the audit trail's hash chain (HMAC): without it, someone with write access to the
+# database could rewrite entries and recompute every hash. Keep it outside the database
+# and back it up apart from it.
+VANPHONG_AUDIT_KEY = _generated_secret("VANPHONG_AUDIT_KEY", "audit_key")
 DEBUG = env_bool("VANPHONG_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -203,7 +214,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "vanphong.accounts.validators.CharacterClassValidator"},
 ]
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis, sessions are cached there; without it every web worker reads the database,
+# since a per-process cache would keep a signed-out session alive in the other workers.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = env_int("VANPHONG_SESSION_IDLE_MINUTES", 120, minimum=5) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -233,7 +248,7 @@ if VANPHONG_HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less header set in base.html
+CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the hx-headers attribute in base.html
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -38,6 +38,7 @@ class ApiToken(models.Model):
     digest = models.CharField(_("mã băm"), max_length=64, unique=True)
     prefix = models.CharField(_("tiền tố"), max_length=8)
     name = models.CharField(_("tên"), max_length=100, blank=True)
+    second_factor = models.BooleanField(_("cấp sau khi xác thực hai lớp"), default=False)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     expires_at = models.DateTimeField(_("hết hạn"))
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)

@@ -11,6 +11,8 @@ then is ``SignInError`` raised, outside it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
 from typing import Any
 
@@ -25,7 +27,7 @@ from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vanphong.audit.services import audit_record, snapshot
-from vanphong.orgs.access import Capability, can
+from vanphong.orgs.access import Capability, can, scope_for
 
 from .models import ApiToken, User, hash_token
 from .second_factor import second_factor_required
@@ -122,23 +124,29 @@ def credentials_check(*, username: str, password: str) -> User:
     """
     # A NUL byte can be in no username (PostgreSQL refuses it in a query and in JSON).
     attempted = (username or "").replace("\x00", "\ufffd")[:150]
-    user = User.objects.filter(username=attempted).first() if attempted and attempted == username else None
-    if user is None:
-        # Hash anyway, so that the answer takes as long as for a real account.
+    known = bool(attempted) and attempted == username and User.objects.filter(username=attempted).exists()
+    if not known:
+        # Hash anyway, so that the answer takes as long as for a real account. What was typed
+        # is often a password typed in the wrong box: the append-only trail keeps only a mask.
         User().set_password(password or "")
+        masked = mask_username(attempted)
         with transaction.atomic():
             audit_record(
                 actor=None,
-                actor_username=attempted,
+                actor_username=masked,
                 action="auth.login_failed",
                 target_type="accounts.user",
-                target_repr=attempted,
-                after={"username": attempted, "reason": "unknown_user"},
+                target_repr=masked,
+                after={"username": masked, "reason": "unknown_user"},
             )
         raise _invalid_credentials()
 
-    if user.is_locked():
-        with transaction.atomic():
+    # The user row stays locked from the lockout check to the counter update, so parallel
+    # guesses queue one behind the other instead of all passing the check at once.
+    error: SignInError | None = None
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(username=attempted)
+        if user.is_locked():
             audit_record(
                 actor=None,
                 actor_username=attempted,
@@ -147,18 +155,13 @@ def credentials_check(*, username: str, password: str) -> User:
                 organization_id=_organization_id(user),
                 after={"username": attempted, "reason": "locked", "locked_until": user.locked_until},
             )
-        raise _locked_error(user.locked_until)  # type: ignore[arg-type]
-
-    if not user.check_password(password or ""):
-        locked_until = _record_failure(
-            user=user, action="auth.login_failed", reason="invalid_password", attempted_username=attempted
-        )
-        if locked_until is not None:
-            raise _locked_error(locked_until)
-        raise _invalid_credentials()
-
-    if not user.is_active:
-        with transaction.atomic():
+            error = _locked_error(user.locked_until)  # type: ignore[arg-type]
+        elif not user.check_password(password or ""):
+            locked_until = _record_failure(
+                user=user, action="auth.login_failed", reason="invalid_password", attempted_username=attempted
+            )
+            error = _locked_error(locked_until) if locked_until is not None else _invalid_credentials()
+        elif not user.is_active:
             audit_record(
                 actor=None,
                 actor_username=attempted,
@@ -167,15 +170,23 @@ def credentials_check(*, username: str, password: str) -> User:
                 organization_id=_organization_id(user),
                 after={"username": attempted, "reason": "inactive"},
             )
-        raise SignInError(
-            "inactive",
-            _("Tài khoản đã ngừng hoạt động. Vui lòng liên hệ quản trị hệ thống nếu cần dùng lại."),
-        )
-
-    if user.failed_logins or user.locked_until is not None:
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-        user.failed_logins, user.locked_until = 0, None
+            error = SignInError(
+                "inactive",
+                _("Tài khoản đã ngừng hoạt động. Vui lòng liên hệ quản trị hệ thống nếu cần dùng lại."),
+            )
+        elif user.failed_logins or user.locked_until is not None:
+            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+            user.failed_logins, user.locked_until = 0, None
+    if error is not None:
+        raise error
     return user
+
+
+def mask_username(attempted: str) -> str:
+    """What the trail keeps of an unknown username: its first two characters, its length
+    and a short keyed digest, enough to see repeated attempts without keeping the text."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), attempted.encode("utf-8"), hashlib.sha256).hexdigest()[:8]
+    return f"{attempted[:2]}…({len(attempted)}) #{digest}"
 
 
 def otp_required(user: Any) -> bool:
@@ -188,6 +199,18 @@ def otp_verify(*, user: User, otp: str | None) -> TOTPDevice:
     accepted it (the web sign-in marks the session verified with it). Raises
     ``SignInError``: ``otp_required`` (no code given, or no device enrolled yet),
     ``otp_invalid`` (a wrong code: counts as a failed sign-in), ``locked``."""
+    # Under the user row's lock, like the password step. A refusal is raised only after the
+    # block has committed, so that the counted failure and its audit entry are kept.
+    with transaction.atomic():
+        locked_user = User.objects.select_for_update().get(pk=user.pk)
+        try:
+            return _otp_verify_locked(user=locked_user, otp=otp)
+        except SignInError as exc:
+            error = exc
+    raise error
+
+
+def _otp_verify_locked(*, user: User, otp: str | None) -> TOTPDevice:
     if user.is_locked():
         raise _locked_error(user.locked_until)  # type: ignore[arg-type]
     devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
@@ -246,9 +269,10 @@ def logout_record(*, user: User) -> None:
 # --- API tokens ------------------------------------------------------------------------------
 
 
-def api_token_issue(*, user: User, name: str = "") -> str:
+def api_token_issue(*, user: User, name: str = "", second_factor: bool = False) -> str:
     """Create a bearer token valid for VANPHONG_API_TOKEN_DAYS. The key is returned once;
-    only its SHA-256 is stored."""
+    only its SHA-256 is stored. ``second_factor`` records that a TOTP code was given: a
+    token without it stops working once the user must use a second factor."""
     key = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
@@ -257,6 +281,7 @@ def api_token_issue(*, user: User, name: str = "") -> str:
             digest=hash_token(key),
             prefix=key[:8],
             name=(name or "")[:100],
+            second_factor=second_factor,
             created_at=now,
             expires_at=now + dt.timedelta(days=settings.VANPHONG_API_TOKEN_DAYS),
         )
@@ -292,15 +317,31 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> None:
 
 
 def _require_manager(actor: Any, user: User) -> None:
-    """Administrative actions need MANAGE_PEOPLE over the organisation of the account's person."""
-    if getattr(actor, "is_superuser", False) and actor.is_active:
-        return
+    """Administrative actions need MANAGE_PEOPLE over the organisation of the account's
+    person, and a clearance at least that person's: resetting the password or the second
+    factor of an account hands it over, so nobody may do it to an account cleared above
+    themselves (the same rule as granting a clearance)."""
     try:
-        organization = user.person.organization
-    except Exception:
-        organization = None
-    if organization is None or not can(actor, Capability.MANAGE_PEOPLE, organization):
+        person = user.person
+    except Exception:  # an account with no person record
+        person = None
+    if person is None or not can(actor, Capability.MANAGE_PEOPLE, person.organization):
         raise PermissionDenied(_("Bạn không có quyền quản lý tài khoản này."))
+    if person.clearance > scope_for(actor).clearance:
+        raise PermissionDenied(
+            _(
+                "Tài khoản này được tiếp cận bí mật ở mức cao hơn của bạn: chỉ người có mức tương đương "
+                "mới quản lý được."
+            )
+        )
+
+
+def may_manage(actor: Any, user: User) -> bool:
+    try:
+        _require_manager(actor, user)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _temporary_password(user: User) -> str:
@@ -400,12 +441,19 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         user.must_change_password = False
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         audit_record(
             actor=user,
             action="account.password_change",
             target=user,
             organization_id=_organization_id(user),
-            after={"forced": was_forced, "password_changed_at": user.password_changed_at},
+            after={
+                "forced": was_forced,
+                "password_changed_at": user.password_changed_at,
+                "api_tokens_revoked": revoked,
+            },
         )
 
 
@@ -463,10 +511,13 @@ def totp_reset(*, actor: Any, user: User) -> None:
     _require_manager(actor, user)
     with transaction.atomic():
         removed, _unused = TOTPDevice.objects.filter(user=user).delete()
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         audit_record(
             actor=actor,
             action="account.totp_reset",
             target=user,
             organization_id=_organization_id(user),
-            after={"devices_removed": removed},
+            after={"devices_removed": removed, "api_tokens_revoked": revoked},
         )

@@ -42,6 +42,13 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 _("Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
             )
+        if not token.second_factor and second_factor_required(token.user):
+            # Issued before the user had to use a second factor (a clearance or role given
+            # since, or a stricter policy): sign in again with the code.
+            raise exceptions.AuthenticationFailed(
+                _("Tài khoản này nay phải xác thực hai lớp: hãy lấy mã truy cập mới kèm mã xác thực (otp)."),
+                code="otp_required",
+            )
         if (
             token.last_used_at is None
             or (now - token.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS

@@ -130,7 +130,9 @@ class TokenView(APIView):
                 "để đổi mật khẩu rồi lấy mã truy cập.",
             )
         with transaction.atomic():
-            key = accounts.api_token_issue(user=user, name=fields.get("name", ""))
+            key = accounts.api_token_issue(
+                user=user, name=fields.get("name", ""), second_factor=second_factor
+            )
             audit_record(
                 actor=user,
                 action="auth.login",

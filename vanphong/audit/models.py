@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import UTC
 from typing import Any
@@ -75,7 +76,10 @@ class AuditEvent(models.Model):
         return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def compute_hash(self) -> str:
-        return hashlib.sha256((self.prev_hash + self.canonical()).encode("utf-8")).hexdigest()
+        """HMAC-SHA256 keyed with VANPHONG_AUDIT_KEY, which lives outside the database: a
+        plain hash could be recomputed by anyone able to rewrite the rows."""
+        key = settings.VANPHONG_AUDIT_KEY.encode("utf-8")
+        return hmac.new(key, (self.prev_hash + self.canonical()).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 class AuditChainHead(models.Model):

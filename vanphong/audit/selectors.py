@@ -24,10 +24,17 @@ CHOICES_CACHE_SECONDS = 300
 
 
 def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
+    """Entries of the organisations where ``user`` holds VIEW_AUDIT; entries that belong to
+    no organisation (failed sign-ins of unknown names, chain checks) only for auditors of a
+    top-level hosted organisation (one with no hosted parent), who answer for the instance."""
     if not can(user, Capability.VIEW_AUDIT):
         return AuditEvent.objects.none()
-    reach = organizations_with(user, Capability.VIEW_AUDIT).values("pk")
-    return AuditEvent.objects.filter(Q(organization_id__in=reach) | Q(organization_id__isnull=True))
+    reach = organizations_with(user, Capability.VIEW_AUDIT)
+    instance_wide = reach.filter(Q(parent__isnull=True) | Q(parent__hosted=False), hosted=True).exists()
+    q = Q(organization_id__in=reach.values("pk"))
+    if instance_wide:
+        q |= Q(organization_id__isnull=True)
+    return AuditEvent.objects.filter(q)
 
 
 def audit_event_get(user: Any, seq: int) -> AuditEvent:

@@ -7,9 +7,12 @@ one. Providers return a short, already access-checked summary, never full lists.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,15 @@ def register(key: str) -> Callable[[PendingProvider], PendingProvider]:
 
 
 def pending_for(user: Any) -> list[PendingGroup]:
+    """Ask every provider. One module's failure is logged and leaves its group out: the
+    home page is everyone's way in and must not fall with it."""
     groups = []
-    for provider in _providers.values():
-        group = provider(user)
+    for key, provider in _providers.items():
+        try:
+            group = provider(user)
+        except Exception:
+            logger.exception("pending-work provider %s failed", key)
+            continue
         if group is not None and group.count:
             groups.append(group)
     return groups

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from vanphong.audit.admin_mixins import AuditedModelAdmin
+from vanphong.audit.admin_mixins import AuditedModelAdmin, ReadOnlyModelAdmin
 
 from .models import Delegation, Organization, OrgLevel, Person, Position, RoleAssignment, StaffQuota, Unit
 
@@ -94,10 +94,14 @@ class PersonAdmin(AuditedModelAdmin):
     search_fields = ("full_name", "email", "phone", "user__username")
     autocomplete_fields = ("organization", "unit", "position", "user")
     list_select_related = ("organization", "unit", "position", "user")
+    # A clearance is granted only through the app's service, which caps it at the granter's own.
+    readonly_fields = ("clearance",)
 
 
+# Roles and delegations change only through the app's pages (services check who may give
+# what, periods and overlaps); the admin shows them.
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(AuditedModelAdmin):
+class RoleAssignmentAdmin(ReadOnlyModelAdmin):
     list_display = ("person", "role", "organization", "unit", "title", "starts_on", "ends_on")
     list_filter = ("role",)
     search_fields = ("person__full_name", "person__user__username", "organization__name", "title")
@@ -106,7 +110,7 @@ class RoleAssignmentAdmin(AuditedModelAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(AuditedModelAdmin):
+class DelegationAdmin(ReadOnlyModelAdmin):
     list_display = ("role_assignment", "delegate", "starts_at", "ends_at", "revoked_at", "created_by")
     search_fields = ("delegate__full_name", "role_assignment__person__full_name", "reason")
     autocomplete_fields = ("role_assignment", "delegate", "created_by")
@@ -116,6 +120,3 @@ class DelegationAdmin(AuditedModelAdmin):
         "delegate",
         "created_by",
     )
-
-    def audit_organization_id(self, obj: Any) -> int | None:
-        return obj.role_assignment.organization_id

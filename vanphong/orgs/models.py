@@ -321,6 +321,12 @@ class RoleAssignment(models.Model):
         verbose_name = _("vai trò")
         verbose_name_plural = _("vai trò")
         indexes = [models.Index(fields=["person", "ends_on"], name="orgs_role_person_ends")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="orgs_role_period",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_role_display()} — {self.organization.short_name}"

@@ -230,11 +230,11 @@ def person_deactivate(*, actor: Any, person: Person) -> Person:
         locked.save(update_fields=["active"])
         if locked.user_id is not None:
             get_user_model().objects.filter(pk=locked.user_id).update(is_active=False)
-        ended = list(
-            RoleAssignment.objects.filter(person=locked)
-            .exclude(ends_on__lt=today)
-            .values_list("pk", flat=True)
-        )
+        current = RoleAssignment.objects.filter(person=locked).exclude(ends_on__lt=today)
+        # Roles not started yet are withdrawn; an end before the start would mean nothing.
+        withdrawn = list(current.filter(starts_on__gt=today).values_list("pk", flat=True))
+        RoleAssignment.objects.filter(pk__in=withdrawn).delete()
+        ended = list(current.exclude(pk__in=withdrawn).values_list("pk", flat=True))
         RoleAssignment.objects.filter(pk__in=ended).update(ends_on=today)
         revoked = list(
             Delegation.objects.filter(revoked_at__isnull=True, ends_at__gt=now)
@@ -247,7 +247,12 @@ def person_deactivate(*, actor: Any, person: Person) -> Person:
             action="person.deactivate",
             target=locked,
             before={"active": True},
-            after={"active": False, "roles_ended": ended, "delegations_revoked": revoked},
+            after={
+                "active": False,
+                "roles_ended": ended,
+                "roles_withdrawn": withdrawn,
+                "delegations_revoked": revoked,
+            },
         )
     person.active = False
     forget_scope(actor)
@@ -268,9 +273,17 @@ def role_assign(
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
 ) -> RoleAssignment:
-    """Give ``person`` a role in ``organization`` from ``starts_on`` (today by default)."""
+    """Give ``person`` a role in ``organization`` from ``starts_on`` (today by default).
+
+    Nobody gives a role to themself: an administrator, whose role deliberately carries no
+    right over documents, could otherwise hand themself a leader's."""
     _require_manage(actor, organization)
     _require_manage(actor, person.organization)
+    own = _actor_person(actor)
+    if own is not None and own.pk == person.pk:
+        raise PermissionDenied(
+            "Không thể tự giao vai trò cho chính mình: việc này do người quản trị khác thực hiện."
+        )
     starts_on = starts_on or timezone.localdate()
     title = (title or "").strip()
     errors: dict[str, list[str]] = {}
@@ -399,6 +412,10 @@ def delegation_create(
         errors.setdefault("delegate", []).append("Người được ủy quyền đã thôi công tác.")
     elif delegate.pk == role_assignment.person_id:
         errors.setdefault("delegate", []).append("Không thể ủy quyền cho chính người giữ vai trò.")
+    elif delegate.pk == creator.pk:
+        errors.setdefault("delegate", []).append(
+            "Không thể tự lập ủy quyền cho chính mình: người giữ vai trò hoặc quản trị khác lập ủy quyền này."
+        )
     elif not delegate.organization.path.startswith(organization.path):
         errors.setdefault("delegate", []).append(
             f"Người được ủy quyền phải công tác tại {organization.name} hoặc tổ chức trực thuộc."

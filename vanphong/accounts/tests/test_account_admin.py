@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vanphong.accounts.models import User
 from vanphong.accounts.services import totp_reset, user_reset_password, user_set_active, user_unlock
 from vanphong.audit.models import AuditEvent
+from vanphong.orgs.access import forget_scope
 from vanphong.orgs.models import Role
 from vanphong.orgs.tests.factories import OrganizationFactory, make_actor
 
@@ -195,12 +196,26 @@ def test_admin_cannot_deactivate_their_own_account(client, province):
 
 
 def test_totp_reset_removes_the_devices_and_is_audited(client, province):
-    TOTPDevice.objects.create(user=province.chief.user, confirmed=True)
+    TOTPDevice.objects.create(user=province.specialist.user, confirmed=True)
     sign_in(client, province.admin.user)
-    client.post(reverse("accounts:user_totp_reset", args=[province.chief.user.pk]))
-    assert not TOTPDevice.objects.filter(user=province.chief.user).exists()
+    client.post(reverse("accounts:user_totp_reset", args=[province.specialist.user.pk]))
+    assert not TOTPDevice.objects.filter(user=province.specialist.user).exists()
     event = AuditEvent.objects.get(action="account.totp_reset")
-    assert event.after == {"devices_removed": 1}
+    assert event.after == {"devices_removed": 1, "api_tokens_revoked": 0}
+
+
+@pytest.mark.parametrize("action", [user_reset_password, totp_reset])
+def test_nobody_takes_over_an_account_cleared_above_their_own(province, action):
+    """admin (no clearance) manages people of the whole province, but resetting the password
+    or the second factor of the Tuyệt mật leader would hand that account over."""
+    TOTPDevice.objects.create(user=province.leader.user, confirmed=True)
+    with pytest.raises(PermissionDenied, match="cao hơn"):
+        action(actor=province.admin.user, user=province.leader.user)
+    assert TOTPDevice.objects.filter(user=province.leader.user).exists()
+    province.admin.clearance = 3
+    province.admin.save()
+    forget_scope(province.admin.user)
+    action(actor=province.admin.user, user=province.leader.user)
 
 
 @pytest.mark.parametrize(

@@ -250,6 +250,8 @@ def test_password_reset_between_the_two_steps_ends_the_attempt(client, province)
     from vanphong.accounts.services import user_reset_password
 
     _password_step(client, "chief")
+    province.admin.clearance = province.chief.clearance  # only an equally cleared manager may reset it
+    province.admin.save()
     user_reset_password(actor=province.admin.user, user=province.chief.user)
     response = client.get(reverse(OTP))
     assert response.url == reverse(LOGIN)
@@ -337,6 +339,8 @@ def test_reset_device_makes_a_verified_session_unverified(client, province):
     user = province.chief.user
     sign_in(client, user)
     assert client.get(reverse(LOGIN)).status_code == 302  # fully signed in: the login page moves on
+    province.admin.clearance = province.chief.clearance  # only an equally cleared manager may reset it
+    province.admin.save()
     totp_reset(actor=province.admin.user, user=user)
     response = client.get("/to-chuc/")
     assert response.url.startswith(reverse(OTP))

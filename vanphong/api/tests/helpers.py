@@ -8,8 +8,9 @@ from vanphong.accounts.services import api_token_issue
 
 
 def bearer(user: Any) -> dict[str, str]:
-    """Headers for the test client carrying a fresh token of ``user``."""
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user, name='test')}"}
+    """Headers for the test client carrying a fresh token of ``user``, issued as after a
+    complete sign-in (with the second factor where the account needs one)."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user, name='test', second_factor=True)}"}
 
 
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:

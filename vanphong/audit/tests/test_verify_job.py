@@ -100,7 +100,10 @@ def test_alarm_goes_to_every_current_administrator_with_an_address(province, mak
     former = make_actor("former_admin", province.committee, Role.QUAN_TRI)
     former.email = "cu@tinhuy.vn"
     former.save()
-    former.roles.update(ends_on=timezone.localdate() - dt.timedelta(days=1))
+    former.roles.update(
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
+        ends_on=timezone.localdate() - dt.timedelta(days=1),
+    )
     clerk = province.clerk
     clerk.email = "vanthu@tinhuy.vn"
     clerk.save()

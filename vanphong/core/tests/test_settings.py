@@ -102,7 +102,10 @@ def test_every_environment_variable_is_documented():
     read = set()
     for module in (ROOT / "config" / "settings").glob("*.py"):
         read |= set(
-            re.findall(r'env_(?:str|bool|int|list|choice|path)\(\s*"([A-Z0-9_]+)"', module.read_text())
+            re.findall(
+                r'(?:env_(?:str|bool|int|list|choice|path)|_generated_secret)\(\s*"([A-Z0-9_]+)"',
+                module.read_text(),
+            )
         )
     assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"} <= read
     documented = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")

@@ -92,7 +92,9 @@ def test_a_delegation_outside_its_period_or_revoked_gives_nothing(province, reco
 
 def test_a_role_that_has_ended_or_not_started_gives_nothing(province, records):
     today = timezone.localdate()
-    RoleAssignment.objects.filter(person=province.clerk_x).update(ends_on=today - dt.timedelta(days=1))
+    RoleAssignment.objects.filter(person=province.clerk_x).update(
+        starts_on=today - dt.timedelta(days=30), ends_on=today - dt.timedelta(days=1)
+    )
     RoleAssignment.objects.filter(person=province.clerk_y).update(starts_on=today + dt.timedelta(days=1))
     assert visible_titles(province.clerk_x.user) == set()
     assert visible_titles(province.clerk_y.user) == set()
