@@ -267,6 +267,15 @@ class RegisterEntry(models.Model):
     )
     copies_count = models.PositiveSmallIntegerField(_("số lượng bản"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
+    presented_to = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trình"),
+    )
+    presented_at = models.DateTimeField(_("trình lúc"), null=True, blank=True)
     processed_at = models.DateTimeField(_("xử lý xong lúc"), null=True, blank=True)
 
     class Meta:

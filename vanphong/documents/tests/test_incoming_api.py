@@ -1,0 +1,211 @@
+"""The incoming API: POST/GET /api/v1/incoming/, GET /api/v1/incoming/{id}/, directions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from vanphong.api.tests.helpers import assert_error, bearer
+from vanphong.audit.models import AuditEvent
+from vanphong.documents.models import Assignment, Document, EntryStatus
+from vanphong.documents.services.incoming import incoming_register
+from vanphong.orgs.models import Classification
+
+URL = "/api/v1/incoming/"
+
+
+def post(client, user, data):
+    return client.post(URL, data, content_type="application/json", **bearer(user))
+
+
+def make(province, n=1, **kwargs):
+    values = {
+        "actor": province.clerk.user,
+        "organization": province.committee,
+        "symbol": f"{n}-CV/TW",
+        "subject": f"Công văn số {n}",
+        "issued_date": dt.date(2025, 11, 3),
+    }
+    values.update(kwargs)
+    return incoming_register(**values)
+
+
+def test_clerk_registers_an_incoming_document(client, province, books):
+    response = post(
+        client,
+        province.clerk.user,
+        {
+            "symbol": "08-nq/tu",
+            "issued_date": "2025-10-30",
+            "subject": "Nghị quyết về chuyển đổi số",
+            "urgency": "khan",
+            "classification": "none",
+            "received_at": "2025-11-01T08:30:00+07:00",
+        },
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["organization"] == province.committee.pk  # the caller's book, by default
+    assert body["symbol"] == "08-NQ/TU" and body["doc_type"] == "NQ"
+    assert body["issuer"] == province.committee.pk
+    assert body["register"] == books["committee"]["Sổ văn bản đến"].pk and body["register_number"] == 1
+    assert body["parsed"] == {"number": 8, "doc_type": "NQ", "issuer_abbreviation": "TU", "style": "party"}
+    assert body["duplicate_of"] is None and body["urgency"] == "khan" and body["classification"] == "none"
+    assert body["status"] == "registered" and body["files"] == [] and body["directions"] == []
+    assert body["received_at"].startswith("2025-11-01T")
+
+
+def test_an_unparsed_symbol_answers_parsed_null(client, province, books):
+    response = post(
+        client,
+        province.clerk.user,
+        {"symbol": "Thư mời họp", "issuer_name": "Sở Nội vụ", "subject": "Mời họp", "doc_type": "GM"},
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["parsed"] is None and response.json()["symbol"] == "Thư mời họp"
+
+
+def test_validation_errors_use_the_error_format_in_vietnamese(client, province, books):
+    error = assert_error(
+        post(client, province.clerk.user, {"symbol": "08-NQ/TU", "classification": "secret"}), 400, "invalid"
+    )
+    assert {"subject", "classification"} <= set(error["fields"])
+    error = assert_error(
+        post(client, province.clerk.user, {"symbol": "08-NQ/TU", "subject": "X", "doc_type": "ZZ"}),
+        400,
+        "invalid",
+    )
+    assert "danh mục" in error["fields"]["doc_type"][0]
+    assert not Document.objects.exists()
+
+
+def test_someone_who_keeps_no_book_cannot_register(client, province, books):
+    data = {"symbol": "08-NQ/TU", "subject": "X"}
+    assert_error(post(client, province.specialist.user, data), 403, "permission_denied")
+    data["organization"] = province.commune_x.pk
+    assert_error(post(client, province.clerk.user, data), 403, "permission_denied")
+
+
+def test_a_duplicate_is_registered_and_points_to_the_first(client, province, books):
+    data = {"symbol": "15-NQ/TW", "issued_date": "2025-11-03", "subject": "Nghị quyết"}
+    first = post(client, province.clerk.user, data).json()
+    second = post(client, province.clerk.user, {**data, "symbol": "15-nq/tw"})
+    assert second.status_code == 201
+    assert second.json()["duplicate_of"] == first["id"]
+    assert second.json()["register_number"] == first["register_number"] + 1
+
+
+def test_list_is_filtered_and_paginated(client, province, books):
+    make(province, 1, subject="Về phát triển kinh tế số")
+    second = make(province, 2, subject="Về công tác cán bộ")
+    incoming_register(
+        actor=province.clerk_x.user,
+        organization=province.commune_x,
+        symbol="3-CV/TU",
+        subject="Của xã An Phú",
+    )
+    response = client.get(URL, **bearer(province.clerk.user))
+    assert response.json()["count"] == 2
+    body = client.get(f"{URL}?q=cán bộ", **bearer(province.clerk.user)).json()
+    assert [r["id"] for r in body["results"]] == [second.pk]
+    assert client.get(f"{URL}?status=done", **bearer(province.clerk.user)).json()["count"] == 0
+    today = timezone.localdate().isoformat()
+    assert client.get(f"{URL}?received_from={today}", **bearer(province.clerk.user)).json()["count"] == 2
+    assert client.get(f"{URL}?received_to=2020-01-01", **bearer(province.clerk.user)).json()["count"] == 0
+    assert_error(client.get(f"{URL}?received_from=hôm-qua", **bearer(province.clerk.user)), 400, "invalid")
+    # The commune's clerk sees only the commune's book.
+    assert client.get(URL, **bearer(province.clerk_x.user)).json()["count"] == 1
+
+
+def test_reader_without_clearance_gets_404_for_a_classified_document(client, province, books):
+    secret = make(province, 9, classification=Classification.MAT)
+    open_one = make(province, 10)
+    response = client.get(URL, **bearer(province.specialist.user))  # reads the Tỉnh ủy? no: the office
+    assert secret.pk not in [r["id"] for r in response.json()["results"]]
+    assert_error(client.get(f"{URL}{secret.pk}/", **bearer(province.specialist.user)), 404, "not_found")
+    # The leader (cleared) reads it, and the reading is audited.
+    assert client.get(f"{URL}{secret.pk}/", **bearer(province.leader.user)).status_code == 200
+    assert AuditEvent.objects.filter(action="document.view", target_id=str(secret.document_id)).count() == 1
+    assert client.get(f"{URL}{open_one.pk}/", **bearer(province.leader.user)).status_code == 200
+    assert AuditEvent.objects.filter(action="document.view").count() == 1  # only classified views
+
+
+def test_clerk_of_another_organisation_gets_404(client, province, books):
+    entry = make(province)
+    assert_error(client.get(f"{URL}{entry.pk}/", **bearer(province.clerk_x.user)), 404, "not_found")
+    assert_error(client.get(f"{URL}abc/", **bearer(province.clerk.user)), 404, "not_found")
+    assert client.get(URL, **bearer(province.clerk_x.user)).json()["count"] == 0
+    assert_error(
+        client.post(
+            f"{URL}{entry.pk}/directions/",
+            {"text": "X"},
+            content_type="application/json",
+            **bearer(province.clerk_x.user),
+        ),
+        404,
+        "not_found",
+    )
+
+
+def test_leader_direction_creates_assignments(client, province, books):
+    entry = make(province)
+    due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    response = client.post(
+        f"{URL}{entry.pk}/directions/",
+        {
+            "text": "Giao Văn phòng chủ trì tham mưu",
+            "assignments": [
+                {"organization": province.office.pk, "role": "lead", "due_date": due},
+                {"person": province.specialist.pk, "role": "inform"},
+            ],
+        },
+        content_type="application/json",
+        **bearer(province.leader.user),
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["text"] == "Giao Văn phòng chủ trì tham mưu" and body["author"] == province.leader.pk
+    assert [(a["role"], a["organization"], a["person"], a["due_date"]) for a in body["assignments"]] == [
+        ("inform", None, province.specialist.pk, None),
+        ("lead", province.office.pk, None, due),
+    ]
+    assert Assignment.objects.count() == 2
+    detail = client.get(f"{URL}{entry.pk}/", **bearer(province.leader.user)).json()
+    assert detail["status"] == EntryStatus.DIRECTED and len(detail["directions"]) == 1
+
+
+def test_a_specialist_who_can_read_cannot_direct(client, province, books):
+    entry = make(province, actor=province.chief.user, organization=province.office)
+    url = f"{URL}{entry.pk}/directions/"
+    assert client.get(f"{URL}{entry.pk}/", **bearer(province.specialist.user)).status_code == 200
+    response = client.post(
+        url, {"text": "Tôi chỉ đạo"}, content_type="application/json", **bearer(province.specialist.user)
+    )
+    assert_error(response, 403, "permission_denied")
+    bad = client.post(
+        url,
+        {"text": "Giao", "assignments": [{"role": "lead"}]},
+        content_type="application/json",
+        **bearer(province.chief.user),
+    )
+    error = assert_error(bad, 400, "invalid")
+    assert "Phân công thứ 1" in error["fields"]["assignments"][0]
+    assert not Assignment.objects.exists()
+
+
+def test_a_page_of_fifty_costs_a_constant_number_of_queries(client, province, books):
+    headers = bearer(province.clerk.user)
+    make(province, 1)
+    client.get(URL, **headers)  # warm the session-independent caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(URL, **headers).status_code == 200
+    for n in range(2, 51):
+        make(province, n, classification=Classification.MAT if n % 5 == 0 else 0)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(URL, **headers)
+    assert response.json()["count"] == 50 and len(response.json()["results"]) == 50
+    assert len(many) == len(few)
+    assert not any("extracted" in q["sql"] or '"text"' in q["sql"] for q in many.captured_queries)
