@@ -1,0 +1,156 @@
+"""The .docx of an outgoing document: the pieces of the Party layout, in their order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+
+import docx
+import pytest
+from docx.shared import Pt
+
+from vanphong.documents.docx_render import header_names, render_outgoing_docx
+from vanphong.documents.services.outgoing import outgoing_issue
+from vanphong.orgs.models import Classification
+
+from .test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
+
+
+@pytest.fixture
+def lam_dong(people):
+    committee = people.committee
+    committee.name, committee.place_name = "Tỉnh ủy Lâm Đồng", "Lâm Đồng"
+    committee.save()
+    committee.level.name = "Cấp tỉnh"
+    committee.level.save()
+    return people
+
+
+def _blocks(document: docx.document.Document) -> list[str]:
+    """Every paragraph's text in reading order, table cells included (row by row)."""
+    texts: list[str] = []
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            texts.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+        elif child.tag.endswith("}tbl"):
+            for cell in child.iter():
+                if cell.tag.endswith("}p"):
+                    texts.append("".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")))
+    return [t for t in texts if t.strip()]
+
+
+def _runs(document, text):
+    for paragraph in _all_paragraphs(document):
+        if paragraph.text == text:
+            return paragraph.runs
+    raise AssertionError(f"{text!r} not found")
+
+
+def _all_paragraphs(document):
+    yield from document.paragraphs
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                yield from cell.paragraphs
+
+
+def test_issued_resolution_has_the_party_layout_in_order(lam_dong):
+    people = lam_dong
+    document = approve(people, make_draft(people, urgency="hoa_toc", classification=Classification.MAT))
+    outgoing_issue(actor=people.clerk.user, document=document, issued_date=dt.date(2026, 11, 21))
+    document.refresh_from_db()
+    result = docx.Document(io.BytesIO(render_outgoing_docx(document)))
+
+    section = result.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert (round(section.top_margin.mm), round(section.left_margin.mm), round(section.right_margin.mm)) == (
+        20,
+        30,
+        15,
+    )
+    blocks = _blocks(result)
+    expected = [
+        "ĐẢNG BỘ TỈNH LÂM ĐỒNG",
+        "TỈNH ỦY",
+        "*",
+        "Số 01-NQ/TU",
+        "MẬT",
+        "HỎA TỐC",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Lâm Đồng, ngày 21 tháng 11 năm 2026",
+        "NGHỊ QUYẾT",
+        "Nghị quyết về phát triển kinh tế số tỉnh",
+        "Ban Thường vụ Tỉnh ủy quyết nghị.",
+        "Giao các cấp ủy tổ chức thực hiện.",
+        "Nơi nhận:",
+        "- Đảng ủy xã An Phú (để thực hiện),",
+        "- Ban Chấp hành Trung ương,",
+        "- Lưu Văn phòng Tỉnh ủy.",
+        "T/M BAN THƯỜNG VỤ",
+        "BÍ THƯ",
+        "leader",
+    ]
+    positions = [blocks.index(piece) for piece in expected]
+    assert positions == sorted(positions), blocks
+    assert "DỰ THẢO" not in blocks
+
+    body_run = _runs(result, "TỈNH ỦY")[0]
+    assert body_run.bold and body_run.font.name == "Times New Roman"
+    header = _runs(result, "ĐẢNG CỘNG SẢN VIỆT NAM")[0]
+    assert header.bold and header.underline
+    assert _runs(result, "Lâm Đồng, ngày 21 tháng 11 năm 2026")[0].italic
+    assert _runs(result, "NGHỊ QUYẾT")[0].bold
+    assert _runs(result, "Nơi nhận:")[0].font.size == Pt(12)
+    assert _runs(result, "- Lưu Văn phòng Tỉnh ủy.")[0].font.size == Pt(11)
+    assert _runs(result, "Ban Thường vụ Tỉnh ủy quyết nghị.")[0].font.size == Pt(14)
+    assert round(section.bottom_margin.mm) == 20
+
+
+def test_a_draft_shows_blanks_and_the_draft_mark(lam_dong):
+    document = make_draft(lam_dong, doc_type="CV", subject="triển khai chuyển đổi số")
+    blocks = _blocks(docx.Document(io.BytesIO(render_outgoing_docx(document))))
+    assert "Số      -CV/TU" in blocks
+    assert "V/v triển khai chuyển đổi số" in blocks  # a công văn carries its subject under the number
+    assert "DỰ THẢO" in blocks
+    assert "CÔNG VĂN" not in blocks
+    assert any(b.startswith("Lâm Đồng, ngày") for b in blocks)
+
+
+def test_header_names_for_a_commune_and_an_agency(lam_dong):
+    people = lam_dong
+    people.commune_x.refresh_from_db()
+    assert header_names(people.commune_x) == ("ĐẢNG BỘ TỈNH LÂM ĐỒNG", "ĐẢNG ỦY XÃ AN PHÚ")
+    people.office.refresh_from_db()
+    assert header_names(people.office) == ("TỈNH ỦY LÂM ĐỒNG", "VĂN PHÒNG")
+
+
+def _office_binary() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(_office_binary() is None, reason="LibreOffice (soffice) không có trên máy này")
+def test_libreoffice_converts_the_docx_to_pdf(lam_dong, tmp_path):
+    document = make_draft(lam_dong)
+    source = tmp_path / "van-ban.docx"
+    source.write_bytes(render_outgoing_docx(document))
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [
+            _office_binary(),
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        timeout=120,
+        capture_output=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    assert (tmp_path / "van-ban.pdf").read_bytes().startswith(b"%PDF-")
