@@ -27,10 +27,17 @@ def parse_cron(name: str, value: str) -> crontab:
 
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
-    return {
+    schedule = {
         "verify-audit-chain": {
             "task": "vanphong.audit.jobs.verify_audit_chain",
             "schedule": parse_cron("VANPHONG_SCHEDULE_VERIFY_AUDIT", settings.VANPHONG_SCHEDULE_VERIFY_AUDIT),
             "options": {"expires": 6 * 3600},
         },
     }
+    if settings.VANPHONG_DROP_DIR:
+        schedule["receive-drop-folder"] = {
+            "task": "vanphong.documents.jobs.receive_drop_folder",
+            "schedule": parse_cron("VANPHONG_SCHEDULE_DROP_FOLDER", settings.VANPHONG_SCHEDULE_DROP_FOLDER),
+            "options": {"expires": 4 * 60},
+        }
+    return schedule

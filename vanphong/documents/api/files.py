@@ -1,6 +1,126 @@
-"""API of the files flow: add routes to `router` and paths to `urlpatterns`."""
+"""API of the files flow: download a document's file, and read a file to propose its
+registration fields (capture). See docs/api.md, "Files and capture"."""
 
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
+
+from vanphong.api.views import error_responses
+from vanphong.orgs.access import Capability, can
+
+from .. import capture
+from ..services.files import file_open_for_user
 
 router = SimpleRouter()
-urlpatterns: list = []
+
+
+class CaptureUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF, Word (.docx) hoặc ảnh quét (JPEG, PNG, TIFF).")
+
+
+_NULLABLE = {"allow_null": True, "required": False}
+CaptureSerializer = inline_serializer(
+    name="Capture",
+    fields={
+        "symbol": serializers.CharField(help_text="Số, ký hiệu, ví dụ 15-NQ/TU.", **_NULLABLE),
+        "doc_type": serializers.CharField(help_text="Mã loại văn bản: NQ, QĐ, CV ...", **_NULLABLE),
+        "issuer_name": serializers.CharField(help_text="Tên cơ quan ban hành.", **_NULLABLE),
+        "place": serializers.CharField(help_text="Địa danh.", **_NULLABLE),
+        "issued_date": serializers.DateField(help_text="Ngày văn bản.", **_NULLABLE),
+        "subject": serializers.CharField(help_text="Trích yếu.", **_NULLABLE),
+        "signer_name": serializers.CharField(**_NULLABLE),
+        "signer_position": serializers.CharField(**_NULLABLE),
+        "urgency": serializers.ChoiceField(choices=["khan", "thuong_khan", "hoa_toc"], **_NULLABLE),
+        "classification": serializers.ChoiceField(choices=["mat", "toi_mat", "tuyet_mat"], **_NULLABLE),
+        "ocr": serializers.BooleanField(help_text="Nội dung có từ nhận dạng ký tự (OCR)."),
+        "text": serializers.CharField(help_text="Tối đa 2.000 ký tự đầu của nội dung."),
+        "note": serializers.CharField(help_text="Ghi chú khi không đọc được hết.", required=False),
+    },
+)
+
+
+class CaptureView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="capture_create",
+        summary="Đọc một tệp văn bản, đề xuất thông tin vào sổ",
+        description=(
+            "Đọc trang đầu (và khối chữ ký ở trang cuối) của tệp PDF, DOCX hoặc bản quét (OCR tiếng Việt "
+            "khi máy chủ có Tesseract) và đề xuất các trường vào sổ. Không vào sổ, không lưu tệp. Trường "
+            "không đọc được là null. Dành cho người giữ sổ hoặc soạn văn bản."
+        ),
+        request={"multipart/form-data": CaptureUploadSerializer},
+        responses={200: CaptureSerializer, **error_responses(400, 401, 403)},
+        tags=["files"],
+    )
+    def post(self, request: Request) -> Response:
+        if not (can(request.user, Capability.REGISTER) or can(request.user, Capability.WRITE)):
+            raise PermissionDenied
+        data = CaptureUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            proposal = capture.capture_file(data.validated_data["file"])
+        except ValidationError as exc:
+            raise serializers.ValidationError({"file": exc.messages}) from exc
+        return Response(proposal)
+
+
+class FileDownloadView(APIView):
+    @extend_schema(
+        operation_id="files_retrieve",
+        summary="Tải một tệp văn bản",
+        description=(
+            "Nguyên bản đúng từng byte như khi tải lên (mã băm SHA-256 trong tiêu đề X-Content-SHA256), "
+            "hoặc bản chuyển đổi (bản OCR) với ?derived=1. 404 khi người gọi không được xem văn bản "
+            "(văn bản mật trên độ mật được tiếp cận, hoặc không thuộc người cần biết). Mỗi lần tải "
+            "được ghi nhật ký."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "derived", OpenApiTypes.BOOL, description="1: tải bản chuyển đổi (bản OCR có lớp chữ)."
+            )
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="Nội dung tệp."
+            ),
+            **error_responses(401, 404),
+        },
+        tags=["files"],
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        derived = request.query_params.get("derived", "") in {"1", "true"}
+        return file_response(request.user, pk, derived=derived)
+
+
+def file_response(user: object, pk: int, *, derived: bool) -> FileResponse:
+    """The download of a file (shared with the page route)."""
+    record, stream = file_open_for_user(user=user, file_id=pk, derived=derived)
+    name = record.original_name
+    content_type = record.content_type
+    if derived:
+        name = f"{name.rsplit('.', 1)[0]}.ocr.pdf"
+        content_type = "application/pdf"
+    response = FileResponse(stream, as_attachment=True, filename=name, content_type=content_type)
+    if not derived:
+        response["X-Content-SHA256"] = record.sha256
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("capture/", CaptureView.as_view(), name="capture"),
+    path("files/<int:pk>/", FileDownloadView.as_view(), name="file-download"),
+]

@@ -1,0 +1,337 @@
+"""Files of documents: kept as their exact original bytes, with the SHA-256 recorded on
+upload; text extraction, OCR output and previews are derived copies beside them.
+
+Storing a file and writing its row cannot be one transaction: the bytes go to storage
+first (the row needs their hash and name), then the row and its audit entry are written
+atomically. When that block fails, the stored bytes are deleted before the error goes on.
+Django has no "on rollback" hook, so when a *caller's* surrounding transaction rolls back
+later, the stored file stays behind without a row. That is the safe side (nothing a
+committed row points to is ever missing, nothing is lost); ``files_remove_orphans`` clears
+such leftovers once they are old enough that no transaction can still be running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path, PureWindowsPath
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from vanphong.audit.services import audit_record
+from vanphong.orgs.access import Capability, can
+from vanphong.orgs.models import Organization, Person
+
+from .. import extraction, indexing
+from ..access import get_document_for_user
+from ..models import Arrival, Document, DocumentFile, FileKind, RegisterEntry
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 1024 * 1024
+# An upload is (name, bytes) or (name, a binary file object), or Django's UploadedFile.
+Upload = UploadedFile | tuple[str, bytes | IO[bytes]]
+
+
+@dataclass
+class Spooled:
+    """An upload copied to a temporary file, with what was learnt on the way."""
+
+    path: Path
+    original_name: str
+    size: int
+    sha256: str
+    content_type: str
+
+    def storage_name(self) -> str:
+        stem = Path(self.original_name).stem[:80] or "tep"
+        name = get_valid_filename(stem) if stem else "tep"
+        return f"{name}{extraction.EXTENSIONS[self.content_type]}"
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def max_upload_bytes() -> int:
+    return settings.VANPHONG_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def _chunks(upload: Upload) -> Iterator[bytes]:
+    if isinstance(upload, UploadedFile):
+        yield from upload.chunks(CHUNK_SIZE)
+        return
+    _name, content = upload
+    if isinstance(content, bytes | bytearray):
+        for start in range(0, len(content), CHUNK_SIZE):
+            yield bytes(content[start : start + CHUNK_SIZE])
+        return
+    while chunk := content.read(CHUNK_SIZE):
+        yield chunk
+
+
+def _upload_name(upload: Upload) -> str:
+    name = upload.name if isinstance(upload, UploadedFile) else upload[0]
+    # Browsers on Windows may send the whole path ("C:\\Thu muc\\a.pdf").
+    return (PureWindowsPath(name or "").name or "tep")[:255]
+
+
+def spool_upload(upload: Upload) -> Spooled:
+    """Copy ``upload`` to a temporary file in chunks, computing its SHA-256 and size in the
+    same pass (a 100 MB scan is never held in memory), then sniff its real type. Raises a
+    Vietnamese ``ValidationError`` for an empty, too large or unaccepted file."""
+    limit = max_upload_bytes()
+    digest = hashlib.sha256()
+    size = 0
+    handle, temp_name = tempfile.mkstemp(prefix="vanphong-upload-", dir=settings.FILE_UPLOAD_TEMP_DIR)
+    path = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for chunk in _chunks(upload):
+                size += len(chunk)
+                if size > limit:
+                    raise ValidationError(
+                        _("Tệp lớn hơn %(mb)s MB, không nhận được.")
+                        % {"mb": settings.VANPHONG_MAX_UPLOAD_MB},
+                        code="too_large",
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise ValidationError(_("Tệp rỗng (0 byte)."), code="empty")
+        try:
+            content_type = extraction.sniff(path)
+        except extraction.UnsupportedFile as exc:
+            raise ValidationError(str(exc), code="unsupported") from exc
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return Spooled(
+        path=path,
+        original_name=_upload_name(upload),
+        size=size,
+        sha256=digest.hexdigest(),
+        content_type=content_type,
+    )
+
+
+def store_spooled(spooled: Spooled, field_file: Any) -> str:
+    """Put the spooled bytes into ``field_file``'s storage under a name with their hash
+    (the model's ``upload_to``), never over an existing file. Answers the stored name."""
+    with spooled.path.open("rb") as fh:
+        field_file.save(spooled.storage_name(), File(fh), save=False)
+    return field_file.name
+
+
+def _person(actor: Any) -> Person | None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    person = getattr(actor, "person", None)
+    return person if isinstance(person, Person) else None
+
+
+def _queue_extraction(file_id: int) -> None:
+    from .. import jobs  # jobs call these services; the import runs only when queueing
+
+    jobs.extract_text.delay(file_id)
+
+
+def file_may_attach(user: Any, document: Document) -> bool:
+    """Register keepers and writers of the document's organisation, or of an organisation
+    holding it in its books, may add files (the reader must also be able to see it)."""
+    organizations = [document.organization] + [
+        org
+        for org in Organization.objects.filter(
+            pk__in=RegisterEntry.objects.filter(document=document).values("organization")
+        )
+    ]
+    return any(can(user, Capability.REGISTER, o) or can(user, Capability.WRITE, o) for o in organizations)
+
+
+def file_attach(
+    *, actor: Any, document: Document, upload: Upload, kind: str = FileKind.ORIGINAL
+) -> DocumentFile:
+    """Keep ``upload`` as a file of ``document``: exact bytes, SHA-256 and size recorded,
+    text extraction queued once the transaction commits. Audited as ``document.file_attach``."""
+    if kind not in FileKind.values:
+        raise ValidationError(_("Loại tệp không hợp lệ."), code="invalid_kind")
+    spooled = spool_upload(upload)
+    try:
+        record = DocumentFile(
+            document=document,
+            kind=kind,
+            original_name=spooled.original_name,
+            content_type=spooled.content_type,
+            size=spooled.size,
+            sha256=spooled.sha256,
+            uploaded_by=_person(actor),
+        )
+        stored = store_spooled(spooled, record.file)
+    finally:
+        spooled.discard()
+    try:
+        with transaction.atomic():
+            record.save(force_insert=True)
+            audit_record(
+                actor=actor,
+                action="document.file_attach",
+                target=document,
+                after={
+                    "file": record.pk,
+                    "name": record.original_name,
+                    "size": record.size,
+                    "sha256": record.sha256,
+                    "kind": record.kind,
+                },
+                actor_username="" if _person(actor) else "system",
+            )
+            transaction.on_commit(partial(_queue_extraction, record.pk))
+    except BaseException:
+        record.file.storage.delete(stored)
+        raise
+    return record
+
+
+def file_open_for_user(*, user: Any, file_id: Any, derived: bool = False) -> tuple[DocumentFile, IO[bytes]]:
+    """The file and an open binary stream of its original bytes (or of its derived copy),
+    when ``user`` may see its document; 404 otherwise. Every download is audited
+    (``document.file_download``), which the rules require for classified documents."""
+    try:
+        record = DocumentFile.objects.select_related("document").get(pk=int(file_id))
+    except (DocumentFile.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    document = get_document_for_user(user, record.document_id)
+    field_file = record.derived if derived else record.file
+    if not field_file:
+        raise Http404
+    try:
+        stream = field_file.open("rb")
+    except FileNotFoundError:
+        logger.error("file %s of document %s is missing from storage", record.pk, document.pk)
+        raise Http404 from None
+    audit_record(
+        actor=user,
+        action="document.file_download",
+        target=document,
+        after={
+            "file": record.pk,
+            "name": record.original_name,
+            "derived": derived,
+            "classification": document.classification,
+        },
+    )
+    return record, stream
+
+
+def file_verify(file: DocumentFile | Arrival) -> bool:
+    """Whether the stored bytes still hash to the SHA-256 recorded on upload."""
+    digest = hashlib.sha256()
+    try:
+        with file.file.open("rb") as fh:
+            for chunk in iter(partial(fh.read, CHUNK_SIZE), b""):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return False
+    return digest.hexdigest() == file.sha256
+
+
+def extraction_completed(document: Document) -> None:
+    """A document's text changed: let search and reference linking see it."""
+    indexing.document_text_changed(document)
+
+
+def file_extraction_store(*, file_id: int, result: extraction.Extracted) -> DocumentFile | None:
+    """Record the outcome of reading a file (from the extraction job): text, state, note,
+    page count, and the OCR'd PDF as its derived copy. Search is told after commit."""
+    derived_name = ""
+    with transaction.atomic():
+        record = DocumentFile.objects.select_for_update().filter(pk=file_id).first()
+        if record is None:
+            return None
+        if result.derived is not None and result.derived.exists():
+            with result.derived.open("rb") as fh:
+                record.derived.save(f"{record.sha256}.ocr.pdf", File(fh), save=False)
+            derived_name = record.derived.name
+        try:
+            record.text = result.text
+            record.extraction = result.state
+            record.extraction_note = result.note[:255]
+            record.ocr = result.ocr
+            record.page_count = min(len(result.pages), 32767) if result.pages else None
+            record.save(
+                update_fields=["text", "extraction", "extraction_note", "ocr", "page_count", "derived"]
+            )
+            document = record.document
+            if document.page_count is None and record.page_count and record.kind != FileKind.ATTACHMENT:
+                Document.objects.filter(pk=document.pk, page_count__isnull=True).update(
+                    page_count=record.page_count
+                )
+            audit_record(
+                actor=None,
+                actor_username="system",
+                action="document.file_extract",
+                target=document,
+                after={
+                    "file": record.pk,
+                    "state": record.extraction,
+                    "ocr": record.ocr,
+                    "characters": len(record.text),
+                    "note": record.extraction_note,
+                },
+            )
+            if record.text:
+                transaction.on_commit(partial(extraction_completed, document))
+        except BaseException:
+            if derived_name:
+                record.derived.storage.delete(derived_name)
+            raise
+    return record
+
+
+def files_remove_orphans(*, older_than: dt.timedelta = dt.timedelta(days=2)) -> list[str]:
+    """Delete stored files under documents/, derived/ and arrivals/ that no row refers to
+    and that are older than ``older_than`` (left by a rolled-back transaction). Answers the
+    names removed."""
+    root = Path(settings.MEDIA_ROOT)
+    referenced: set[str] = set()
+    for name in DocumentFile.objects.values_list("file", flat=True).iterator():
+        referenced.add(name)
+    for name in DocumentFile.objects.exclude(derived="").values_list("derived", flat=True).iterator():
+        referenced.add(name)
+    for name in Arrival.objects.values_list("file", flat=True).iterator():
+        referenced.add(name)
+    cutoff = (timezone.now() - older_than).timestamp()
+    removed = []
+    for top in ("documents", "derived", "arrivals"):
+        folder = root / top
+        if not folder.is_dir():
+            continue
+        for path in folder.rglob("*"):
+            if not path.is_file():
+                continue
+            name = path.relative_to(root).as_posix()
+            if name not in referenced and path.stat().st_mtime < cutoff:
+                default_storage.delete(name)
+                removed.append(name)
+    return removed
+
+
+def workdir_remove(path: Path | None) -> None:
+    if path is not None:
+        shutil.rmtree(path, ignore_errors=True)
