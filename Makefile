@@ -46,8 +46,12 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Search latency on 100,000 documents: SQLite, and PostgreSQL when BENCH_DATABASE_URL or a
+# local server on 127.0.0.1:5432 answers (database vanphong_bench, created and dropped).
+# Results: bench-results/search.json and bench-results/search.md.
+BENCH_DOCUMENTS ?= 100000
 bench: install-test
-	$(BIN)/vanphong bench
+	$(BIN)/vanphong bench --documents $(BENCH_DOCUMENTS) --out bench-results $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/ staticfiles/

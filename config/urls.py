@@ -11,6 +11,7 @@ urlpatterns = [
     path("to-chuc/", include("vanphong.orgs.urls")),
     path("nhat-ky/", include("vanphong.audit.urls")),
     path("van-ban/", include("vanphong.documents.urls")),
+    path("tra-cuu/", include("vanphong.search.urls")),
     path("api/", include("vanphong.api.urls")),
     path("quan-tri-he-thong/", admin.site.urls),
 ]

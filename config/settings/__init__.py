@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "vanphong.orgs",
     "vanphong.audit",
     "vanphong.documents",
+    "vanphong.search",
     "vanphong.api",
 ]
 
@@ -169,6 +170,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest document file accepted (uploads, e-mail drop folder, capture), in MB.
+VANPHONG_MAX_UPLOAD_MB = env_int("VANPHONG_MAX_UPLOAD_MB", 100, minimum=1)
+# E-mail drop folder: .eml files and PDF/DOCX files put here become arrivals of
+# VANPHONG_DROP_ORGANIZATION (slug or id); read by beat when VANPHONG_DROP_DIR is set.
+VANPHONG_DROP_DIR = env_str("VANPHONG_DROP_DIR")
+VANPHONG_DROP_ORGANIZATION = env_str("VANPHONG_DROP_ORGANIZATION")
+VANPHONG_SCHEDULE_DROP_FOLDER = env_str("VANPHONG_SCHEDULE_DROP_FOLDER", "*/5 * * * *")
+parse_cron("VANPHONG_SCHEDULE_DROP_FOLDER", VANPHONG_SCHEDULE_DROP_FOLDER)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------------------------
@@ -281,6 +290,11 @@ SPECTACULAR_SETTINGS = {
     # validatorUrl: Swagger UI would otherwise fetch a badge from validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # Clearance (people) and classification (documents) are the same ordered scale.
+    "ENUM_NAME_OVERRIDES": {
+        "ClassificationEnum": ["none", "mat", "toi_mat", "tuyet_mat"],
+        "UrgencyEnum": ["thuong", "khan", "thuong_khan", "hoa_toc"],
+    },
 }
 
 LOGGING = {

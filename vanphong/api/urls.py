@@ -23,6 +23,7 @@ v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("", include(router.urls)),
     path("", include("vanphong.documents.api.urls")),
+    path("", include("vanphong.search.api_urls")),
 ]
 
 urlpatterns = [

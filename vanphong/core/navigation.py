@@ -23,6 +23,14 @@ def navigation_for(user: Any) -> list[NavItem]:
         return []
     items = [NavItem(str(_("Việc của tôi")), reverse("core:home"), "home")]
     if can(user, Capability.READ):
+        items.append(NavItem(str(_("Văn bản đến")), reverse("documents:incoming_list"), "incoming"))
+        items.append(NavItem(str(_("Văn bản đi")), reverse("documents:outgoing_list"), "outgoing"))
+        items.append(NavItem(str(_("Tra cứu")), reverse("search:search"), "search"))
+    if can(user, Capability.REGISTER):
+        items.append(NavItem(str(_("Chờ vào sổ")), reverse("documents:arrival_list"), "arrivals"))
+    if can(user, Capability.REGISTER) or can(user, Capability.DIRECT) or can(user, Capability.MANAGE_PEOPLE):
+        items.append(NavItem(str(_("Sổ văn bản")), reverse("documents:register_list"), "registers"))
+    if can(user, Capability.READ):
         items.append(NavItem(str(_("Tổ chức, cán bộ")), reverse("orgs:directory"), "orgs"))
         items.append(NavItem(str(_("Biên chế")), reverse("orgs:staffing"), "staffing"))
     if can(user, Capability.MANAGE_PEOPLE):

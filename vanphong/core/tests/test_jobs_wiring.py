@@ -16,6 +16,7 @@ from celery.schedules import crontab
 from celery.signals import task_postrun
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
+from kombu import pools as kombu_pools
 
 from config.celery import app
 from vanphong.audit.models import AuditEvent
@@ -49,6 +50,9 @@ def _drop_pools() -> None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu also keeps process-wide producer pools keyed by connection: one closed by an
+    # earlier test for the same broker URL would be handed back ("Acquire on closed pool").
+    kombu_pools.reset()
 
 
 @contextmanager

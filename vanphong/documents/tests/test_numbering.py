@@ -47,7 +47,9 @@ def test_a_new_term_starts_from_one(province, books):
     with transaction.atomic():
         take_number(register=register, doc_type="NQ", on=dt.date(2026, 3, 2))
         Term.objects.filter(organization=province.committee).update(ends_on=dt.date(2030, 9, 30))
-        Term.objects.create(organization=province.committee, name="2030 - 2035", starts_on=dt.date(2030, 10, 1))
+        Term.objects.create(
+            organization=province.committee, name="2030 - 2035", starts_on=dt.date(2030, 10, 1)
+        )
         assert take_number(register=register, doc_type="NQ", on=dt.date(2030, 10, 2))[1] == 1
 
 
@@ -68,7 +70,9 @@ def test_state_numbering_resets_yearly_with_a_separate_secret_series(province):
     with transaction.atomic():
         assert take_number(register=register, doc_type="QĐ", on=dt.date(2026, 12, 31))[1] == 1
         assert take_number(register=register, doc_type="CV", on=dt.date(2026, 12, 31))[1] == 2
-        assert take_number(register=register, doc_type="QĐ", classification=1, on=dt.date(2026, 12, 31))[1] == 1
+        assert (
+            take_number(register=register, doc_type="QĐ", classification=1, on=dt.date(2026, 12, 31))[1] == 1
+        )
         assert take_number(register=register, doc_type="QĐ", on=dt.date(2027, 1, 1))[1] == 1
 
 
@@ -90,9 +94,13 @@ def test_a_rolled_back_registration_gives_its_number_back(province, books):
 
 
 def test_classified_documents_go_to_the_classified_book_when_there_is_one(province, books):
-    assert register_for(organization=province.committee, kind="den", classification=Classification.MAT).classified
+    assert register_for(
+        organization=province.committee, kind="den", classification=Classification.MAT
+    ).classified
     assert not register_for(organization=province.committee, kind="den").classified
-    assert not register_for(organization=province.committee, kind="di", classification=Classification.MAT).classified
+    assert not register_for(
+        organization=province.committee, kind="di", classification=Classification.MAT
+    ).classified
 
 
 def test_an_organisation_without_books_gets_a_clear_message(province):

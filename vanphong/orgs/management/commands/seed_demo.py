@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from vanphong.documents import demo as documents_demo
 from vanphong.orgs import demo
 from vanphong.orgs.models import Organization
 
@@ -36,8 +37,22 @@ class Command(BaseCommand):
             help="Nếu cơ sở dữ liệu đã có tổ chức thì không tạo gì, chỉ in danh sách tài khoản.",
         )
         parser.add_argument("--url", default=DEFAULT_URL, help="Địa chỉ in kèm danh sách tài khoản.")
+        parser.add_argument(
+            "--no-documents",
+            action="store_true",
+            help="Không tạo văn bản mẫu (mặc định: một năm văn bản đến, đi; nhân lên N lần với --scale N).",
+        )
 
-    def handle(self, *args: Any, scale: int, password: str, if_empty: bool, url: str, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        scale: int,
+        password: str,
+        if_empty: bool,
+        url: str,
+        no_documents: bool = False,
+        **options: Any,
+    ) -> None:
         if not 1 <= scale <= demo.MAX_SCALE:
             raise CommandError(f"--scale phải là số nguyên từ 1 đến {demo.MAX_SCALE}, không phải {scale}.")
         try:
@@ -64,7 +79,21 @@ class Command(BaseCommand):
                 f"Đã tạo dữ liệu mẫu Tỉnh ủy Lâm Đồng: {demo.summary(result.counts)} ({elapsed:.1f} giây)."
             )
         )
+        if not no_documents:
+            started = time.monotonic()
+            counts = documents_demo.seed_documents(
+                scale=scale, progress=self._progress if scale > 1 else None
+            )
+            elapsed = time.monotonic() - started
+            self.stdout.write(
+                self.style.SUCCESS(f"Đã tạo {documents_demo.summary(counts)} ({elapsed:.1f} giây).")
+            )
         self._print_logins(url=url, password=password)
+
+    def _progress(self, documents: int) -> None:
+        if documents % 100_000 < documents_demo.BATCH:
+            self.stdout.write(f"… {documents:,} văn bản".replace(",", "."))
+            self.stdout.flush()
 
     def _print_logins(self, *, url: str, password: str | None) -> None:
         text = demo.logins_text(url=url, password=password)
