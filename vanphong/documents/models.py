@@ -312,25 +312,14 @@ class ExtractionState(models.TextChoices):
     FAILED = "failed", _("Lỗi trích xuất")
 
 
-def document_file_path(instance: DocumentFile, filename: str) -> str:
-    now = timezone.now()
-    return f"documents/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+class StoredFile(models.Model):
+    """What every stored file carries: its exact bytes' identity (name, type, size, SHA-256,
+    recorded on upload and never rewritten) and the text read from it."""
 
-
-class DocumentFile(models.Model):
-    """A file of a document, kept as its exact original bytes (``sha256`` recorded on
-    upload, never rewritten). Extracted text, OCR output and previews are derived copies."""
-
-    document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="files", verbose_name=_("văn bản")
-    )
-    kind = models.CharField(_("loại tệp"), max_length=12, choices=FileKind.choices, default=FileKind.ORIGINAL)
-    file = models.FileField(_("tệp"), upload_to=document_file_path, max_length=300)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(_("kiểu tệp"), max_length=100)
     size = models.PositiveBigIntegerField(_("dung lượng"))
     sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, db_index=True)
-    derived = models.FileField(_("bản chuyển đổi"), upload_to="derived/", max_length=300, blank=True)
     extraction = models.CharField(
         _("trích xuất nội dung"),
         max_length=12,
@@ -340,6 +329,26 @@ class DocumentFile(models.Model):
     extraction_note = models.CharField(_("ghi chú trích xuất"), max_length=255, blank=True)
     ocr = models.BooleanField(_("nhận dạng ký tự (OCR)"), default=False)
     text = models.TextField(_("nội dung trích xuất"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def document_file_path(instance: DocumentFile, filename: str) -> str:
+    now = timezone.now()
+    return f"documents/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class DocumentFile(StoredFile):
+    """A file of a document, kept as its exact original bytes (``sha256`` recorded on
+    upload, never rewritten). Extracted text, OCR output and previews are derived copies."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="files", verbose_name=_("văn bản")
+    )
+    kind = models.CharField(_("loại tệp"), max_length=12, choices=FileKind.choices, default=FileKind.ORIGINAL)
+    file = models.FileField(_("tệp"), upload_to=document_file_path, max_length=300)
+    derived = models.FileField(_("bản chuyển đổi"), upload_to="derived/", max_length=300, blank=True)
     page_count = models.PositiveSmallIntegerField(_("số trang"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         Person,
@@ -649,7 +658,7 @@ def arrival_file_path(instance: Arrival, filename: str) -> str:
     return f"arrivals/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
 
 
-class Arrival(models.Model):
+class Arrival(StoredFile):
     """Something received and not yet registered: an uploaded or scanned file, a file from
     the e-mail drop folder, later an exchange package. Its text is read and the
     registration form prefilled (``proposal``) for the clerk to confirm."""
@@ -663,19 +672,6 @@ class Arrival(models.Model):
     sender = models.CharField(_("người, nơi gửi"), max_length=255, blank=True)
     received_at = models.DateTimeField(_("nhận lúc"), default=timezone.now)
     file = models.FileField(_("tệp"), upload_to=arrival_file_path, max_length=300)
-    original_name = models.CharField(_("tên tệp"), max_length=255)
-    content_type = models.CharField(_("kiểu tệp"), max_length=100)
-    size = models.PositiveBigIntegerField(_("dung lượng"))
-    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, db_index=True)
-    extraction = models.CharField(
-        _("trích xuất nội dung"),
-        max_length=12,
-        choices=ExtractionState.choices,
-        default=ExtractionState.PENDING,
-    )
-    extraction_note = models.CharField(_("ghi chú trích xuất"), max_length=255, blank=True)
-    ocr = models.BooleanField(_("nhận dạng ký tự (OCR)"), default=False)
-    text = models.TextField(_("nội dung trích xuất"), blank=True)
     proposal = models.JSONField(_("đề xuất thông tin đăng ký"), default=dict, blank=True)
     state = models.CharField(
         _("tình trạng"), max_length=12, choices=ArrivalState.choices, default=ArrivalState.WAITING
