@@ -49,12 +49,17 @@ class RegisterForm(BaseForm):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Sổ đã có văn bản vào sổ: không thay đổi được cách đánh số."
 
+    FIELDS = ("name", "kind", "reset", "per_type", "classified", "secret_series", "style", "order")
+
     @classmethod
     def initial_for(cls, register: Register) -> dict[str, Any]:
-        return {
-            name: getattr(register, name)
-            for name in ("name", "kind", "reset", "per_type", "classified", "secret_series", "style", "order")
-        }
+        return {name: getattr(register, name) for name in cls.FIELDS}
+
+    def register_fields(self) -> dict[str, Any]:
+        """The cleaned values as the register services take them."""
+        data = {name: self.cleaned_data[name] for name in self.FIELDS}
+        data["order"] = data["order"] or 0
+        return data
 
 
 class DefaultsForm(BaseForm):

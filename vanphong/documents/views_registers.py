@@ -125,19 +125,9 @@ def register_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = RegisterForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 register = services.register_create(
-                    actor=request.user,
-                    organization=org,
-                    kind=data["kind"],
-                    name=data["name"],
-                    classified=data["classified"],
-                    reset=data["reset"],
-                    per_type=data["per_type"],
-                    secret_series=data["secret_series"],
-                    style=data["style"],
-                    order=data["order"] or 0,
+                    actor=request.user, organization=org, **form.register_fields()
                 )
             except ValidationError as exc:
                 form.add_service_errors(exc)
@@ -158,24 +148,12 @@ def register_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = RegisterForm(request.POST, initial=initial, locked=locked)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                services.register_update(
-                    actor=request.user,
-                    register=register,
-                    name=data["name"],
-                    kind=data["kind"],
-                    classified=data["classified"],
-                    reset=data["reset"],
-                    per_type=data["per_type"],
-                    secret_series=data["secret_series"],
-                    style=data["style"],
-                    order=data["order"] or 0,
-                )
+                services.register_update(actor=request.user, register=register, **form.register_fields())
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(request, f"Đã lưu sổ “{data['name']}”.")
+                messages.success(request, f"Đã lưu sổ “{form.cleaned_data['name']}”.")
                 return redirect(_list_url(register.organization))
     else:
         form = RegisterForm(initial=initial, locked=locked)
