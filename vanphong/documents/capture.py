@@ -328,9 +328,17 @@ def _compose_issuer(lines: list[str]) -> str | None:
     return body
 
 
+_DATE_STARTED_RE = re.compile(r",\s*ngày\s+\d{1,2}\b")
+
+
 def _place_and_date(lines: list[str]) -> tuple[str | None, str | None]:
-    for line in lines[:40]:
+    head = lines[:40]
+    for index, line in enumerate(head):
         match = _PLACE_DATE_RE.search(line)
+        if not match and _DATE_STARTED_RE.search(line) and index + 1 < len(head):
+            # A narrow header column wraps the date line ("..., ngày 05 tháng 01 năm" / "2026").
+            year = re.match(r"[^\w]*(\d{4})\b", head[index + 1])  # OCR: "* 2026" (the star beside it)
+            match = _PLACE_DATE_RE.search(f"{line} {year.group(1) if year else head[index + 1]}")
         if not match:
             continue
         words = _place_words(match.group("place"))
@@ -430,6 +438,15 @@ def _signer(lines: list[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _letter_head_end(lines: list[str], after: int) -> int:
+    """Where a công văn's head ends (its stamps sit above): the "Kính gửi" line, or a few
+    lines below the number when there is none (narrow columns wrap the head into more)."""
+    for index in range(after, min(len(lines), after + 16)):
+        if fold(lines[index]).startswith("kinh gui"):
+            return index
+    return after + 8
+
+
 def capture_propose(text: str, *, ocr: bool, last_page: str | None = None) -> dict[str, Any]:
     """The registration fields read from ``text`` (the first page); the signature is
     looked for at the end of ``last_page`` when the document has more than one page."""
@@ -454,7 +471,7 @@ def capture_propose(text: str, *, ocr: bool, last_page: str | None = None) -> di
         if subject and doc_type is None:
             doc_type = "CV"
     signer_name, signer_position = _signer(_lines(last_page) if last_page else lines)
-    stamp_zone = lines[: (type_index if type_index is not None else after + 6) + 1]
+    stamp_zone = lines[: (type_index if type_index is not None else _letter_head_end(lines, after)) + 1]
     return {
         "symbol": symbol,
         "doc_type": doc_type,
