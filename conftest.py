@@ -110,6 +110,7 @@ def province(db) -> Province:
         kind=OrgKind.AGENCY,
         level=tinh,
         parent=committee,
+        is_office=True,
     )
     commune_x = OrganizationFactory(
         name="Đảng ủy xã An Phú", short_name="ĐU An Phú", level=xa, parent=committee, slug="anphu"

@@ -12,6 +12,8 @@ urlpatterns = [
     path("nhat-ky/", include("vanphong.audit.urls")),
     path("van-ban/", include("vanphong.documents.urls")),
     path("tra-cuu/", include("vanphong.search.urls")),
+    path("nhiem-vu/", include("vanphong.tasks.urls")),
+    path("thong-bao/", include("vanphong.notifications.urls")),
     path("api/", include("vanphong.api.urls")),
     path("quan-tri-he-thong/", admin.site.urls),
 ]

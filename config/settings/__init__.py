@@ -8,6 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from vanphong.core.schedule import parse_cron
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "vanphong.audit",
     "vanphong.documents",
     "vanphong.search",
+    "vanphong.notifications",
+    "vanphong.tasks",
     "vanphong.api",
 ]
 
@@ -172,6 +175,41 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest document file accepted (uploads, e-mail drop folder, capture), in MB.
 VANPHONG_MAX_UPLOAD_MB = env_int("VANPHONG_MAX_UPLOAD_MB", 100, minimum=1)
+
+# Task engine (docs/tasks.md). Weekend days as weekday numbers (Monday 0 … Sunday 6).
+VANPHONG_WEEKEND_DAYS = [int(d) for d in env_list("VANPHONG_WEEKEND_DAYS", ["5", "6"])]
+if any(d not in range(7) for d in VANPHONG_WEEKEND_DAYS):
+    raise ImproperlyConfigured("VANPHONG_WEEKEND_DAYS holds weekday numbers 0 (Monday) to 6 (Sunday)")
+# "Sắp đến hạn": due within this many working days from today.
+VANPHONG_TASK_DUE_SOON_DAYS = env_int("VANPHONG_TASK_DUE_SOON_DAYS", 3, minimum=0)
+# Recurring tasks: occurrences due within this many days are created ahead.
+VANPHONG_TASK_SERIES_HORIZON_DAYS = env_int("VANPHONG_TASK_SERIES_HORIZON_DAYS", 45, minimum=1)
+# Reminders (docs/tasks.md): this many working days before the due date (a list), on it,
+# then on the first working day late and every N working days after; escalation to the
+# lead's head and to the Văn phòng once a task is that many working days late.
+try:
+    VANPHONG_TASK_REMIND_BEFORE_DAYS = sorted(
+        {int(d) for d in env_list("VANPHONG_TASK_REMIND_BEFORE_DAYS", ["3", "1"])}, reverse=True
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured("VANPHONG_TASK_REMIND_BEFORE_DAYS is a list of working days: 3,1") from exc
+if any(d < 1 for d in VANPHONG_TASK_REMIND_BEFORE_DAYS):
+    raise ImproperlyConfigured("VANPHONG_TASK_REMIND_BEFORE_DAYS holds whole numbers of at least 1")
+VANPHONG_TASK_REMIND_OVERDUE_EVERY = env_int("VANPHONG_TASK_REMIND_OVERDUE_EVERY", 5, minimum=1)
+VANPHONG_TASK_ESCALATE_HEAD_DAYS = env_int("VANPHONG_TASK_ESCALATE_HEAD_DAYS", 1, minimum=1)
+VANPHONG_TASK_ESCALATE_OFFICE_DAYS = env_int("VANPHONG_TASK_ESCALATE_OFFICE_DAYS", 5, minimum=1)
+# Notification kinds e-mailed at once; every other kind waits for the daily digest.
+VANPHONG_NOTIFY_IMMEDIATE_KINDS = env_list(
+    "VANPHONG_NOTIFY_IMMEDIATE_KINDS", ["task.escalate_head", "task.escalate_office"]
+)
+# The site's address as users reach it, for the links in e-mails (no trailing slash).
+VANPHONG_SITE_URL = env_str("VANPHONG_SITE_URL").rstrip("/")
+VANPHONG_SCHEDULE_TASK_REMINDERS = env_str("VANPHONG_SCHEDULE_TASK_REMINDERS", "30 6 * * *")
+parse_cron("VANPHONG_SCHEDULE_TASK_REMINDERS", VANPHONG_SCHEDULE_TASK_REMINDERS)
+VANPHONG_SCHEDULE_DAILY_DIGEST = env_str("VANPHONG_SCHEDULE_DAILY_DIGEST", "0 7 * * *")
+parse_cron("VANPHONG_SCHEDULE_DAILY_DIGEST", VANPHONG_SCHEDULE_DAILY_DIGEST)
+VANPHONG_SCHEDULE_RECURRING_TASKS = env_str("VANPHONG_SCHEDULE_RECURRING_TASKS", "30 0 * * *")
+parse_cron("VANPHONG_SCHEDULE_RECURRING_TASKS", VANPHONG_SCHEDULE_RECURRING_TASKS)
 # E-mail drop folder: .eml files and PDF/DOCX files put here become arrivals of
 # VANPHONG_DROP_ORGANIZATION (slug or id); read by beat when VANPHONG_DROP_DIR is set.
 VANPHONG_DROP_DIR = env_str("VANPHONG_DROP_DIR")

@@ -61,3 +61,21 @@ def page(browser):
 def screenshots() -> Path:
     RESULTS.mkdir(exist_ok=True)
     return RESULTS
+
+
+def _sign_in(page, live_server, username: str) -> None:
+    from playwright.sync_api import expect
+
+    from vanphong.orgs.tests.factories import TEST_PASSWORD
+
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+    page.get_by_label("Mật khẩu").press("Enter")
+    expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
+
+
+@pytest.fixture
+def sign_in():
+    """``sign_in(page, live_server, username)``: through the sign-in page, to the home page."""
+    return _sign_in

@@ -12,21 +12,12 @@ from playwright.sync_api import expect
 
 from vanphong.documents.models import Assignment, EntryStatus, RegisterEntry
 from vanphong.documents.services.registering import registers_provision_defaults
-from vanphong.orgs.tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
-    page.get_by_label("Mật khẩu").press("Enter")
-    expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
-
-
 def test_clerk_registers_leader_directs_and_search_finds_it(
-    live_server, province, browser, page, screenshots, settings
+    live_server, province, browser, page, screenshots, settings, sign_in
 ):
     settings.VANPHONG_TOTP_REQUIRED = "none"
     registers_provision_defaults(organization=province.committee, term_start=dt.date(2025, 10, 1))

@@ -24,6 +24,7 @@ v1 = [
     path("", include(router.urls)),
     path("", include("vanphong.documents.api.urls")),
     path("", include("vanphong.search.api_urls")),
+    path("", include("vanphong.tasks.api_urls")),
 ]
 
 urlpatterns = [

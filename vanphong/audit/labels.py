@@ -73,6 +73,19 @@ ACTION_LABELS = {
     "term.close": _("Kết thúc nhiệm kỳ"),
     "demo.seed_documents": _("Tạo văn bản mẫu"),
     "system.bootstrap": _("Khởi tạo hệ thống"),
+    "task.create": _("Giao nhiệm vụ"),
+    "task.accept": _("Tiếp nhận nhiệm vụ"),
+    "task.progress": _("Báo cáo tiến độ nhiệm vụ"),
+    "task.complete": _("Báo cáo hoàn thành nhiệm vụ"),
+    "task.confirm": _("Xác nhận hoàn thành nhiệm vụ"),
+    "task.return": _("Trả lại nhiệm vụ"),
+    "task.cancel": _("Hủy nhiệm vụ"),
+    "task.update": _("Điều chỉnh nhiệm vụ"),
+    "task.extension_request": _("Xin gia hạn nhiệm vụ"),
+    "task.extension_decide": _("Quyết định gia hạn nhiệm vụ"),
+    "task.view": _("Xem nhiệm vụ mật"),
+    "task.file_download": _("Tải tệp minh chứng của nhiệm vụ mật"),
+    "task.report": _("Lập báo cáo tình hình thực hiện nhiệm vụ"),
 }
 
 

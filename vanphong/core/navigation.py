@@ -25,6 +25,8 @@ def navigation_for(user: Any) -> list[NavItem]:
     if can(user, Capability.READ):
         items.append(NavItem(str(_("Văn bản đến")), reverse("documents:incoming_list"), "incoming"))
         items.append(NavItem(str(_("Văn bản đi")), reverse("documents:outgoing_list"), "outgoing"))
+        items.append(NavItem(str(_("Nhiệm vụ")), reverse("tasks:list"), "tasks"))
+        items.append(NavItem(str(_("Bảng điều hành")), reverse("tasks:dashboard"), "task_dashboard"))
         items.append(NavItem(str(_("Tra cứu")), reverse("search:search"), "search"))
     if can(user, Capability.REGISTER):
         items.append(NavItem(str(_("Chờ vào sổ")), reverse("documents:arrival_list"), "arrivals"))

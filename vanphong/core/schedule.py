@@ -33,6 +33,28 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             "schedule": parse_cron("VANPHONG_SCHEDULE_VERIFY_AUDIT", settings.VANPHONG_SCHEDULE_VERIFY_AUDIT),
             "options": {"expires": 6 * 3600},
         },
+        # The task engine: recurring occurrences after midnight, the digest e-mail before
+        # the working day starts, reminders and escalations in the morning. The jobs skip
+        # days off themselves (the calendar knows the holidays and the Saturdays worked).
+        "generate-recurring-tasks": {
+            "task": "vanphong.tasks.jobs.generate_recurring_tasks",
+            "schedule": parse_cron(
+                "VANPHONG_SCHEDULE_RECURRING_TASKS", settings.VANPHONG_SCHEDULE_RECURRING_TASKS
+            ),
+            "options": {"expires": 6 * 3600},
+        },
+        "send-daily-digests": {
+            "task": "vanphong.tasks.jobs.send_daily_digests",
+            "schedule": parse_cron("VANPHONG_SCHEDULE_DAILY_DIGEST", settings.VANPHONG_SCHEDULE_DAILY_DIGEST),
+            "options": {"expires": 4 * 3600},
+        },
+        "send-task-reminders": {
+            "task": "vanphong.tasks.jobs.send_task_reminders",
+            "schedule": parse_cron(
+                "VANPHONG_SCHEDULE_TASK_REMINDERS", settings.VANPHONG_SCHEDULE_TASK_REMINDERS
+            ),
+            "options": {"expires": 4 * 3600},
+        },
     }
     if settings.VANPHONG_DROP_DIR:
         schedule["receive-drop-folder"] = {

@@ -8,11 +8,15 @@ under it; on the right "ĐẢNG CỘNG SẢN VIỆT NAM" bold and underlined, th
 in italics — the type name in bold capitals and the subject under it, the body, then a
 table with "Nơi nhận:" on the left (size 12, the recipients in size 11) and the signature
 block on the right. A draft carries "DỰ THẢO" and blanks where number and date go.
+
+The pieces (``new_page``, ``write_header``, ``add_line``, ``two_columns``, ``write_closing``)
+also lay out the other documents the system writes, such as the task reports.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 from docx import Document as new_docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -84,7 +88,7 @@ def header_names(organization: Organization) -> tuple[str, str]:
     return "", _upper(organization.name)
 
 
-def _font(run, size: float, *, bold: bool = False, italic: bool = False, underline: bool = False) -> None:
+def set_font(run, size: float, *, bold: bool = False, italic: bool = False, underline: bool = False) -> None:
     run.font.name = FONT
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -95,7 +99,7 @@ def _font(run, size: float, *, bold: bool = False, italic: bool = False, underli
         fonts.set(qn(attribute), FONT)
 
 
-def _line(
+def add_line(
     target: _Cell | object,
     text: str,
     size: float = BODY_SIZE,
@@ -110,7 +114,7 @@ def _line(
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.space_before = Pt(0)
-    _font(paragraph.add_run(text), size, bold=bold, italic=italic, underline=underline)
+    set_font(paragraph.add_run(text), size, bold=bold, italic=italic, underline=underline)
     return paragraph
 
 
@@ -124,7 +128,7 @@ def _no_borders(table) -> None:
     properties.append(borders)
 
 
-def _two_columns(docx, left_mm: float, right_mm: float):
+def two_columns(docx, left_mm: float, right_mm: float):
     table = docx.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -162,7 +166,8 @@ def _body_text(document: Document) -> str:
     return version.body if version is not None else ""
 
 
-def render_outgoing_docx(document: Document) -> bytes:
+def new_page():
+    """An empty A4 .docx with the margins and body font the presentation rules ask for."""
     docx = new_docx()
     section = docx.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -171,48 +176,55 @@ def render_outgoing_docx(document: Document) -> bytes:
     normal = docx.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(BODY_SIZE)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    return docx
 
-    party = document.style == Style.PARTY
-    is_letter = document.doc_type == "CV"
-    above, body = header_names(document.organization)
-    left, right = _two_columns(docx, 75, 90)
+
+def write_header(
+    docx,
+    *,
+    organization: Organization,
+    number: str,
+    place_date: str,
+    party: bool = True,
+    subject_line: str = "",
+    marks: Iterable[str | None] = (),
+    draft: bool = False,
+) -> None:
+    """The header table: body above, issuing body, "*" (Party), number, a công văn's
+    "V/v" line and the secrecy and urgency marks on the left; the national header and the
+    place and date on the right."""
+    above, body = header_names(organization)
+    left, right = two_columns(docx, 75, 90)
     if above:
-        _line(left, above, 14, first=True)
-    _line(left, body, 14, bold=True, first=not above)
+        add_line(left, above, 14, first=True)
+    add_line(left, body, 14, bold=True, first=not above)
     if party:
-        _line(left, "*", 14)
-    _line(left, number_line(document), 14)
-    if is_letter:
-        _line(left, f"V/v {document.subject}", 12, italic=not party)
-    for mark in (CLASSIFICATION_MARKS.get(document.classification), URGENCY_MARKS.get(document.urgency)):
+        add_line(left, "*", 14)
+    add_line(left, number, 14)
+    if subject_line:
+        add_line(left, subject_line, 12, italic=not party)
+    for mark in marks:
         if mark:
-            _line(left, mark, 13, bold=True)
+            add_line(left, mark, 13, bold=True)
     if party:
-        _line(right, PARTY_HEADER, 15, bold=True, underline=True, align=WD_ALIGN_PARAGRAPH.RIGHT, first=True)
+        add_line(
+            right, PARTY_HEADER, 15, bold=True, underline=True, align=WD_ALIGN_PARAGRAPH.RIGHT, first=True
+        )
     else:
-        _line(right, STATE_HEADER[0], 13, bold=True, first=True)
-        _line(right, STATE_HEADER[1], 14, bold=True, underline=True)
-    _line(right, place_and_date(document), 14, italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    if document.state != DocumentState.ISSUED:
-        _line(right, DRAFT_MARK, 14, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        add_line(right, STATE_HEADER[0], 13, bold=True, first=True)
+        add_line(right, STATE_HEADER[1], 14, bold=True, underline=True)
+    add_line(right, place_date, 14, italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    if draft:
+        add_line(right, DRAFT_MARK, 14, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
-    docx.add_paragraph()
-    if not is_letter:
-        name = doctypes.name_of(document.doc_type, document.style) or document.doc_type
-        _line(docx, _upper(name), 16, bold=True)
-        _line(docx, document.subject, 14, bold=True)
-        _line(docx, "-----", 14)
-    for text in _body_text(document).splitlines():
-        if not text.strip():
-            continue
-        paragraph = _line(docx, text.strip(), BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        paragraph.paragraph_format.first_line_indent = Mm(10)
-        paragraph.paragraph_format.space_after = Pt(6)
 
-    docx.add_paragraph()
-    recipients, signature = _two_columns(docx, 80, 85)
-    _line(
-        recipients,
+def write_closing(
+    docx, *, recipients: Iterable[str], signature_lines: Iterable[str], signer_name: str, party: bool = True
+) -> None:
+    """ "Nơi nhận:" and its lines on the left, the signature block on the right."""
+    left, signature = two_columns(docx, 80, 85)
+    add_line(
+        left,
         "Nơi nhận:",
         12,
         bold=True,
@@ -221,16 +233,57 @@ def render_outgoing_docx(document: Document) -> bytes:
         align=WD_ALIGN_PARAGRAPH.LEFT,
         first=True,
     )
-    for line in (document.recipients_text or recipients_text(document)).splitlines():
-        _line(recipients, line, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    block = signature_block(document)
-    lines = block.lines or [""]
+    for text in recipients:
+        add_line(left, text, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    lines = list(signature_lines) or [""]
     for i, text in enumerate(lines):
-        _line(signature, text, 14, bold=True, first=i == 0)
+        add_line(signature, text, 14, bold=True, first=i == 0)
     for _ in range(3):
-        _line(signature, "", 14)
-    _line(signature, block.name, 14, bold=True)
+        add_line(signature, "", 14)
+    add_line(signature, signer_name, 14, bold=True)
 
+
+def to_bytes(docx) -> bytes:
     out = io.BytesIO()
     docx.save(out)
     return out.getvalue()
+
+
+def render_outgoing_docx(document: Document) -> bytes:
+    docx = new_page()
+    party = document.style == Style.PARTY
+    is_letter = document.doc_type == "CV"
+    write_header(
+        docx,
+        organization=document.organization,
+        number=number_line(document),
+        place_date=place_and_date(document),
+        party=party,
+        subject_line=f"V/v {document.subject}" if is_letter else "",
+        marks=(CLASSIFICATION_MARKS.get(document.classification), URGENCY_MARKS.get(document.urgency)),
+        draft=document.state != DocumentState.ISSUED,
+    )
+
+    docx.add_paragraph()
+    if not is_letter:
+        name = doctypes.name_of(document.doc_type, document.style) or document.doc_type
+        add_line(docx, _upper(name), 16, bold=True)
+        add_line(docx, document.subject, 14, bold=True)
+        add_line(docx, "-----", 14)
+    for text in _body_text(document).splitlines():
+        if not text.strip():
+            continue
+        paragraph = add_line(docx, text.strip(), BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        paragraph.paragraph_format.first_line_indent = Mm(10)
+        paragraph.paragraph_format.space_after = Pt(6)
+
+    docx.add_paragraph()
+    block = signature_block(document)
+    write_closing(
+        docx,
+        recipients=(document.recipients_text or recipients_text(document)).splitlines(),
+        signature_lines=block.lines,
+        signer_name=block.name,
+        party=party,
+    )
+    return to_bytes(docx)

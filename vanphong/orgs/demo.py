@@ -80,6 +80,7 @@ class OrgSpec:
     dissolved_on: dt.date | None = None
     quota: int | None = None
     units: tuple[UnitSpec, ...] = ()
+    is_office: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,13 @@ def place_slug(place_name: str) -> str:
 
 
 def _agency(
-    key: str, name: str, abbreviation: str, quota: int, units: tuple[tuple[str, str, str, int], ...]
+    key: str,
+    name: str,
+    abbreviation: str,
+    quota: int,
+    units: tuple[tuple[str, str, str, int], ...],
+    *,
+    is_office: bool = False,
 ) -> OrgSpec:
     return OrgSpec(
         key=key,
@@ -150,6 +157,7 @@ def _agency(
         place_name="Lâm Đồng",
         quota=quota,
         units=tuple(UnitSpec(f"{key}.{k}", n, a, q) for k, n, a, q in units),
+        is_office=is_office,
     )
 
 
@@ -240,6 +248,7 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
             ("cntt", "Phòng Cơ yếu - Công nghệ thông tin", "CY-CNTT", 8),
             ("dv", "Phòng Đảng vụ", "ĐV", 8),
         ),
+        is_office=True,
     ),
     _agency(
         "btctu",
@@ -682,6 +691,7 @@ def seed_demo(*, scale: int = 1, password: str = DEFAULT_PASSWORD) -> SeedResult
                 short_name=spec.short_name,
                 abbreviation=spec.abbreviation,
                 kind=spec.kind,
+                is_office=spec.is_office,
                 level=levels[spec.level],
                 parent=orgs[spec.parent] if spec.parent else None,
                 hosted=spec.hosted,

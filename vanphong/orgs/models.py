@@ -108,6 +108,14 @@ class Organization(models.Model):
     )
     electronic_id = models.CharField(_("mã định danh điện tử"), max_length=40, blank=True)
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    is_office = models.BooleanField(
+        _("là Văn phòng cấp ủy"),
+        default=False,
+        help_text=_(
+            "Văn phòng tham mưu, giúp việc cấp ủy cấp trên trực tiếp: theo dõi, đôn đốc việc thực hiện "
+            "các nhiệm vụ cấp ủy giao."
+        ),
+    )
     active = models.BooleanField(_("đang hoạt động"), default=True)
     dissolved_on = models.DateField(_("ngày giải thể, sáp nhập"), null=True, blank=True)
 

@@ -207,6 +207,7 @@ def test_a_postgres_url_is_parsed_with_persistent_checked_connections(tmp_path):
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("vanphong", "van", "mat@khau")
     assert (config["HOST"], config["PORT"]) == ("db.example.vn", 5433)
     assert config["CONN_MAX_AGE"] == 60 and config["CONN_HEALTH_CHECKS"] is True
+    assert config["OPTIONS"]["options"] == "-c jit=off"  # short indexed queries: JIT costs more
 
 
 @pytest.mark.parametrize("url", ["mysql://root@localhost/vanphong", "oracle://u:p@host/db"])

@@ -42,6 +42,7 @@ from ..models import (
     Style,
     Urgency,
 )
+from ..signals import direction_given
 from ..symbols import ParsedSymbol, parse_symbol
 from ..textfold import fold
 from .registering import entry_register, register_for
@@ -470,8 +471,8 @@ def incoming_direct(
 
     Each assignment names exactly one organisation, unit or person (an instance or its id),
     a role (lead, cooperate, inform) and an optional due date. Lead and cooperating
-    assignments are the seeds of tasks: ``Assignment.task_id`` stays empty until the task
-    engine exists, which will create a task for each of them and fill it in.
+    assignments are the seeds of a task: the task engine, listening to ``direction_given``
+    in this transaction, makes one and fills in their ``task_id``.
     """
     if not may_direct(actor, entry):
         raise PermissionDenied(_("Bạn không có quyền cho ý kiến chỉ đạo văn bản này."))
@@ -504,6 +505,7 @@ def incoming_direct(
             Assignment.objects.create(direction=direction, entry=entry, **assignment)
             for assignment in cleaned
         ]
+        direction_given.send(sender=Direction, direction=direction, assignments=created, actor=actor)
         before = snapshot(entry, fields=["status"])
         if entry.status in (EntryStatus.REGISTERED, EntryStatus.PRESENTED):
             entry.status = EntryStatus.DIRECTED

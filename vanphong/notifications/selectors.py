@@ -1,0 +1,46 @@
+"""Reading notifications: always a person's own, never anyone else's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from vanphong.orgs.models import Person
+
+from .models import Notification
+
+
+def person_of(user: Any) -> Person | None:
+    """The active staff member behind a signed-in account, or None."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    person = getattr(user, "person", None)  # RelatedObjectDoesNotExist is an AttributeError
+    return person if isinstance(person, Person) and person.active else None
+
+
+def notifications_for(person: Person, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """A person's notifications, newest first."""
+    qs = Notification.objects.filter(recipient=person)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def get_notification(user: Any, pk: Any) -> Notification:
+    """One of the user's own notifications, or 404 (someone else's does not exist for them)."""
+    person = person_of(user)
+    if person is None:
+        raise Http404
+    try:
+        return Notification.objects.get(pk=pk, recipient=person)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def unread_count(person: Person | None) -> int:
+    """The number in the header's bell (the partial index on unread rows answers it)."""
+    if person is None:
+        return 0
+    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()

@@ -1,0 +1,116 @@
+"""Who may see and act on a task, as SQL conditions and checks shared by pages, API, jobs.
+
+* See: the organisation that gave the task (and its Văn phòng, which follows up for it),
+  the lead and cooperating organisations, and the people named on it — an organisation
+  sees its own tasks and those it assigned, nothing else. A classified task (inherited
+  from its source) is seen in those organisations only by their leaders and book keepers
+  and by the people named, and never above the reader's clearance.
+* Act as the assigner (confirm, return, decide extensions, cancel, edit): DIRECT in the
+  organisation that gave it or in its Văn phòng, or being the leader who gave it.
+* Act as the doer (accept, report progress, complete, ask for more time): the lead person,
+  or WRITE or DIRECT in the lead organisation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from vanphong.orgs.access import Capability, scope_for
+from vanphong.orgs.models import Organization
+
+from .models import Task, TaskParty
+
+
+def _orgs(scope: Any, capability: Capability) -> list[int]:
+    return list(Organization.objects.filter(scope.org_q(capability)).values_list("pk", flat=True))
+
+
+def followed_up_by(org_ids: list[int]) -> list[int]:
+    """The committees whose Văn phòng is among ``org_ids``: the office follows up their tasks."""
+    if not org_ids:
+        return []
+    return list(
+        Organization.objects.filter(is_office=True, pk__in=org_ids, parent__isnull=False).values_list(
+            "parent_id", flat=True
+        )
+    )
+
+
+def _reach_q(org_ids: list[int]) -> Q:
+    """Tasks given by, led by or shared with one of ``org_ids``."""
+    if not org_ids:
+        return Q(pk__in=[])
+    givers = org_ids + followed_up_by(org_ids)
+    return (
+        Q(organization_id__in=givers)
+        | Q(lead_organization_id__in=org_ids)
+        | Exists(TaskParty.objects.filter(task=OuterRef("pk"), organization_id__in=org_ids))
+    )
+
+
+def task_visibility_q(user: Any) -> Q:
+    scope = scope_for(user)
+    if scope.person_id is None:
+        return Q(pk__in=[])
+    me = scope.person_id
+    named = (
+        Q(lead_person_id=me)
+        | Q(issued_by_id=me)
+        | Q(created_by_id=me)
+        | Exists(TaskParty.objects.filter(task=OuterRef("pk"), person_id=me))
+    )
+    readers = _orgs(scope, Capability.READ)
+    keepers = sorted(set(_orgs(scope, Capability.DIRECT)) | set(_orgs(scope, Capability.REGISTER)))
+    unclassified = Q(classification=0) & (_reach_q(readers) | named)
+    classified = Q(classification__gt=0) & (_reach_q(keepers) | named)
+    return (unclassified | classified) & Q(classification__lte=scope.clearance)
+
+
+def visible_tasks(user: Any, queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:
+    qs = Task.objects.all() if queryset is None else queryset
+    return qs.filter(task_visibility_q(user))
+
+
+def get_task(user: Any, pk: Any, queryset: QuerySet[Task] | None = None) -> Task:
+    """One task the user may see, or 404."""
+    try:
+        return visible_tasks(user, queryset).get(pk=pk)
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def may_assign_for(user: Any, organization: Organization) -> bool:
+    """Whether ``user`` may give tasks in the name of ``organization``: DIRECT there, or
+    DIRECT or WRITE in its Văn phòng (the office enters the committee's conclusions)."""
+    scope = scope_for(user)
+    if scope.reaches(Capability.DIRECT, organization):
+        return True
+    offices = Organization.objects.filter(parent=organization, is_office=True, active=True)
+    return any(
+        scope.reaches(Capability.DIRECT, office) or scope.reaches(Capability.WRITE, office)
+        for office in offices
+    )
+
+
+def may_manage(user: Any, task: Task) -> bool:
+    """The assigner's side: confirm, return, decide extensions, cancel, edit."""
+    scope = scope_for(user)
+    if scope.person_id is None or task.classification > scope.clearance:
+        return False
+    if scope.person_id in (task.issued_by_id, task.created_by_id):
+        return True
+    return may_assign_for(user, task.organization)
+
+
+def may_work(user: Any, task: Task) -> bool:
+    """The doer's side: accept, report progress, complete, ask for more time."""
+    scope = scope_for(user)
+    if scope.person_id is None or task.classification > scope.clearance:
+        return False
+    if task.lead_person_id is not None and task.lead_person_id == scope.person_id:
+        return True
+    lead = task.lead_organization
+    return scope.reaches(Capability.WRITE, lead) or scope.reaches(Capability.DIRECT, lead)
