@@ -83,6 +83,7 @@ ACTION_LABELS = {
     "task.update": _("Điều chỉnh nhiệm vụ"),
     "task.extension_request": _("Xin gia hạn nhiệm vụ"),
     "task.extension_decide": _("Quyết định gia hạn nhiệm vụ"),
+    "task.series_end": _("Dừng nhiệm vụ định kỳ"),
     "task.view": _("Xem nhiệm vụ mật"),
     "task.file_download": _("Tải tệp minh chứng của nhiệm vụ mật"),
     "task.report": _("Lập báo cáo tình hình thực hiện nhiệm vụ"),

@@ -1,5 +1,9 @@
 """In-app notifications: what a person must know (a task given, a reminder, an overdue
-escalation), with a counter in the header, and by e-mail alone or in a daily digest."""
+escalation), with a counter in the header, and by e-mail alone or in a daily digest.
+
+A notification about a classified record (``classification`` > 0) keeps its title and body
+for the notifications page, which is behind sign-in and shown only to its recipient (who is
+cleared for it); an e-mail, which leaves the system, says only ``neutral_title``."""
 
 from __future__ import annotations
 
@@ -19,6 +23,10 @@ class Notification(models.Model):
     url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
     # The record it is about, as "app_label.model:pk" (a task, a document), for grouping.
     subject = models.CharField(max_length=80, blank=True)
+    # The classification of the record it is about: above 0, no e-mail carries the title or
+    # the body, only the neutral line (e.g. "Có nhiệm vụ mật cần xử lý (hạn …)").
+    classification = models.PositiveSmallIntegerField(_("độ mật"), default=0)
+    neutral_title = models.CharField(_("tiêu đề gửi thư (tin mật)"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -8,6 +8,9 @@ down never holds up the request or the reminder run that notified. Each send fir
 its row with a conditional UPDATE (``emailed_at`` / ``DigestLog``): a job that runs twice,
 or on two workers at once, sends once. A send that fails gives its claim back, so the
 notification goes out in the next digest instead.
+
+No e-mail carries the title or body of a notification about a classified record: it says
+only the neutral line the caller gave (``neutral_title``), with the link (``email_text``).
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MAX_TITLE = 300
+# What an e-mail says of a classified notification whose sender gave no neutral line.
+CLASSIFIED_TITLE = "Có thông báo mật, xem trên hệ thống"
 # Notifications listed in one digest; the rest are counted ("và 12 thông báo khác").
 DIGEST_MAX_NOTIFICATIONS = 50
 PEOPLE_PER_BATCH = 200
@@ -83,10 +88,16 @@ def notify(
     body: str = "",
     url: str = "",
     subject: str = "",
+    *,
+    classification: int = 0,
+    neutral_title: str = "",
 ) -> Notification | None:
     """Tell ``recipient`` something: a row in their notifications (the bell's counter), and
     an e-mail at once when ``kind`` is urgent and they have an address (after commit).
-    Nobody is told anything once they have left (an inactive person): returns None."""
+    Nobody is told anything once they have left (an inactive person): returns None.
+
+    ``classification`` is that of the record it is about; above 0, e-mails say only
+    ``neutral_title`` (a line naming nothing of the record), never ``title`` or ``body``."""
     if not recipient.active:
         return None
     notification = Notification.objects.create(
@@ -96,6 +107,8 @@ def notify(
         body=(body or "").strip(),
         url=url[:300],
         subject=subject[:80],
+        classification=max(0, int(classification or 0)),
+        neutral_title=_clip(neutral_title, MAX_TITLE),
     )
     if is_immediate(kind):
         pk = notification.pk
@@ -103,6 +116,14 @@ def notify(
         # un-e-mailed and goes in the next digest.
         transaction.on_commit(lambda: _queue_email(pk), robust=True)
     return notification
+
+
+def email_text(notification: Notification) -> tuple[str, str]:
+    """The title and body an e-mail may carry: for a classified notification the neutral
+    line alone (the page behind sign-in has the rest)."""
+    if notification.classification > 0:
+        return notification.neutral_title or CLASSIFIED_TITLE, ""
+    return notification.title, notification.body
 
 
 def _queue_email(notification_id: int) -> None:
@@ -126,8 +147,10 @@ def email_now(notification_id: int) -> bool:
     ).update(emailed_at=claimed_at)
     if not claimed:  # another worker has it
         return False
+    title, body = email_text(notification)
     context = {
-        "notification": notification,
+        "title": title,
+        "body": body,
         "person": notification.recipient,
         "link": absolute_url(notification.url),
         "site_url": settings.VANPHONG_SITE_URL,
@@ -267,7 +290,7 @@ def send_digest(
     context = {
         "person": person,
         "day": day,
-        "notifications": [(n, absolute_url(n.url)) for n in listed],
+        "notifications": [(email_text(n)[0], n.created_at, absolute_url(n.url)) for n in listed],
         "notifications_total": total,
         "notifications_extra": total - len(listed),
         "sections": [

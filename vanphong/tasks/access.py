@@ -1,7 +1,8 @@
 """Who may see and act on a task, as SQL conditions and checks shared by pages, API, jobs.
 
 * See: the organisation that gave the task (and its Văn phòng, which follows up for it),
-  the lead and cooperating organisations, and the people named on it — an organisation
+  the lead and cooperating organisations (a cooperating unit counts for its organisation),
+  and the people named on it — an organisation
   sees its own tasks and those it assigned, nothing else. A classified task (inherited
   from its source) is seen in those organisations only by their leaders and book keepers
   and by the people named, and never above the reader's clearance.
@@ -47,7 +48,11 @@ def _reach_q(org_ids: list[int]) -> Q:
     return (
         Q(organization_id__in=givers)
         | Q(lead_organization_id__in=org_ids)
-        | Exists(TaskParty.objects.filter(task=OuterRef("pk"), organization_id__in=org_ids))
+        | Exists(
+            TaskParty.objects.filter(task=OuterRef("pk")).filter(
+                Q(organization_id__in=org_ids) | Q(unit__organization_id__in=org_ids)
+            )
+        )
     )
 
 
@@ -95,22 +100,44 @@ def may_assign_for(user: Any, organization: Organization) -> bool:
     )
 
 
+def may_direct_for(user: Any, organization: Organization) -> bool:
+    """DIRECT in ``organization`` or in its Văn phòng: the assigner's decisions (entering a
+    task for the committee is not enough to decide on it)."""
+    scope = scope_for(user)
+    if scope.reaches(Capability.DIRECT, organization):
+        return True
+    offices = Organization.objects.filter(parent=organization, is_office=True, active=True)
+    return any(scope.reaches(Capability.DIRECT, office) for office in offices)
+
+
 def may_manage(user: Any, task: Task) -> bool:
-    """The assigner's side: confirm, return, decide extensions, cancel, edit."""
+    """The assigner's side: confirm, return, decide extensions, cancel, edit — the leader
+    who gave it, who entered it, or DIRECT in the giving organisation or its Văn phòng."""
     scope = scope_for(user)
     if scope.person_id is None or task.classification > scope.clearance:
         return False
     if scope.person_id in (task.issued_by_id, task.created_by_id):
         return True
-    return may_assign_for(user, task.organization)
+    return may_direct_for(user, task.organization)
 
 
 def may_work(user: Any, task: Task) -> bool:
-    """The doer's side: accept, report progress, complete, ask for more time."""
+    """The doer's side: accept, report progress, complete, ask for more time. For a lead
+    organisation that does not use the system (hosted=False: a state body, an outside
+    agency), whoever may give the task's tasks — the giver's Văn phòng — reports for it."""
     scope = scope_for(user)
     if scope.person_id is None or task.classification > scope.clearance:
         return False
     if task.lead_person_id is not None and task.lead_person_id == scope.person_id:
         return True
     lead = task.lead_organization
-    return scope.reaches(Capability.WRITE, lead) or scope.reaches(Capability.DIRECT, lead)
+    if scope.reaches(Capability.WRITE, lead) or scope.reaches(Capability.DIRECT, lead):
+        return True
+    return not lead.hosted and may_assign_for(user, task.organization)
+
+
+def may_backdate(user: Any, task: Task) -> bool:
+    """Who may record a completion date earlier than the day of the report: the assigner's
+    side, and the Văn phòng entering what an outside organisation reported — never the
+    lead organisation for itself (it would be counted on time by its own word)."""
+    return may_manage(user, task) or may_assign_for(user, task.organization)

@@ -526,3 +526,19 @@ class TaskViewSet(viewsets.GenericViewSet):
         with _refusal_as_403():
             services.task_cancel(actor=request.user, task=task, reason=serializer.validated_data["reason"])
         return self._detail(task.pk)
+
+    @extend_schema(
+        summary="Dừng nhiệm vụ định kỳ",
+        description="Bên giao, kèm lý do (reason): không tạo thêm kỳ mới; các kỳ đã giao vẫn được theo dõi.",
+        tags=["tasks"],
+        request=TaskReasonSerializer,
+        responses={200: TaskDetailSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], url_path="end-series")
+    def end_series(self, request: Request, pk: Any = None) -> Response:
+        task = self._get(pk)
+        serializer = TaskReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with _refusal_as_403():
+            services.series_end(actor=request.user, task=task, reason=serializer.validated_data["reason"])
+        return self._detail(task.pk)

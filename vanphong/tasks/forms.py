@@ -366,6 +366,10 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label="Lý do hủy", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class EndSeriesForm(forms.Form):
+    reason = forms.CharField(label="Lý do dừng", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ExtensionDecideForm(forms.Form):
     decision = forms.ChoiceField(
         label="Quyết định",

@@ -7,6 +7,8 @@ change committed), and its sections of the daily digest.
   and the person who reported the completion or asked for the time.
 
 Nobody is told about their own action, and nobody is told about a task they may not see.
+The notification of a classified task carries its classification: no e-mail about it says
+more than a neutral line with the due date (``reminders.classified_line``).
 A failure here is logged and does not reach the person who acted: their change is already
 committed, and the notification is not worth an error page.
 """
@@ -154,6 +156,8 @@ def notify_event(task: Task, event: TaskEvent, actor: Any) -> int:
     people = Person.objects.in_bulk(list(plan))
     made = 0
     url = reminders.task_url(task.pk)
+    # All an e-mail may say of a classified task (the notification page has the rest).
+    neutral = reminders.classified_line(task) if task.classification else ""
     with transaction.atomic():
         for person_id, cooperating in sorted(plan.items()):
             person = people.get(person_id)
@@ -161,7 +165,16 @@ def notify_event(task: Task, event: TaskEvent, actor: Any) -> int:
                 continue
             title, body = event_text(task, event, cooperating=cooperating)
             suffix = "cooperate" if cooperating else kind
-            if notify(person, f"task.{suffix}", title, body, url, subject=f"tasks.task:{task.pk}"):
+            if notify(
+                person,
+                f"task.{suffix}",
+                title,
+                body,
+                url,
+                subject=f"tasks.task:{task.pk}",
+                classification=task.classification,
+                neutral_title=neutral,
+            ):
                 made += 1
     return made
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from vanphong.documents.models import Assignment, AssignmentRole, Direction
@@ -55,7 +55,18 @@ def task_from_direction(
     return task
 
 
+@receiver(pre_save, sender=CalendarDay, dispatch_uid="tasks.calendar_saving")
+def calendar_saving(sender: Any, instance: CalendarDay, **kwargs: Any) -> None:
+    """Remember the day a row had, so that moving a holiday refreshes both days."""
+    instance._previous_date = (
+        CalendarDay.objects.filter(pk=instance.pk).values_list("date", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
 @receiver(post_save, sender=CalendarDay, dispatch_uid="tasks.calendar_saved")
 @receiver(post_delete, sender=CalendarDay, dispatch_uid="tasks.calendar_deleted")
 def calendar_changed(sender: Any, instance: CalendarDay, **kwargs: Any) -> None:
-    effective_due_refresh(around=[instance.date])
+    previous = getattr(instance, "_previous_date", None)
+    effective_due_refresh(around=[d for d in (instance.date, previous) if d is not None])

@@ -24,6 +24,10 @@ Every reminder is a ``ReminderLog`` row (unique per task, person, kind and day) 
 the same transaction as its notification: a second run, or two workers at once, sends
 nothing twice. Only open tasks are looked at, so reminders stop when a task is completed
 or cancelled (and resume if it is returned).
+
+A classified task's title is often a secret document's subject: its notifications carry
+its classification, and an e-mail about it (at once or in the digest) says only
+``classified_line`` — "Có nhiệm vụ mật cần xử lý (hạn …), xem trên hệ thống" — and the link.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -149,7 +154,10 @@ class Directory:
         if not missing:
             return
         found: dict[int, list[Member]] = {o: [] for o in missing}
-        current = RoleAssignment.objects.current().filter(organization_id__in=missing)
+        # As ``orgs.access.compute_scope``: a role in an organisation closed down reaches nothing.
+        current = RoleAssignment.objects.current().filter(
+            organization_id__in=missing, organization__active=True
+        )
         rows = current.filter(person__active=True).values_list(
             "organization_id",
             "person_id",
@@ -225,20 +233,28 @@ class Recipients:
             self.prepare([task])
         return self._named[task.pk]
 
+    @staticmethod
+    def split(classification: int, members: Iterable[Member]) -> tuple[frozenset[int], frozenset[int]]:
+        """Of ``members`` (of one organisation), who sees every task of ``classification``
+        there, and who sees one only when named on it: cleared for it, and for a classified
+        task neither leading nor keeping the books there (``tasks.access``)."""
+        cleared = [m for m in members if m.clearance >= classification]
+        everyone = frozenset(m.person_id for m in cleared if classification == 0 or m.keeps)
+        return everyone, frozenset(m.person_id for m in cleared) - everyone
+
     def _visible(self, task: Task, members: Iterable[Member], exclude: int | None = None) -> list[int]:
-        named = self.named(task)
-        people = {
-            m.person_id
-            for m in members
-            if m.clearance >= task.classification
-            and (task.classification == 0 or m.keeps or m.person_id in named)
-        }
+        everyone, if_named = self.split(task.classification, members)
+        people = set(everyone | (if_named & self.named(task)))
         people.discard(exclude)  # type: ignore[arg-type]
         return sorted(people)
 
     @staticmethod
-    def _person_ok(task: Task, person: Person | None) -> bool:
-        return person is not None and person.active and person.clearance >= task.classification
+    def cleared(person: Person | None, classification: int) -> bool:
+        return person is not None and person.active and person.clearance >= classification
+
+    @classmethod
+    def _person_ok(cls, task: Task, person: Person | None) -> bool:
+        return cls.cleared(person, task.classification)
 
     def _organization_assignees(self, organization_id: int) -> list[Member]:
         return [
@@ -247,21 +263,22 @@ class Recipients:
             if m.may_work and (m.role == Role.VAN_THU or m.leads_organization)
         ]
 
+    def lead_members(self, organization_id: int, unit_id: int | None) -> list[Member]:
+        """Who works on a task led by an organisation or one of its units (before the
+        classification is looked at): the unit's people; the organisation's văn thư and
+        leaders when no unit is named or the unit has nobody."""
+        chosen: list[Member] = []
+        if unit_id is not None:
+            members = self.directory.members(organization_id)
+            chosen = [m for m in members if m.may_work and m.unit_id == unit_id]
+        return chosen or self._organization_assignees(organization_id)
+
     def assignees(self, task: Task) -> list[int]:
         """The people who must do the task: the lead person; the lead unit's people; the
         lead organisation's văn thư and leaders."""
         if task.lead_person_id is not None:
             return [task.lead_person_id] if self._person_ok(task, task.lead_person) else []
-        chosen: list[Member] = []
-        if task.lead_unit_id is not None:
-            chosen = [
-                m
-                for m in self.directory.members(task.lead_organization_id)
-                if m.may_work and m.unit_id == task.lead_unit_id
-            ]
-        if not chosen:
-            chosen = self._organization_assignees(task.lead_organization_id)
-        return self._visible(task, chosen)
+        return self._visible(task, self.lead_members(task.lead_organization_id, task.lead_unit_id))
 
     def heads(self, task: Task) -> list[int]:
         """The head of the lead: the leaders of the lead unit (the lead person's unit), or
@@ -302,10 +319,9 @@ class Recipients:
             if party.person_id is not None:
                 if self._person_ok(task, party.person):
                     people.add(party.person_id)
-            elif party.unit_id is not None:
+            elif party.unit_id is not None:  # seen by its organisation's readers (tasks.access)
                 org = party.unit.organization_id  # type: ignore[union-attr]
-                chosen = [m for m in self.directory.members(org) if m.may_work and m.unit_id == party.unit_id]
-                people.update(self._visible(task, chosen or self._organization_assignees(org)))
+                people.update(self._visible(task, self.lead_members(org, party.unit_id)))
             elif party.organization_id is not None:
                 people.update(self._visible(task, self._organization_assignees(party.organization_id)))
         return sorted(people)
@@ -542,7 +558,16 @@ def _deliver(
                 continue
             title, body = reminder_text(task, kind, late=late, ahead=ahead)
             url, subject = task_url(task.pk), f"tasks.task:{task.pk}"
-            notify(person, NOTIFICATION_KIND[kind], title, body, url, subject=subject)
+            notify(
+                person,
+                NOTIFICATION_KIND[kind],
+                title,
+                body,
+                url,
+                subject=subject,
+                classification=task.classification,
+                neutral_title=classified_line(task) if task.classification else "",
+            )
             report.sent[kind] += 1
 
 
@@ -561,6 +586,18 @@ def due_text(task: Task) -> str:
     if task.effective_due and task.effective_due != task.due_date:
         text += f" (trùng ngày nghỉ, tính đến {task.effective_due:%d/%m/%Y})"
     return text
+
+
+# A classified task's title is often a secret document's subject: what leaves the system by
+# e-mail about one says no more than this (the notification page has the rest).
+CLASSIFIED_TASK = "Có nhiệm vụ mật cần xử lý"
+CLASSIFIED_SEE = "xem trên hệ thống"
+
+
+def classified_line(task: Task) -> str:
+    """The neutral line an e-mail about a classified task carries (only its due date)."""
+    due = f" (hạn {task.due_date:%d/%m/%Y})" if task.due_date else ""
+    return f"{CLASSIFIED_TASK}{due}, {CLASSIFIED_SEE}"
 
 
 def reminder_text(task: Task, kind: str, *, late: int = 0, ahead: int = 0) -> tuple[str, str]:
@@ -591,93 +628,170 @@ def reminder_text(task: Task, kind: str, *, late: int = 0, ahead: int = 0) -> tu
 
 # --- The daily digest's task sections -----------------------------------------------------------
 
+# The tasks that share their assignees: who must do a task depends on its lead and its
+# classification only (and, for a classified task led by an organisation or a unit, on who
+# is named on it — see ``_named_rows``).
+GROUP = ("lead_organization_id", "lead_unit_id", "lead_person_id", "classification")
+Group = tuple[int, int | None, int | None, int]
+OVERDUE, SOON = 0, 1
 
-def _open_due_until(until: dt.date, chunk: int = CHUNK) -> Iterator[list[Task]]:
-    """Open tasks due on or before ``until``, oldest due first, by keyset batches."""
-    last_due: dt.date | None = None
-    last_pk = 0
-    while True:
-        qs = Task.objects.filter(outcome=Outcome.OPEN, effective_due__lte=until)
-        if last_due is not None:  # a range on the index, then the tie on the same day
-            qs = qs.filter(effective_due__gte=last_due).filter(
-                Q(effective_due__gt=last_due) | Q(effective_due=last_due, pk__gt=last_pk)
-            )
-        batch = list(
-            qs.select_related("lead_person", "lead_unit", "lead_organization", "organization").order_by(
-                "effective_due", "pk"
-            )[:chunk]
-        )
-        if not batch:
-            return
-        yield batch
-        last_due, last_pk = batch[-1].effective_due, batch[-1].pk
+
+@dataclass(frozen=True)
+class _Row:
+    pk: int
+    title: str
+    due: dt.date
+    classification: int
+
+    @property
+    def order(self) -> tuple[dt.date, int]:
+        return (self.due, self.pk)
 
 
 @dataclass
 class _PersonTasks:
-    overdue: list[DigestItem] = field(default_factory=list)
-    overdue_total: int = 0
-    soon: list[DigestItem] = field(default_factory=list)
-    soon_total: int = 0
+    groups: list[Group] = field(default_factory=list)
+    totals: list[int] = field(default_factory=lambda: [0, 0])  # overdue, due soon
+    named: list[list[_Row]] = field(default_factory=lambda: [[], []])  # tasks naming them
 
 
-def digest_sections(
-    day: dt.date, *, calendar: WorkCalendar | None = None, chunk: int = CHUNK
-) -> dict[int, list[DigestSection]]:
+def _group_counts(open_due: Any, day: dt.date) -> dict[Group, tuple[int, int]]:
+    """Overdue and due-soon open tasks per group, counted in SQL."""
+    rows = (
+        open_due.values(*GROUP)
+        .annotate(
+            overdue=Count("pk", filter=Q(effective_due__lt=day)),
+            soon=Count("pk", filter=Q(effective_due__gte=day)),
+        )
+        .order_by()
+    )
+    return {tuple(r[k] for k in GROUP): (r["overdue"], r["soon"]) for r in rows}  # type: ignore[misc]
+
+
+def _group_firsts(open_due: Any, day: dt.date) -> dict[Group, tuple[list[_Row], list[_Row]]]:
+    """The first ``DIGEST_ITEMS`` tasks of each group in each section (oldest due first),
+    numbered by a window function: a person's first tasks are among their groups' first."""
+    section = Case(When(effective_due__lt=day, then=Value(OVERDUE)), default=Value(SOON))
+    ranked = (
+        open_due.annotate(
+            section=section,
+            rank=Window(
+                RowNumber(),
+                partition_by=[*(F(k) for k in GROUP), section],
+                order_by=[F("effective_due").asc(), F("pk").asc()],
+            ),
+        )
+        .filter(rank__lte=DIGEST_ITEMS)
+        .values("pk", "title", "effective_due", "section", *GROUP)
+    )
+    firsts: dict[Group, tuple[list[_Row], list[_Row]]] = defaultdict(lambda: ([], []))
+    for r in ranked:
+        key: Group = tuple(r[k] for k in GROUP)  # type: ignore[assignment]
+        firsts[key][r["section"]].append(_Row(r["pk"], r["title"], r["effective_due"], r["classification"]))
+    return firsts
+
+
+def _named_rows(open_due: Any, wanted: dict[Group, frozenset[int]]) -> Iterator[tuple[_Row, set[int]]]:
+    """The classified tasks of ``wanted``'s groups naming one of their people who see such a
+    task only when named on it, with who of them it names. Such people are rare (a cleared
+    chuyên viên of a lead unit, named as issuer, creator or party), and so are their tasks."""
+    people = set().union(*wanted.values())
+    if not people:
+        return
+    qs = open_due.filter(
+        classification__gt=0,
+        lead_person__isnull=True,
+        lead_organization_id__in={k[0] for k in wanted},
+    ).filter(
+        Q(issued_by_id__in=people)
+        | Q(created_by_id__in=people)
+        | Exists(TaskParty.objects.filter(task=OuterRef("pk"), person_id__in=people))
+    )
+    rows = list(qs.values("pk", "title", "effective_due", "issued_by_id", "created_by_id", *GROUP))
+    parties: dict[int, set[int]] = defaultdict(set)
+    for task_id, person_id in TaskParty.objects.filter(
+        task_id__in=[r["pk"] for r in rows], person_id__in=people
+    ).values_list("task_id", "person_id"):
+        parties[task_id].add(person_id)
+    for r in rows:
+        key: Group = tuple(r[k] for k in GROUP)  # type: ignore[assignment]
+        named = ({r["issued_by_id"], r["created_by_id"]} | parties[r["pk"]]) & wanted.get(key, frozenset())
+        if named:
+            yield _Row(r["pk"], r["title"], r["effective_due"], r["classification"]), named
+
+
+def digest_sections(day: dt.date, *, calendar: WorkCalendar | None = None) -> dict[int, list[DigestSection]]:
     """For the daily digest: each assignee's open tasks overdue (most late first) and due
-    soon (soonest first), read in batches over the open tasks due by the end of the "sắp
-    đến hạn" window."""
+    soon (soonest first), up to ``DIGEST_ITEMS`` of each with the count of all.
+
+    The tasks are never loaded one by one: they are counted per group of tasks sharing
+    their assignees (lead, classification) in SQL, and only each group's first few are
+    read; a person's sections add up their groups. A constant number of queries, however
+    long the backlog. A classified task is listed by the neutral line only."""
     calendar = calendar or WorkCalendar.load()
     soon_until = due_soon_until(calendar, day)
-    oldest = _oldest_open_due(day)
-    days = WorkingDays(calendar, day, oldest)
+    open_due = Task.objects.filter(outcome=Outcome.OPEN, effective_due__lte=soon_until)
+    counts = _group_counts(open_due, day)
+    if not counts:
+        return {}
     recipients = Recipients()
+    recipients.directory.load({k[0] for k in counts if k[2] is None})
+    lead_people = {k[2] for k in counts if k[2] is not None}
+    leads = Person.objects.only("pk", "active", "clearance").in_bulk(lead_people)
     mine: dict[int, _PersonTasks] = defaultdict(_PersonTasks)
-    for batch in _open_due_until(soon_until, chunk):
-        recipients.prepare(batch)
-        for task in batch:
-            due = task.effective_due
-            if due is None:  # not selected by the query; for the type checker
-                continue
-            url = task_url(task.pk)
-            if due < day:
-                note = f"quá hạn {days.days_late(due)} ngày làm việc, hạn {due:%d/%m/%Y}"
-            elif due == day:
-                note = "hạn hôm nay"
-            else:
-                note = f"hạn {due:%d/%m/%Y}"
-            item = DigestItem(label=task.title, url=url, note=note)
-            for person_id in recipients.assignees(task):
-                entry = mine[person_id]
-                if due < day:
-                    entry.overdue_total += 1
-                    if len(entry.overdue) < DIGEST_ITEMS:
-                        entry.overdue.append(item)
-                else:
-                    entry.soon_total += 1
-                    if len(entry.soon) < DIGEST_ITEMS:
-                        entry.soon.append(item)
+    if_named: dict[Group, frozenset[int]] = {}
+    for key, (overdue, soon) in counts.items():
+        organization_id, unit_id, person_id, classification = key
+        if person_id is not None:
+            everyone = {person_id} if Recipients.cleared(leads.get(person_id), classification) else set()
+        else:
+            members = recipients.lead_members(organization_id, unit_id)
+            everyone, if_named[key] = recipients.split(classification, members)  # type: ignore[assignment]
+        for person in everyone:
+            entry = mine[person]
+            entry.groups.append(key)
+            entry.totals[OVERDUE] += overdue
+            entry.totals[SOON] += soon
+    for row, named in _named_rows(open_due, {k: v for k, v in if_named.items() if v}):
+        section = OVERDUE if row.due < day else SOON
+        for person in named:
+            entry = mine[person]
+            entry.totals[section] += 1
+            entry.named[section].append(row)
+    if not mine:
+        return {}
+    firsts = _group_firsts(open_due, day)
+    overdue_dues = [r.due for rows in firsts.values() for r in rows[OVERDUE]]
+    days = WorkingDays(calendar, day, min(overdue_dues) if overdue_dues else None)
+
+    def item(row: _Row) -> DigestItem:
+        if row.due < day:
+            note = f"quá hạn {days.days_late(row.due)} ngày làm việc, hạn {row.due:%d/%m/%Y}"
+        elif row.due == day:
+            note = "hạn hôm nay"
+        else:
+            note = f"hạn {row.due:%d/%m/%Y}"
+        label = row.title if row.classification == 0 else f"{CLASSIFIED_TASK}, {CLASSIFIED_SEE}"
+        return DigestItem(label=label, url=task_url(row.pk), note=note)
+
     result: dict[int, list[DigestSection]] = {}
     for person_id, entry in mine.items():
         sections = []
-        if entry.overdue_total:
+        for section, section_key, title, status in (
+            (OVERDUE, "tasks.overdue", "Nhiệm vụ quá hạn", "overdue"),
+            (SOON, "tasks.due_soon", "Nhiệm vụ sắp đến hạn", "due_soon"),
+        ):
+            if not entry.totals[section]:
+                continue
+            rows = [r for g in entry.groups for r in firsts.get(g, ([], []))[section]] + entry.named[section]
+            rows = sorted(rows, key=lambda r: r.order)[:DIGEST_ITEMS]
             sections.append(
                 DigestSection(
-                    key="tasks.overdue",
-                    title="Nhiệm vụ quá hạn",
-                    items=tuple(entry.overdue),
-                    total=entry.overdue_total,
-                    url=_list_url("overdue"),
-                )
-            )
-        if entry.soon_total:
-            sections.append(
-                DigestSection(
-                    key="tasks.due_soon",
-                    title="Nhiệm vụ sắp đến hạn",
-                    items=tuple(entry.soon),
-                    total=entry.soon_total,
-                    url=_list_url("due_soon"),
+                    key=section_key,
+                    title=title,
+                    items=tuple(item(r) for r in rows),
+                    total=entry.totals[section],
+                    url=_list_url(status),
                 )
             )
         result[person_id] = sections

@@ -21,10 +21,9 @@ from vanphong.orgs.access import Capability, compute_scope
 from vanphong.orgs.models import Classification, Organization, Person, Unit
 
 from . import tally
-from .access import may_assign_for, may_manage, may_work
+from .access import may_assign_for, may_backdate, may_manage, may_work
 from .calendar import WorkCalendar
 from .models import (
-    DONE_STATES,
     OPEN_STATES,
     EventKind,
     EvidenceFile,
@@ -201,15 +200,22 @@ def task_create(
     assigned_on: dt.date | None = None,
     calendar: WorkCalendar | None = None,
     check_access: bool = True,
+    created_by: Person | None = None,
 ) -> Task:
     """Give a task. ``lead`` is the organisation, unit or person in charge (chủ trì);
     ``cooperating`` the others (phối hợp). The classification is the source document's
     unless a higher one is given. ``check_access`` is False only for the engine itself
     (recurring occurrences, tasks born of a direction already checked)."""
-    creator = _person(actor)
-    if check_access:
-        allowed = may_assign_for(actor, organization) or (parent is not None and may_work(actor, parent))
-        if not allowed:
+    creator = _person(actor) or created_by
+    if check_access and not may_assign_for(actor, organization):
+        # The lead of a task may break it down, in the lead organisation's own name only.
+        breaking_down = (
+            parent is not None
+            and may_work(actor, parent)
+            and organization.pk == parent.lead_organization_id
+            and issued_by in (None, creator)
+        )
+        if not breaking_down:
             raise PermissionDenied(
                 _("Bạn không có quyền giao nhiệm vụ thay mặt %(org)s.") % {"org": organization.name}
             )
@@ -280,6 +286,8 @@ def task_create(
         raise ValidationError(errors)
     calendar = calendar or WorkCalendar.load()
     with transaction.atomic():
+        if parent is not None and _locked(parent).outcome != Outcome.OPEN:
+            raise ValidationError({"parent": _("Nhiệm vụ cha đã kết thúc, không thêm nhiệm vụ con được.")})
         task = Task(
             title=title,
             content=(content or "").strip(),
@@ -334,6 +342,15 @@ def task_create(
 
 
 def _locked(task: Task) -> Task:
+    """The task's row, locked — after its ancestors' rows, root first, so that every change
+    (a child reporting, which rolls up; a parent being cancelled, which goes down) takes
+    the locks of one tree in the same order and two of them never wait on each other."""
+    chain, parent_id = [], task.parent_id
+    while parent_id is not None:
+        chain.append(parent_id)
+        parent_id = Task.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    for ancestor in reversed(chain):
+        Task.objects.select_for_update().filter(pk=ancestor).values_list("pk", flat=True).first()
     return (
         Task.objects.select_for_update().select_related("lead_organization", "organization").get(pk=task.pk)
     )
@@ -354,6 +371,17 @@ def _require_open(task: Task) -> None:
         raise ValidationError(
             _("Nhiệm vụ đang ở trạng thái \u201c%(state)s\u201d, không thực hiện được thao tác này.")
             % {"state": task.get_state_display()}
+        )
+
+
+def _check_within_parent(task: Task, due_date: dt.date) -> None:
+    parent_due = Task.objects.filter(pk=task.parent_id).values_list("due_date", flat=True).first()
+    if parent_due is not None and due_date > parent_due:
+        raise ValidationError(
+            {
+                "due_date": _("Hạn của nhiệm vụ con không được sau hạn của nhiệm vụ cha (%(day)s).")
+                % {"day": f"{parent_due:%d/%m/%Y}"}
+            }
         )
 
 
@@ -458,7 +486,9 @@ def task_complete(
     on: dt.date | None = None,
 ) -> Task:
     """The lead reports the task done, with the result (and its document). On time when
-    done by the working-day due date in force (extensions included)."""
+    done by the working-day due date in force (extensions included). The completion date
+    is the day of the report; only the assigner's side may record an earlier one (a task
+    done before it was entered here), never the doer for themself."""
     _require_work(actor, task)
     today = timezone.localdate()
     on = on or today
@@ -470,9 +500,8 @@ def task_complete(
         errors["on"] = _("Ngày hoàn thành không được sau hôm nay.")
     elif on < task.assigned_on:
         errors["on"] = _("Ngày hoàn thành không được trước ngày giao nhiệm vụ.")
-    open_children = Task.objects.filter(parent=task, outcome=Outcome.OPEN).count()
-    if open_children:
-        errors["text"] = _("Còn %(n)s nhiệm vụ con chưa hoàn thành.") % {"n": open_children}
+    elif on < today and not may_backdate(actor, task):
+        errors["on"] = _("Ngày hoàn thành là ngày báo cáo; chỉ người giao nhiệm vụ ghi được ngày sớm hơn.")
     if errors:
         raise ValidationError(errors)
     spooled = _spool_all(uploads)
@@ -480,6 +509,11 @@ def task_complete(
         with transaction.atomic():
             fresh = _locked(task)
             _require_open(fresh)
+            open_children = Task.objects.filter(parent=fresh, outcome=Outcome.OPEN).count()
+            if open_children:
+                raise ValidationError(
+                    {"text": _("Còn %(n)s nhiệm vụ con chưa hoàn thành.") % {"n": open_children}}
+                )
             before = _state(fresh)
             old_bucket = tally.bucket(fresh)
             fresh.state = TaskState.COMPLETED
@@ -593,6 +627,14 @@ def extension_decide(
         request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         if approve:
             _require_open(fresh)
+            if fresh.due_date is not None and request.new_due_date <= fresh.due_date:
+                raise ValidationError(
+                    {
+                        "note": _("Hạn đề nghị (%(new)s) không còn sau hạn hiện tại (%(due)s).")
+                        % {"new": f"{request.new_due_date:%d/%m/%Y}", "due": f"{fresh.due_date:%d/%m/%Y}"}
+                    }
+                )
+            _check_within_parent(fresh, request.new_due_date)
             fresh.due_date = request.new_due_date
             fresh.effective_due = calendar.effective_due(fresh.due_date)
             fresh.save(update_fields=["due_date", "effective_due", "updated_at"])
@@ -637,8 +679,13 @@ def task_return(*, actor: Any, task: Task, reason: str) -> Task:
         raise ValidationError({"reason": _("Hãy nêu lý do trả lại.")})
     with transaction.atomic():
         fresh = _locked(task)
-        if fresh.state not in DONE_STATES:
-            raise ValidationError(_("Chỉ trả lại được nhiệm vụ đã báo cáo hoàn thành."))
+        if fresh.state != TaskState.COMPLETED:
+            raise ValidationError(_("Chỉ trả lại được nhiệm vụ đã báo cáo hoàn thành và chưa được xác nhận."))
+        if (
+            fresh.parent_id is not None
+            and Task.objects.filter(pk=fresh.parent_id, outcome__in=[Outcome.ON_TIME, Outcome.LATE]).exists()
+        ):
+            raise ValidationError(_("Nhiệm vụ cha đã hoàn thành: hãy trả lại nhiệm vụ cha trước."))
         before = _state(fresh)
         old_bucket = tally.bucket(fresh)
         last = (
@@ -694,6 +741,9 @@ def task_cancel(*, actor: Any, task: Task, reason: str) -> Task:
             tally.move(old_bucket, tally.bucket(current))
             cancelled.append(current)
             stack.extend(Task.objects.select_for_update().filter(parent=current, outcome=Outcome.OPEN))
+        ExtensionRequest.objects.filter(task__in=cancelled, state=ExtensionState.PENDING).update(
+            state=ExtensionState.REFUSED, decided_at=timezone.now(), decision_note=_("Nhiệm vụ đã bị hủy.")
+        )
         events = [(c, _event(c, EventKind.CANCELLED, actor, text=reason)) for c in cancelled]
         _rollup(fresh)
         _audit(
@@ -752,6 +802,14 @@ def task_update(
                 raise ValidationError(
                     {"due_date": _("Nhiệm vụ đã được gia hạn; hạn chỉ thay đổi qua đề nghị gia hạn.")}
                 )
+            _check_within_parent(fresh, due_date)
+            if (
+                fresh.series_id is not None
+                and Task.objects.filter(series_id=fresh.series_id, original_due_date=due_date)
+                .exclude(pk=fresh.pk)
+                .exists()
+            ):
+                raise ValidationError({"due_date": _("Kỳ này của nhiệm vụ định kỳ đã có (cùng hạn).")})
             fresh.due_date = fresh.original_due_date = due_date
             fresh.effective_due = calendar.effective_due(due_date)
         fresh.save()
@@ -896,11 +954,40 @@ def series_generate(
                         assigned_on=min(today, due),
                         calendar=calendar,
                         check_access=False,
+                        created_by=latest.created_by,
                     )
                 )
         except IntegrityError:  # made meanwhile by another run: the unique (series, due) holds
             continue
     return made
+
+
+def series_end(*, actor: Any, task: Task, reason: str) -> TaskSeries:
+    """Stop a recurring task: no occurrence is made after today (those already made stay,
+    to be done or cancelled one by one)."""
+    _require_manage(actor, task)
+    reason = (reason or "").strip()
+    if task.series_id is None:
+        raise ValidationError(_("Đây không phải nhiệm vụ định kỳ."))
+    if not reason:
+        raise ValidationError({"reason": _("Hãy nêu lý do dừng nhiệm vụ định kỳ.")})
+    with transaction.atomic():
+        series = TaskSeries.objects.select_for_update().get(pk=task.series_id)
+        if not series.active:
+            raise ValidationError(_("Nhiệm vụ định kỳ này đã dừng."))
+        series.active = False
+        series.ends_on = timezone.localdate()
+        series.save(update_fields=["active", "ends_on"])
+        event = _event(task, EventKind.CHANGED, actor, text=_("Dừng nhiệm vụ định kỳ: %(r)s") % {"r": reason})
+        _audit(
+            actor,
+            "task.series_end",
+            task,
+            {"series": series.pk, "active": True},
+            {"active": False, "reason": reason},
+        )
+        _announce(task, event, actor)
+    return series
 
 
 def series_generate_all(*, today: dt.date | None = None) -> int:

@@ -35,7 +35,11 @@ def _add(rows: Iterable[tuple[Bucket, int]]) -> None:
         'ON CONFLICT ("organization_id", "giver_id", "month", "outcome") '
         f'DO UPDATE SET "count" = "{table}"."count" + excluded."count"'
     )
-    params = [(giver, org, month, outcome, delta) for (giver, org, month, outcome), delta in rows if delta]
+    # Sorted by key: two transactions moving tasks between the same buckets in opposite
+    # directions take the row locks in the same order and never deadlock.
+    params = sorted(
+        (giver, org, month, outcome, delta) for (giver, org, month, outcome), delta in rows if delta
+    )
     if params:
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)

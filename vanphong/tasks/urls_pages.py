@@ -25,4 +25,5 @@ urlpatterns = [
     path("<int:task_id>/xac-nhan/", views_task.task_confirm, name="confirm"),
     path("<int:task_id>/tra-lai/", views_task.task_return, name="return"),
     path("<int:task_id>/huy/", views_task.task_cancel, name="cancel"),
+    path("<int:task_id>/dung-dinh-ky/", views_task.task_end_series, name="end_series"),
 ]

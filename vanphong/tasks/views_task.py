@@ -24,6 +24,7 @@ from .forms import (
     CancelForm,
     CompleteForm,
     ConfirmForm,
+    EndSeriesForm,
     ExtensionDecideForm,
     ExtensionRequestForm,
     ProgressForm,
@@ -31,7 +32,6 @@ from .forms import (
     TaskEditForm,
 )
 from .models import (
-    DONE_STATES,
     OPEN_STATES,
     EvidenceFile,
     ExtensionRequest,
@@ -96,13 +96,15 @@ def action_forms(request: HttpRequest, task: Task, given: dict[str, Any]) -> dic
             forms["extension"] = given.get("extension") or ExtensionRequestForm(auto_id=auto_id("extension"))
     if manage and task.state == TaskState.COMPLETED:
         forms["confirm"] = given.get("confirm") or ConfirmForm(auto_id=auto_id("confirm"))
-    if manage and task.state in DONE_STATES:
+    if manage and task.state == TaskState.COMPLETED:
         forms["return"] = given.get("return") or ReturnForm(auto_id=auto_id("return"))
     if manage and pending is not None and is_open:
         forms["decide"] = given.get("decide") or ExtensionDecideForm(auto_id=auto_id("decide"))
     if manage and is_open:
         forms["cancel"] = given.get("cancel") or CancelForm(auto_id=auto_id("cancel"))
         forms["may_edit"] = True
+    if manage and task.series_id is not None and task.series.active:
+        forms["end_series"] = given.get("end_series") or EndSeriesForm(auto_id=auto_id("end_series"))
     forms["may_add_child"] = is_open and (work or manage)
     return forms
 
@@ -324,6 +326,19 @@ def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
         CancelForm(request.POST, auto_id=auto_id("cancel")),
         lambda data: services.task_cancel(actor=request.user, task=task, reason=data["reason"]),
         "Đã hủy nhiệm vụ.",
+    )
+
+
+@require_POST
+def task_end_series(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _task(request, task_id)
+    return _act(
+        request,
+        task,
+        "end_series",
+        EndSeriesForm(request.POST, auto_id=auto_id("end_series")),
+        lambda data: services.series_end(actor=request.user, task=task, reason=data["reason"]),
+        "Đã dừng nhiệm vụ định kỳ: không tạo thêm kỳ mới.",
     )
 
 

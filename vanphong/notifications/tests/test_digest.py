@@ -144,3 +144,20 @@ def test_the_job_skips_days_off_and_runs_once(province, clerk):
     assert jobs.send_daily_digests.delay("2024-05-06").get()["sent"] == 1
     assert jobs.send_daily_digests.delay("2024-05-06").get()["sent"] == 0
     assert len(mail.outbox) == 1
+
+
+def test_a_classified_notification_is_listed_by_its_neutral_line(province, clerk):
+    notify(clerk, "task.created", "Được giao chủ trì: Kho K15", "Nội dung mật", classification=1)
+    notify(
+        clerk,
+        "task.created",
+        "Được giao chủ trì: Kho K16",
+        classification=1,
+        neutral_title="Có nhiệm vụ mật cần xử lý (hạn 08/05/2024), xem trên hệ thống",
+    )
+    assert send_digests(DAY).sent == 1
+    message = mail.outbox[0]
+    for text in (message.subject, message.body, message.alternatives[0][0]):
+        assert "K15" not in text and "K16" not in text and "Nội dung mật" not in text
+    assert "- Có thông báo mật, xem trên hệ thống (" in message.body
+    assert "- Có nhiệm vụ mật cần xử lý (hạn 08/05/2024), xem trên hệ thống (" in message.body

@@ -113,3 +113,28 @@ def test_mark_all_read(province):
     assert services.mark_all_read(province.clerk_x) == 3
     assert unread_count(province.clerk_x) == 0
     assert unread_count(province.clerk_y) == 1
+
+
+def test_a_classified_notification_is_emailed_as_its_neutral_line_only(
+    with_address, settings, django_capture_on_commit_callbacks
+):
+    settings.VANPHONG_SITE_URL = "https://vp.example.vn"
+    with django_capture_on_commit_callbacks(execute=True):
+        n = services.notify(
+            with_address,
+            "task.escalate_head",
+            "Quá hạn: Phương án bảo vệ kho K15",
+            "Chủ trì: Ban Tổ chức",
+            "/nhiem-vu/7/",
+            classification=1,
+            neutral_title="Có nhiệm vụ mật cần xử lý (hạn 02/05/2024), xem trên hệ thống",
+        )
+        services.notify(with_address, "task.escalate_head", "Kho K15 (mật)", classification=2)
+    assert n.title == "Quá hạn: Phương án bảo vệ kho K15"  # the page behind sign-in keeps it
+    first, second = mail.outbox
+    assert first.subject == "[Văn phòng số] Có nhiệm vụ mật cần xử lý (hạn 02/05/2024), xem trên hệ thống"
+    assert "https://vp.example.vn/nhiem-vu/7/" in first.body
+    assert second.subject == f"[Văn phòng số] {services.CLASSIFIED_TITLE}"  # no line given
+    for message in mail.outbox:
+        for text in (message.subject, message.body, message.alternatives[0][0]):
+            assert "K15" not in text and "Ban Tổ chức" not in text

@@ -79,3 +79,11 @@ def test_a_classified_task_needs_clearance_and_need_to_know(province):
     assert top.pk in ids(province.leader.user)
     with pytest.raises(Http404):
         get_task(cleared_x.user, top.pk)
+
+
+def test_a_cooperating_unit_makes_the_task_visible_to_its_organisation(province):
+    from vanphong.orgs.tests.factories import UnitFactory
+
+    unit = UnitFactory(organization=province.commune_y, name="Ban Xây dựng Đảng")
+    task = give(province.leader.user, province.committee, province.commune_x, cooperating=[unit])
+    assert task.pk in ids(province.clerk_y.user)

@@ -146,12 +146,16 @@ def test_completion_on_time_and_late_with_the_result_document(client, province):
     assert body["events"][-1]["kind"] == "completed" and body["events"][-1]["documents"] == [result.pk]
     past = today() - dt.timedelta(days=40)
     late = give(province, province.commune_x, assigned_on=past, due_date=past + dt.timedelta(days=5))
-    response = post(
-        client,
-        province.clerk_x,
-        url(late, "progress"),
-        {"completed": True, "text": "Xong muộn", "completed_on": (past + dt.timedelta(days=25)).isoformat()},
-    )
+    # The lead may not date its own completion back; the assigner's side may (what was done
+    # before it was entered here).
+    backdated = {
+        "completed": True,
+        "text": "Xong muộn",
+        "completed_on": (past + dt.timedelta(days=25)).isoformat(),
+    }
+    refused = post(client, province.clerk_x, url(late, "progress"), backdated)
+    assert refused.status_code == 400 and "ngày báo cáo" in str(refused.json())
+    response = post(client, province.leader, url(late, "progress"), backdated)
     assert response.status_code == 200 and response.json()["status"] == "done_late"
     assert Task.objects.get(pk=late.pk).outcome == Outcome.LATE
     error = assert_error(
@@ -294,3 +298,23 @@ def test_the_assigner_corrects_an_open_task(client, province):
         url(task), {"title": "X"}, content_type="application/json", **bearer(province.chief.user)
     )
     assert_error(response, 405, "method_not_allowed")
+
+
+def test_the_assigner_ends_a_recurring_task(client, province):
+    from vanphong.tasks.models import Frequency
+
+    series = services.series_create(
+        actor=province.leader.user,
+        frequency=Frequency.QUARTERLY,
+        day_of_month=15,
+        starts_on=today(),
+        organization=province.committee,
+        title="Báo cáo quý",
+        lead=province.commune_x,
+    )
+    task = series.tasks.get()
+    assert post(client, province.clerk_x, url(task, "end-series"), {"reason": "Thôi"}).status_code == 403
+    response = post(client, province.leader, url(task, "end-series"), {"reason": "Chuyển sang báo cáo năm"})
+    assert response.status_code == 200
+    series.refresh_from_db()
+    assert not series.active

@@ -52,8 +52,12 @@ def tasks(province):
         "no_due": give(province, x, due_date=None),
         "other_org": give(province, province.commune_y, assigned_on=b, due_date=b + dt.timedelta(days=4)),
     }
-    services.task_complete(actor=clerk, task=made["on_time"], text="Xong", on=a + dt.timedelta(days=7))
-    services.task_complete(actor=clerk, task=made["late"], text="Xong", on=a + dt.timedelta(days=24))
+    services.task_complete(
+        actor=province.leader.user, task=made["on_time"], text="Xong", on=a + dt.timedelta(days=7)
+    )
+    services.task_complete(
+        actor=province.leader.user, task=made["late"], text="Xong", on=a + dt.timedelta(days=24)
+    )
     services.task_cancel(actor=chief, task=made["cancelled"], reason="Không cần nữa")
     extension = services.extension_request(
         actor=clerk, task=made["extended"], new_due_date=days(20), reason="Chờ ý kiến"

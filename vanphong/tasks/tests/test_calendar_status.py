@@ -95,8 +95,8 @@ def test_due_on_a_holiday_is_not_late_until_after_the_next_working_day(province)
 @pytest.mark.django_db
 def test_completed_on_the_effective_due_is_on_time_and_a_day_later_is_late(province):
     on_time, late = _task(province, D(2026, 9, 1)), _task(province, D(2026, 9, 1))
-    services.task_complete(actor=province.clerk_x.user, task=on_time, text="Xong", on=D(2026, 9, 3))
-    services.task_complete(actor=province.clerk_x.user, task=late, text="Xong", on=D(2026, 9, 4))
+    services.task_complete(actor=province.leader.user, task=on_time, text="Xong", on=D(2026, 9, 3))
+    services.task_complete(actor=province.leader.user, task=late, text="Xong", on=D(2026, 9, 4))
     on_time.refresh_from_db()
     late.refresh_from_db()
     assert (on_time.outcome, late.outcome) == (Outcome.ON_TIME, Outcome.LATE)
@@ -115,7 +115,7 @@ def test_an_extended_task_is_judged_by_its_new_date_and_keeps_the_original(provi
     task.refresh_from_db()
     assert (task.original_due_date, task.due_date, task.extended) == (D(2026, 8, 31), D(2026, 9, 15), True)
     assert _status(task, D(2026, 9, 7)) == Status.NOT_DUE
-    services.task_complete(actor=province.clerk_x.user, task=task, text="Xong", on=D(2026, 9, 14))
+    services.task_complete(actor=province.leader.user, task=task, text="Xong", on=D(2026, 9, 14))
     task.refresh_from_db()
     assert task.outcome == Outcome.ON_TIME  # late against the original date, on time as extended
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 
+from vanphong.accounts.tests.helpers import sign_in
 from vanphong.notifications.models import Notification
 from vanphong.orgs.models import Classification, Role
 from vanphong.orgs.tests.factories import make_actor
@@ -201,3 +202,46 @@ def test_a_failure_to_notify_does_not_reach_the_person_who_acted(province, run_o
     assert "could not notify task event" in caplog.text
     with pytest.raises(Task.DoesNotExist):  # the same call without the guard fails
         notify_event(task, event, None)
+
+
+def test_a_cooperating_unit_tells_people_who_may_open_the_task(province, run_on_commit, client):
+    """A unit named as cooperating: its organisation's people are told (the unit has nobody
+    of its own) and may open the task — the notification's link leads somewhere."""
+    from vanphong.orgs.tests.factories import UnitFactory
+
+    unit = UnitFactory(organization=province.commune_y, name="Ban Tuyên giáo")
+    task = give(province, run_on_commit, cooperating=[unit])
+    notification = Notification.objects.get(recipient=province.clerk_y)
+    assert notification.kind == "task.cooperate"
+    assert notification.url == f"/nhiem-vu/{task.pk}/"
+    sign_in(client, province.clerk_y.user)
+    assert client.get(notification.url).status_code == 200
+    assert kinds(province.clerk_x) == ["task.created"]  # the lead, as before
+
+
+def test_a_cooperating_unit_of_a_classified_task_tells_only_those_who_may_open_it(
+    province, run_on_commit, client
+):
+    from vanphong.orgs.models import RoleAssignment
+    from vanphong.orgs.tests.factories import UnitFactory
+
+    unit = UnitFactory(organization=province.commune_y, name="Ban Tổ chức")
+    unit_head = make_actor(
+        "unit_head_y", province.commune_y, Role.LANH_DAO_PHONG, clearance=Classification.MAT
+    )
+    RoleAssignment.objects.filter(person=unit_head).update(unit=unit)
+    worker_y = make_actor("worker_y", province.commune_y, Role.CHUYEN_VIEN, clearance=Classification.MAT)
+    worker_y.unit = unit
+    worker_y.save(update_fields=["unit"])
+    task = give(
+        province, run_on_commit, lead=province.leader, cooperating=[unit], classification=Classification.MAT
+    )
+    # The unit's head leads there and is cleared: told, and may open it. Its chuyên viên is
+    # cleared but neither leads nor keeps the books: not shown the task, so not told.
+    assert kinds(unit_head) == ["task.cooperate"]
+    assert kinds(worker_y) == [] and kinds(province.clerk_y) == []
+    sign_in(client, unit_head.user)  # cleared for Mật: signed in with a second factor
+    assert client.get(f"/nhiem-vu/{task.pk}/").status_code == 200
+    client.logout()
+    sign_in(client, worker_y.user)
+    assert client.get(f"/nhiem-vu/{task.pk}/").status_code == 404

@@ -318,7 +318,7 @@ def test_a_delegate_holds_the_heads_place(people):
 def test_no_reminders_after_completion(people):
     province, _ = people
     task = give(province, due=D(2024, 5, 2))
-    services.task_complete(actor=province.clerk_x.user, task=task, text="Đã gửi báo cáo", on=ASSIGNED)
+    services.task_complete(actor=province.clerk_x.user, task=task, text="Đã gửi báo cáo")
     for day in days(D(2024, 4, 25), D(2024, 5, 17)):
         send_reminders(day, calendar=CAL)
     assert not Notification.objects.exists()
@@ -329,7 +329,7 @@ def test_no_reminders_after_cancellation_and_they_resume_when_returned(people):
     cancelled = give(province, title="Bị hủy")
     services.task_cancel(actor=province.chief.user, task=cancelled, reason="Không còn cần thiết")
     returned = give(province, title="Bị trả lại")
-    services.task_complete(actor=province.clerk_x.user, task=returned, text="Xong", on=ASSIGNED)
+    services.task_complete(actor=province.clerk_x.user, task=returned, text="Xong")
     send_reminders(D(2024, 5, 2), calendar=CAL)
     assert not Notification.objects.exists()
     services.task_return(actor=province.chief.user, task=returned, reason="Thiếu số liệu")
@@ -465,9 +465,229 @@ def test_batches_cover_every_task_due_the_same_day(people):
     report = send_reminders(D(2024, 5, 3), calendar=CAL, chunk=2)
     assert report.tasks == 5 and report.sent["overdue"] == 5 and report.sent["escalate_head"] == 5
     give(province, title="Việc sắp đến hạn", due=D(2024, 5, 7))
-    sections = digest_sections(D(2024, 5, 3), calendar=CAL, chunk=2)
+    sections = digest_sections(D(2024, 5, 3), calendar=CAL)
     overdue, soon = sections[province.clerk_x.pk]
     assert (overdue.total, soon.total) == (5, 1)
     assert [i.label for i in overdue.items] == [f"Việc {n}" for n in range(5)]
     assert overdue.items[0].note == "quá hạn 1 ngày làm việc, hạn 02/05/2024"
     assert head_x.pk not in sections  # the head is told by escalation, not listed as an assignee
+
+
+# --- Classified tasks by e-mail ----------------------------------------------------------------------
+
+SECRET_TITLE = "Phương án bảo vệ mục tiêu trọng yếu"
+SECRET_CONTENT = "Bố trí lực lượng tại kho K15"
+SECRET_SOURCE = "Công văn mật số 15-CV/TU"
+
+
+def emails_text(messages):
+    """Everything a mail client shows of ``messages``: subject, text and HTML bodies."""
+    return [
+        " ".join([m.subject, m.body, *(content for content, _mime in getattr(m, "alternatives", []))])
+        for m in messages
+    ]
+
+
+def test_a_classified_task_is_never_named_in_an_email(people, settings, django_capture_on_commit_callbacks):
+    from vanphong.notifications.services import send_digests
+
+    settings.VANPHONG_SITE_URL = "https://vp.example.vn"
+    province, head_x = people
+    head_x.clearance = Classification.MAT
+    head_x.save(update_fields=["clearance"])
+    with django_capture_on_commit_callbacks(execute=True):
+        task = services.task_create(
+            actor=province.chief.user,
+            organization=province.committee,
+            title=SECRET_TITLE,
+            content=SECRET_CONTENT,
+            source_label=SECRET_SOURCE,
+            lead=province.commune_x,
+            issued_by=province.leader,
+            due_date=DUE,
+            assigned_on=ASSIGNED,
+            classification=Classification.MAT,
+            calendar=CAL,
+        )
+    # In the application (behind sign-in, to a cleared recipient) the notification names it.
+    created = Notification.objects.get(recipient=head_x, kind="task.created")
+    assert SECRET_TITLE in created.title and SECRET_CONTENT in created.body
+    assert created.classification == Classification.MAT
+    with django_capture_on_commit_callbacks(execute=True):
+        send_reminders(D(2024, 5, 3), calendar=CAL)  # 1 working day late: the head (head_x)
+        send_reminders(D(2024, 5, 9), calendar=CAL)  # 5 late: the Văn phòng (chief)
+    immediate = list(mail.outbox)
+    assert sorted(m.to[0] for m in immediate) == ["chief@example.vn", "head_x@example.vn"]
+    assert send_digests(D(2024, 5, 9)).sent == 1  # head_x: the new task and the overdue list
+    digest = mail.outbox[len(immediate) :]
+    assert [m.to[0] for m in digest] == ["head_x@example.vn"]
+
+    neutral = "Có nhiệm vụ mật cần xử lý (hạn 30/04/2024), xem trên hệ thống"
+    link = f"https://vp.example.vn/nhiem-vu/{task.pk}/"
+    for message in immediate:
+        assert message.subject == f"[Văn phòng số] {neutral}"
+        assert neutral in message.body and link in message.body
+    digest_body = digest[0].body
+    assert f"- {neutral} (" in digest_body  # the new-task notification
+    assert "- Có nhiệm vụ mật cần xử lý, xem trên hệ thống (quá hạn 5 ngày làm việc, hạn 02/05/2024)" in (
+        digest_body
+    )
+    assert link in digest_body
+    for text in emails_text(mail.outbox):
+        for secret in (SECRET_TITLE, SECRET_CONTENT, SECRET_SOURCE, "Tỉnh ủy Thử nghiệm", "An Phú", "leader"):
+            assert secret not in text
+
+
+def test_an_ordinary_task_is_still_named_in_its_emails(people, settings, django_capture_on_commit_callbacks):
+    from vanphong.notifications.services import send_digests
+
+    province, head_x = people
+    give(province, lead=province.commune_x)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_reminders(D(2024, 5, 3), calendar=CAL)
+    assert "Báo cáo kết quả chuyển đổi số" in mail.outbox[0].subject
+    assert "Chủ trì: Đảng ủy xã An Phú." in mail.outbox[0].body
+    send_digests(D(2024, 5, 3))
+    assert "- Báo cáo kết quả chuyển đổi số (quá hạn 1 ngày làm việc" in mail.outbox[-1].body
+
+
+# --- The digest's task sections, counted in SQL ------------------------------------------------------
+
+
+@pytest.fixture
+def rows_read(monkeypatch):
+    """Counts the rows the database hands to Python (every fetch goes through the cursor
+    wrapper)."""
+    from django.db.backends.utils import CursorWrapper
+
+    read = {"rows": 0}
+
+    def fetchone(self):
+        row = self.cursor.fetchone()
+        read["rows"] += row is not None
+        return row
+
+    def fetchmany(self, *args, **kwargs):
+        rows = self.cursor.fetchmany(*args, **kwargs)
+        read["rows"] += len(rows)
+        return rows
+
+    def fetchall(self):
+        rows = self.cursor.fetchall()
+        read["rows"] += len(rows)
+        return rows
+
+    for name, fn in (("fetchone", fetchone), ("fetchmany", fetchmany), ("fetchall", fetchall)):
+        monkeypatch.setattr(CursorWrapper, name, fn, raising=False)
+    return read
+
+
+def test_the_digest_reads_a_constant_number_of_queries_and_rows(
+    people, django_assert_max_num_queries, rows_read
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from vanphong.tasks.reminders import DIGEST_ITEMS, digest_sections
+
+    province, head_x = people
+    for n in range(5):
+        give(province, title=f"Việc {n:02d}", due=D(2024, 4, 1) + dt.timedelta(days=n))
+    give(province, title="Việc sắp đến hạn", due=D(2024, 5, 7))
+    rows_read["rows"] = 0
+    with CaptureQueriesContext(connection) as five:
+        sections = digest_sections(D(2024, 5, 3), calendar=CAL)
+    rows_for_five = rows_read["rows"]
+    assert [s.total for s in sections[province.clerk_x.pk]] == [5, 1]
+    for n in range(5, 50):
+        give(province, title=f"Việc {n:02d}", due=D(2024, 4, 1) + dt.timedelta(days=n % 30))
+    rows_read["rows"] = 0
+    with django_assert_max_num_queries(len(five)):
+        sections = digest_sections(D(2024, 5, 3), calendar=CAL)
+    # 50 overdue tasks read no more rows than 5 but the few more a section lists
+    assert rows_read["rows"] <= rows_for_five + DIGEST_ITEMS - 5
+    overdue, soon = sections[province.clerk_x.pk]
+    assert (overdue.total, soon.total) == (50, 1)
+    assert len(overdue.items) == DIGEST_ITEMS
+    # most late first (oldest due date), then the order they were given in
+    assert [i.label for i in overdue.items] == [
+        "Việc 00",
+        "Việc 30",
+        "Việc 01",
+        "Việc 31",
+        "Việc 02",
+        "Việc 32",
+        "Việc 03",
+        "Việc 33",
+        "Việc 04",
+        "Việc 34",
+    ]
+
+
+def test_the_digest_lists_what_each_assignee_is_given(people):
+    """The grouped count gives every person the same tasks as ``Recipients.assignees`` task
+    by task: persons, units, organisations, classified tasks seen only when named."""
+    from vanphong.tasks.models import Outcome, Task, TaskParty
+    from vanphong.tasks.reminders import DIGEST_ITEMS, digest_sections
+
+    province, head_x = people
+    head_x.clearance = Classification.MAT
+    head_x.save(update_fields=["clearance"])
+    unit = UnitFactory(organization=province.commune_x, name="Ban Tổ chức")
+    unit_head = make_actor("unit_head", province.commune_x, Role.LANH_DAO_PHONG, clearance=Classification.MAT)
+    RoleAssignment.objects.filter(person=unit_head).update(unit=unit)
+    workers = []
+    for name in ("named_worker", "other_worker"):
+        worker = make_actor(name, province.commune_x, Role.CHUYEN_VIEN, clearance=Classification.MAT)
+        worker.unit = unit
+        worker.save(update_fields=["unit"])
+        workers.append(worker)
+    named_worker, other_worker = workers
+    due_days = [D(2024, 4, 15), D(2024, 4, 22), D(2024, 5, 2), D(2024, 5, 3), D(2024, 5, 6)]
+    n = 0
+    for lead in (province.clerk_x, province.commune_x, unit, head_x):
+        for classification in (Classification.NONE, Classification.MAT):
+            for due in due_days:
+                n += 1
+                task = give(
+                    province, lead=lead, due=due, classification=classification, title=f"Việc {n:02d}"
+                )
+                if lead == unit and classification and due.day % 2 == 0:
+                    TaskParty.objects.create(task=task, role="cooperate", person=named_worker)
+    for extra in range(12):  # more than a section lists, for the unit's people
+        give(province, lead=unit, due=D(2024, 4, 10), title=f"Việc thêm {extra:02d}")
+    day = D(2024, 5, 3)
+    sections = digest_sections(day, calendar=CAL)
+
+    recipients = Recipients()
+    expected: dict[int, tuple[list, list]] = {}
+    tasks = (
+        Task.objects.filter(outcome=Outcome.OPEN)
+        .select_related("lead_person")
+        .order_by("effective_due", "pk")
+    )
+    soon_until = D(2024, 5, 8)
+    for task in tasks:
+        if task.effective_due > soon_until:
+            continue
+        for person in recipients.assignees(task):
+            lists = expected.setdefault(person, ([], []))
+            lists[0 if task.effective_due < day else 1].append(task)
+    assert named_worker.pk in expected and other_worker.pk in expected
+    assert set(sections) == set(expected)
+    for person, (overdue, soon) in expected.items():
+        got = {s.key: s for s in sections[person]}
+        for key, listed in (("tasks.overdue", overdue), ("tasks.due_soon", soon)):
+            if not listed:
+                assert key not in got
+                continue
+            assert got[key].total == len(listed)
+            labels = [
+                t.title if t.classification == 0 else "Có nhiệm vụ mật cần xử lý, xem trên hệ thống"
+                for t in listed[:DIGEST_ITEMS]
+            ]
+            assert [i.label for i in got[key].items] == labels
+            assert [i.url for i in got[key].items] == [f"/nhiem-vu/{t.pk}/" for t in listed[:DIGEST_ITEMS]]
+    # the named chuyên viên has the classified tasks naming them; the other one has none
+    named_classified = {s.key: s.total for s in sections[named_worker.pk]}
+    other = {s.key: s.total for s in sections[other_worker.pk]}
+    assert sum(named_classified.values()) - sum(other.values()) == 3  # 22/4, 2/5 and 6/5

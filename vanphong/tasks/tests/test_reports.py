@@ -90,9 +90,9 @@ def tasks(province):
     t["later"] = give(p, "Chuẩn bị đại hội chi bộ", x, D(2025, 5, 20))
     t["earlier"] = give(p, "Tổng hợp ý kiến nhân dân", y, D(2025, 2, 20))
 
-    services.task_complete(actor=p.clerk_x.user, task=t["on_time"], text="Đã ban hành", on=D(2025, 3, 12))
-    services.task_complete(actor=p.clerk_y.user, task=t["late"], text="Đã tổng kết", on=D(2025, 3, 25))
-    services.task_complete(actor=p.clerk_y.user, task=t["earlier"], text="Đã tổng hợp", on=D(2025, 2, 19))
+    services.task_complete(actor=p.leader.user, task=t["on_time"], text="Đã ban hành", on=D(2025, 3, 12))
+    services.task_complete(actor=p.leader.user, task=t["late"], text="Đã tổng kết", on=D(2025, 3, 25))
+    services.task_complete(actor=p.leader.user, task=t["earlier"], text="Đã tổng hợp", on=D(2025, 2, 19))
     services.task_cancel(actor=p.chief.user, task=t["cancelled"], reason="Hội nghị hoãn")
     request = services.extension_request(
         actor=p.clerk_x.user, task=t["extended"], new_due_date=D(2025, 5, 15), reason="Chờ số liệu"

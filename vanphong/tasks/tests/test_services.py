@@ -383,3 +383,141 @@ def test_no_one_gives_a_task_classified_above_their_own_clearance(province):
     assert (
         give(province, actor=province.chief.user, classification=Classification.TOI_MAT).classification == 2
     )
+
+
+# --- Rules found in review -------------------------------------------------------------------
+
+
+def test_breaking_a_task_down_is_done_in_the_lead_organisations_name_only(province):
+    parent = give(province, lead=province.commune_x)
+    with pytest.raises(PermissionDenied):  # not in the committee's name, nor the Bí thư's
+        give(province, actor=province.clerk_x.user, parent=parent, issued_by=province.leader)
+    with pytest.raises(PermissionDenied):
+        give(province, actor=province.clerk_x.user, organization=province.commune_y, parent=parent)
+    child = give(province, actor=province.clerk_x.user, organization=province.commune_x, parent=parent)
+    assert child.organization == province.commune_x and child.issued_by == province.clerk_x
+
+
+def test_the_office_specialist_enters_tasks_but_does_not_decide_on_them(province):
+    task = give(province)
+    assert not may_manage(province.specialist.user, task) and may_manage(province.chief.user, task)
+    request = services.extension_request(
+        actor=province.clerk_x.user,
+        task=task,
+        new_due_date=task.due_date + dt.timedelta(days=60),
+        reason="Chờ",
+    )
+    with pytest.raises(PermissionDenied):
+        services.extension_decide(actor=province.specialist.user, request=request, approve=True)
+
+
+def test_the_lead_cannot_date_its_completion_back_but_the_office_can_for_an_outside_body(province):
+    from vanphong.orgs.tests.factories import OrganizationFactory
+
+    past = TODAY - dt.timedelta(days=40)
+    task = give(province, assigned_on=past, due_date=past + dt.timedelta(days=5))
+    with pytest.raises(ValidationError) as err:
+        services.task_complete(
+            actor=province.clerk_x.user, task=task, text="Xong", on=past + dt.timedelta(days=3)
+        )
+    assert "ngày báo cáo" in err.value.message_dict["on"][0]
+    outside = OrganizationFactory(
+        name="Ban cán sự đảng UBND tỉnh", short_name="BCS UBND", parent=province.committee, hosted=False
+    )
+    theirs = give(province, lead=outside, assigned_on=past, due_date=past + dt.timedelta(days=5))
+    assert may_work(province.specialist.user, theirs)  # the Văn phòng reports for a body not on the system
+    services.task_complete(
+        actor=province.specialist.user,
+        task=theirs,
+        text="Theo Báo cáo số 15-BC/BCS",
+        on=past + dt.timedelta(days=4),
+    )
+    theirs.refresh_from_db()
+    assert theirs.outcome == Outcome.ON_TIME
+
+
+def test_a_confirmed_task_or_a_child_under_a_finished_parent_is_not_returned(province):
+    parent = give(province)
+    child = give(province, parent=parent, lead=province.commune_y)
+    services.task_complete(actor=province.clerk_y.user, task=child, text="Xong")
+    services.task_complete(actor=province.clerk_x.user, task=parent, text="Xong")
+    with pytest.raises(ValidationError) as err:
+        services.task_return(actor=province.leader.user, task=child, reason="Chưa đạt")
+    assert "nhiệm vụ cha" in str(err.value)
+    services.task_confirm(actor=province.leader.user, task=parent)
+    with pytest.raises(ValidationError):
+        services.task_return(actor=province.leader.user, task=parent, reason="Chưa đạt")
+
+
+def test_an_approval_never_shortens_and_a_cancel_closes_pending_requests(province):
+    task = give(province)
+    request = services.extension_request(
+        actor=province.clerk_x.user,
+        task=task,
+        new_due_date=task.due_date + dt.timedelta(days=5),
+        reason="Chờ",
+    )
+    services.task_update(
+        actor=province.leader.user, task=task, due_date=task.due_date + dt.timedelta(days=20)
+    )
+    with pytest.raises(ValidationError) as err:
+        services.extension_decide(actor=province.leader.user, request=request, approve=True)
+    assert "không còn sau hạn hiện tại" in str(err.value)
+    services.task_cancel(actor=province.leader.user, task=task, reason="Không cần nữa")
+    request.refresh_from_db()
+    assert request.state == ExtensionState.REFUSED
+
+
+def test_a_child_due_date_stays_within_its_parent_when_corrected_or_extended(province):
+    parent = give(province)
+    child = give(province, parent=parent, due_date=parent.due_date - dt.timedelta(days=5))
+    with pytest.raises(ValidationError):
+        services.task_update(
+            actor=province.leader.user, task=child, due_date=parent.due_date + dt.timedelta(days=1)
+        )
+    request = services.extension_request(
+        actor=province.clerk_x.user,
+        task=child,
+        new_due_date=parent.due_date + dt.timedelta(days=3),
+        reason="Chờ",
+    )
+    with pytest.raises(ValidationError):
+        services.extension_decide(actor=province.leader.user, request=request, approve=True)
+
+
+@override_settings(VANPHONG_TASK_SERIES_HORIZON_DAYS=120)
+def test_a_series_can_be_stopped_and_its_occurrences_keep_who_entered_them(province):
+    made = services.series_create(
+        actor=province.specialist.user,
+        frequency=Frequency.MONTHLY,
+        day_of_month=25,
+        starts_on=TODAY,
+        organization=province.committee,
+        title="Báo cáo tháng",
+        lead=province.commune_x,
+        issued_by=province.leader,
+    )
+    first = made.tasks.get()
+    occurrences = services.series_generate(made, today=TODAY)
+    assert occurrences and all(t.created_by == province.specialist for t in occurrences)
+    duplicate = occurrences[0].original_due_date
+    with pytest.raises(ValidationError) as err:
+        services.task_update(actor=province.leader.user, task=first, due_date=duplicate)
+    assert "định kỳ" in str(err.value)
+    services.series_end(actor=province.leader.user, task=first, reason="Đã thay bằng báo cáo quý")
+    made.refresh_from_db()
+    assert not made.active
+    assert services.series_generate(made, today=TODAY + dt.timedelta(days=200)) == []
+
+
+def test_moving_a_holiday_refreshes_the_old_and_the_new_day(province):
+    from vanphong.tasks.models import CalendarDay, DayKind
+
+    task = give(province, due_date=D(2031, 3, 3), assigned_on=D(2031, 1, 5))
+    holiday = CalendarDay.objects.create(date=D(2031, 3, 3), kind=DayKind.HOLIDAY, name="Nghỉ bù")
+    task.refresh_from_db()
+    assert task.effective_due == D(2031, 3, 4)
+    holiday.date = D(2031, 3, 10)
+    holiday.save()
+    task.refresh_from_db()
+    assert task.effective_due == D(2031, 3, 3)

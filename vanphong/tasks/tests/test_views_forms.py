@@ -423,3 +423,33 @@ def test_classified_evidence_downloads_are_audited(client, province):
     assert AuditEvent.objects.filter(action="task.file_download", target_id=str(task.pk)).count() == 1
     client.force_login(province.specialist.user)  # no clearance
     assert client.get(reverse("tasks:evidence_download", args=[record.pk])).status_code == 404
+
+
+def test_the_assigner_stops_a_recurring_task_from_its_page(client, province):
+    from vanphong.accounts.tests.helpers import sign_in
+    from vanphong.tasks.models import Frequency
+
+    series = services.series_create(
+        actor=province.leader.user,
+        frequency=Frequency.MONTHLY,
+        day_of_month=20,
+        starts_on=timezone.localdate(),
+        organization=province.committee,
+        title="Báo cáo tình hình tháng",
+        lead=province.commune_x,
+    )
+    task = series.tasks.get()
+    sign_in(client, province.leader.user)
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "Dừng nhiệm vụ định kỳ" in page
+    response = client.post(reverse("tasks:end_series", args=[task.pk]), {"reason": ""})
+    assert response.status_code == 400 and 'aria-invalid="true"' in response.content.decode()
+    series.refresh_from_db()
+    assert series.active  # nothing done without a reason
+    client.post(reverse("tasks:end_series", args=[task.pk]), {"reason": "Chuyển sang báo cáo quý"})
+    series.refresh_from_db()
+    assert not series.active
+    sign_in(client, province.clerk_x.user)
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert reverse("tasks:end_series", args=[task.pk]) not in page  # stopped, and not theirs to stop
+    assert "Dừng nhiệm vụ định kỳ: Chuyển sang báo cáo quý" in page  # in the history
