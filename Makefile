@@ -50,8 +50,14 @@ format: install-test
 # local server on 127.0.0.1:5432 answers (database vanphong_bench, created and dropped).
 # Results: bench-results/search.json and bench-results/search.md.
 BENCH_DOCUMENTS ?= 100000
+# Then the task engine on 2,000,000 tasks (PostgreSQL, database vanphong_bench_tasks or
+# BENCH_TASKS_DATABASE_URL, created and dropped) and BENCH_SQLITE_TASKS on SQLite:
+# dashboards, overdue lists, counts. Results: bench-results/tasks.json and tasks.md.
+BENCH_TASKS ?= 2000000
+BENCH_SQLITE_TASKS ?= 200000
 bench: install-test
 	$(BIN)/vanphong bench --documents $(BENCH_DOCUMENTS) --out bench-results $(BENCH_ARGS)
+	$(BIN)/vanphong bench-tasks --tasks $(BENCH_TASKS) --sqlite-tasks $(BENCH_SQLITE_TASKS) --out bench-results $(BENCH_TASKS_ARGS)
 
 clean:
 	rm -rf $(VENV) var/ staticfiles/

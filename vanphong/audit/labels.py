@@ -72,6 +72,7 @@ ACTION_LABELS = {
     "term.create": _("Khai báo nhiệm kỳ"),
     "term.close": _("Kết thúc nhiệm kỳ"),
     "demo.seed_documents": _("Tạo văn bản mẫu"),
+    "demo.seed_tasks": _("Tạo nhiệm vụ mẫu"),
     "system.bootstrap": _("Khởi tạo hệ thống"),
     "task.create": _("Giao nhiệm vụ"),
     "task.accept": _("Tiếp nhận nhiệm vụ"),

@@ -9,7 +9,14 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 
 def empty(apps, schema_editor):
-    apps.get_model("tasks", "TaskTally").objects.all().delete()
+    TaskTally = apps.get_model("tasks", "TaskTally")
+    if schema_editor.connection.vendor == "postgresql":
+        # TRUNCATE, not DELETE: deleted rows leave deferred foreign-key trigger events
+        # pending, and PostgreSQL then refuses the ALTER TABLE that follows in this
+        # transaction ("cannot ALTER TABLE … because it has pending trigger events").
+        schema_editor.execute(f'TRUNCATE TABLE "{TaskTally._meta.db_table}"')
+    else:
+        TaskTally.objects.all().delete()
 
 
 def rebuild(apps, schema_editor):
