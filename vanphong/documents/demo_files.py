@@ -242,7 +242,7 @@ def render_docx(doc: DemoDocument) -> bytes:
 
 _PAGE_CSS = """
 @page { size: A4; margin: 20mm 15mm 20mm 30mm; }
-body { font-family: "Liberation Serif", "DejaVu Serif", serif; font-size: 13pt; line-height: 1.3; }
+body { font-family: "DejaVu Serif", "Liberation Serif", serif; font-size: 13pt; line-height: 1.3; }
 table { width: 100%; border-collapse: collapse; }
 td { vertical-align: top; text-align: center; width: 50%; padding: 0; }
 p { margin: 0 0 6pt 0; }

@@ -84,7 +84,12 @@ class SearchResultSerializer(serializers.Serializer):
 
 
 class SearchPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text="Số kết quả; khi count_capped là true, việc đếm dừng ở con số này và thực tế còn nhiều hơn."
+    )
+    count_capped = serializers.BooleanField(
+        help_text="true khi có hơn count kết quả (mặc định đếm tối đa 1.000); next vẫn dẫn tới trang sau."
+    )
     next = serializers.CharField(allow_null=True)
     previous = serializers.CharField(allow_null=True)
     results = SearchResultSerializer(many=True)
@@ -97,7 +102,8 @@ class SearchView(APIView):
         description=(
             "Tìm trong số, ký hiệu, trích yếu, cơ quan ban hành, người ký và nội dung trích xuất của các văn "
             "bản người gọi được xem, có dấu hay không dấu (“nghi quyet” khớp “Nghị quyết”, “dang uy” khớp "
-            "“Đảng ủy”), xếp theo mức độ phù hợp. Không có q: các văn bản thỏa điều kiện lọc, mới nhất trước."
+            "“Đảng ủy”), xếp theo mức độ phù hợp. Không có q: các văn bản thỏa điều kiện lọc, mới nhất "
+            "trước. Khi có hơn 1.000 kết quả, count dừng ở 1.000 và count_capped là true."
         ),
         parameters=[SearchQuerySerializer],
         responses={200: SearchPageSerializer, **error_responses(400, 401)},
@@ -125,6 +131,7 @@ class SearchView(APIView):
         return Response(
             {
                 "count": page.count,
+                "count_capped": page.count_capped,
                 "next": self._link(request, page.page + 1) if page.has_next else None,
                 "previous": self._link(request, page.page - 1) if page.has_previous else None,
                 "results": SearchResultSerializer(page.results, many=True).data,

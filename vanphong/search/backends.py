@@ -19,6 +19,8 @@ A hits query returns ``(id, rank)`` rows where a lower rank is better on both ve
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,10 +102,85 @@ class Backend:
             "FROM search_searchentry e, to_tsquery('simple', %s) AS q(q) WHERE e.search_vector @@ q.q"
         )
 
+    def matches_sql(self) -> str:
+        """SQL answering ``id`` for every entry matching the one parameter, unranked: what a
+        count needs, read straight from the index (no rank computed)."""
+        if self.vendor == "sqlite":
+            return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s"
+        return "SELECT e.id AS id FROM search_searchentry e WHERE e.search_vector @@ to_tsquery('simple', %s)"
+
+    def best_sql(self) -> str:
+        """``hits_sql`` cut to the best ones: two parameters, the match expression and how
+        many. Ordered by (rank, id), so that the best K are a well-defined set even where
+        ranks tie."""
+        return f"{self.hits_sql()} ORDER BY 2, 1 LIMIT %s"
+
+    def among(self, subquery_sql: str, alias: str = "h") -> str:
+        """A condition keeping the hits rows ``alias`` whose id is in ``subquery_sql``,
+        tested on each hit against a set built ONCE:
+
+        * SQLite: written ``+h.id``, because a bare ``rowid IN (...)`` is handed to FTS5 as a
+          rowid constraint and FTS5 then runs the whole MATCH once per listed id (seconds
+          for a few thousand ids); the unary plus keeps it a test on each hit, against an
+          index SQLite builds from the subquery once.
+        * PostgreSQL: wrapped in ``IS TRUE``, which keeps the planner from turning it into
+          a join. It misjudges how many documents match several words (it multiplies their
+          frequencies, but "nghị quyết số 57" come together), and from "one hit" it would
+          choose a nested loop that re-runs the subquery for every hit (minutes at a
+          million documents). As a hashed subplan it is run once and probed per hit.
+        """
+        if self.vendor == "sqlite":
+            return f"+{alias}.id IN ({subquery_sql})"
+        return f"({alias}.id IN ({subquery_sql})) IS TRUE"
+
+    def among_ids(self, count: int, alias: str = "h") -> str:
+        """A condition keeping the hits rows whose id is one of ``count`` ``%s`` parameters:
+        on PostgreSQL looked up by primary key, on SQLite tested on each hit (see ``among``)."""
+        marks = ", ".join(["%s"] * count)
+        return f"+{alias}.id IN ({marks})" if self.vendor == "sqlite" else f"{alias}.id IN ({marks})"
+
+    def fence(self) -> str:
+        """What ends a correlated subquery that must be run for each row it is asked about,
+        not turned into a join: PostgreSQL rewrites ``EXISTS (...)`` into a semi-join, or a
+        hashed set, that evaluates the access rule for EVERY document first — hundreds of
+        milliseconds when only a few hundred hits need the check. ``OFFSET 0`` forbids the
+        rewrite; SQLite never does it (and rejects OFFSET without LIMIT)."""
+        return " OFFSET 0" if self.vendor == "postgresql" else ""
+
     def install(self, connection: BaseDatabaseWrapper) -> None:
         with connection.cursor() as cursor:
             for statement in self.install_statements():
                 cursor.execute(statement)
+
+    @contextmanager
+    def bulk_loading(self, connection: BaseDatabaseWrapper) -> Iterator[None]:
+        """For a bulk load of SearchEntry rows: the full-text index is not kept up to date
+        row by row (SQLite: the triggers are dropped; PostgreSQL: the GIN index is dropped)
+        but built once, in one pass, when the block ends — which is several times faster
+        for hundreds of thousands of rows. Must run inside a transaction: the drop and the
+        rebuild commit with the rows, and if the load fails, the rollback brings the triggers
+        or the index back as they were. Other writers to the table wait for the load (PG
+        takes an exclusive lock on it; SQLite has one writer anyway)."""
+        if not connection.in_atomic_block:
+            raise RuntimeError("bulk_loading() needs a transaction (transaction.atomic()).")
+        with connection.cursor() as cursor:
+            if self.vendor == "sqlite":
+                for statement in _SQLITE_UNINSTALL[:3]:  # the triggers, not the table
+                    cursor.execute(statement)
+            else:
+                cursor.execute(_POSTGRES_UNINSTALL[0])  # the GIN index
+        yield
+        with connection.cursor() as cursor:
+            if self.vendor == "sqlite":
+                for statement in _SQLITE_INSTALL[1:]:
+                    cursor.execute(statement)
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            else:
+                # PostgreSQL builds no index on a table with deferred (foreign key) checks
+                # pending: run them now.
+                connection.check_constraints()
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                cursor.execute(_POSTGRES_INSTALL[1])
 
     def rebuild(self, connection: BaseDatabaseWrapper) -> None:
         """Rebuild the full-text index from the SearchEntry table (SQLite; PostgreSQL's

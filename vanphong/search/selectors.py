@@ -1,10 +1,11 @@
 """``search``: full-text search over documents, with access applied inside the query.
 
-One query answers the count and one the page: the backend's hits (every entry matching the
-folded terms, with its rank) are kept only where the entry passes the filters AND its
-document passes ``document_visibility_q(user)`` — a correlated EXISTS built by the ORM from
-the same access rules as every other list. Nothing is fetched and then filtered in Python,
-so neither the results nor the count reveal a document the reader may not see.
+The backend's hits (entries matching the folded terms, with their rank) are kept only where
+the entry passes the filters AND its document passes ``document_visibility_q(user)`` — a
+correlated EXISTS built by the ORM from the same access rules as every other list, in every
+statement. Nothing is fetched and then filtered in Python, so neither the results nor the
+count reveal a document the reader may not see. The count stops at a cap ("hơn 1.000"), and
+the page is taken from the best-ranked matches first; see ``_ranked_ids`` and docs/search.md.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -20,7 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 
 from vanphong.documents.access import document_visibility_q, entry_visibility_q
-from vanphong.documents.models import Document, RegisterEntry
+from vanphong.documents.models import Assignment, Document, ReaderGrant, RegisterEntry, ReviewStep
 from vanphong.documents.textfold import fold_query
 from vanphong.orgs.access import Capability, scope_for
 from vanphong.orgs.models import Organization
@@ -31,6 +34,9 @@ from .services import texts_by_document
 from .snippets import snippet
 
 MAX_PAGE_SIZE = 200
+DEFAULT_COUNT_CAP = 1000
+DEFAULT_RANK_WINDOW = 1000
+DEFAULT_NARROW_LIMIT = 50_000
 # Queries longer than this are cut: nobody types more, and every term costs a lookup.
 MAX_TERMS = 12
 
@@ -69,11 +75,17 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class SearchPage:
+    """One page of results. ``count`` is exact unless ``count_capped``: then there are more
+    than ``count`` results (the count stopped at the cap), ``num_pages`` is a lower bound,
+    and ``more`` says whether a next page exists (a page past the cap is still answered)."""
+
     count: int
     results: list[SearchResult]
     page: int
     page_size: int
     terms: list[str] = field(default_factory=list)
+    count_capped: bool = False
+    more: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -81,7 +93,7 @@ class SearchPage:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.num_pages
+        return self.more if self.count_capped else self.page < self.num_pages
 
     @property
     def has_previous(self) -> bool:
@@ -145,24 +157,159 @@ def _visible_q(user: Any) -> Q:
     return (owned & Q(document__classification__lte=scope.clearance)) | full
 
 
-def _ranked_ids(user: Any, terms: list[str], prefix_last: bool, filters: Filters, limit: int, offset: int):
+def _setting(name: str, default: int) -> int:
+    return max(0, int(getattr(settings, name, default)))
+
+
+def count_cap() -> int:
+    """Counting stops after this many visible matches ("hơn 1.000 kết quả"): an exact count
+    of every match of a very common word costs more than the page itself and tells the
+    reader nothing more. ``VANPHONG_SEARCH_COUNT_CAP`` (default 1000)."""
+    return max(1, _setting("VANPHONG_SEARCH_COUNT_CAP", DEFAULT_COUNT_CAP))
+
+
+def rank_window() -> int:
+    """How many of the best-ranked matches are looked at first, before the access check,
+    when more than ``count_cap()`` are visible: ``VANPHONG_SEARCH_RANK_WINDOW`` (1000)."""
+    return max(1, _setting("VANPHONG_SEARCH_RANK_WINDOW", DEFAULT_RANK_WINDOW))
+
+
+def narrow_limit() -> int:
+    """A reader whose ``_reach`` holds at most this many entries is searched from that side
+    (see ``_narrow_reach``): ``VANPHONG_SEARCH_NARROW_LIMIT`` (default 50000; 0: never)."""
+    return _setting("VANPHONG_SEARCH_NARROW_LIMIT", DEFAULT_NARROW_LIMIT)
+
+
+def _reach(user: Any) -> QuerySet[SearchEntry] | None:
+    """The ids of the entries of every document ``user`` could possibly see: a SUPERSET of
+    ``document_visibility_q``, made of plain index lookups. Every branch of that rule asks
+    for an organisation where the reader holds READ, REGISTER or DIRECT, or names the
+    reader; so a visible document is owned by, registered in, or assigned to such an
+    organisation, or was created by, assigned to, granted to or reviewed by the reader.
+    It is only ever used together with the full rule (a necessary condition, never a
+    sufficient one): it cannot widen what anyone sees. None when the user reaches nothing."""
+    scope = scope_for(user)
+    if scope.person_id is None:
+        return None
+    me = scope.person_id
+    org_ids = list(
+        Organization.objects.filter(
+            scope.org_q(Capability.READ) | scope.org_q(Capability.REGISTER) | scope.org_q(Capability.DIRECT)
+        ).values_list("pk", flat=True)
+    )
+    documents = [
+        Document.objects.filter(organization_id__in=org_ids).values("pk"),
+        Document.objects.filter(created_by_id=me).values("pk"),
+        RegisterEntry.objects.filter(organization_id__in=org_ids).values("document_id"),
+        Assignment.objects.filter(organization_id__in=org_ids).values("entry__document_id"),
+        Assignment.objects.filter(person_id=me).values("entry__document_id"),
+        ReaderGrant.objects.filter(person_id=me).values("document_id"),
+        ReviewStep.objects.filter(reviewer_id=me).values("document_id"),
+    ]
+    branches = [SearchEntry.objects.filter(document_id__in=ids) for ids in documents]
+    ids = [b.values("id") for b in branches]
+    return ids[0].union(*ids[1:], all=True)
+
+
+def _narrow_reach(user: Any) -> QuerySet[SearchEntry] | None:
+    """``_reach(user)`` when the user reaches few documents (at most ``narrow_limit()``
+    entries), else None. For such a reader most documents a common word (or a year, a type)
+    matches are out of reach: checking the access rule on each of them costs a correlated
+    subquery per document, so they are first intersected with the reach (a hash or index
+    lookup each). For a reader who sees most documents the intersection would cost more
+    than it saves. Whether a user is narrow is remembered for ten minutes; it changes the
+    plan, never the results (the reach itself is always read afresh)."""
+    limit = narrow_limit()
+    if limit == 0:
+        return None
+    reach = _reach(user)
+    if reach is None:
+        return None
+    key = f"vanphong:search:narrow:{getattr(user, 'pk', None)}:{limit}"
+    narrow = cache.get(key)
+    if narrow is None:
+        narrow = reach[: limit + 1].count() <= limit
+        cache.set(key, narrow, 600)
+    return reach if narrow else None
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    count: int
+    capped: bool
+    rows: list[tuple[int, float]]  # (entry id, rank), at most limit + 1: the extra one says "more"
+
+
+def _ranked_ids(
+    user: Any, terms: list[str], prefix_last: bool, filters: Filters, limit: int, offset: int, cap: int
+) -> _Ranked:
+    """The count (up to ``cap``) and one page (plus one row) of the entries matching
+    ``terms`` that ``user`` may see and that pass ``filters``, best first.
+
+    Access is decided inside the SQL every time: an EXISTS correlated to the hit row "h",
+    written by the ORM from ``candidates`` (the filters and ``document_visibility_q``).
+
+    1. The visible matches, at most ``cap`` + 1 of them (a ``LIMIT``): for a word found
+       in most documents this stops after ``cap`` + 1 access checks instead of one per
+       match. For a reader who reaches few documents the matches are first intersected
+       with ``_reach`` (``_narrow_reach``).
+    2. If there are at most ``cap``, they are all known: only they are ranked.
+    3. Otherwise the page comes from the best ``rank_window()`` matches (ranked straight
+       from the full-text index, no access check), keeping those the reader may see.
+       Ordered by (rank, id), the visible ones among the best matches are exactly the
+       first visible ones overall, so when they fill the page the page is exact; when they
+       do not (a reader who sees few of them, a page far down), the page is taken over
+       every visible match — directly for a narrow reader, whose visible matches are few
+       enough to rank and whose share of the best matches would be small.
+    Whichever way, the answer is the same; only the time differs.
+    """
     backend = backend_for(connection)
     expression = backend.match_expression(terms, prefix_last=prefix_last)
-    # The ORM writes the filter and access part, correlated to the hit row "h".
     inner = candidates(user, filters).filter(pk=RawSQL('"h"."id"', ())).values("pk")
     inner_sql, inner_params = inner.query.sql_with_params()
-    base = f"FROM ({backend.hits_sql()}) h WHERE EXISTS ({inner_sql})"
-    params = [expression, *inner_params]
+    # The rule is checked hit by hit (the fence), as far as the LIMIT needs, never for every
+    # document first.
+    conditions, params = [f"EXISTS ({inner_sql}{backend.fence()})"], list(inner_params)
+    reach = _narrow_reach(user)
+    if reach is not None:
+        reach_sql, reach_params = reach.query.sql_with_params()
+        conditions.insert(0, backend.among(reach_sql))
+        params = [*reach_params, *params]
+    narrow = reach is not None
+    where = "WHERE " + " AND ".join(conditions)
+    page = "ORDER BY h.rank, h.id LIMIT %s OFFSET %s"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {base}", params)  # noqa: S608 (only our own SQL and the ORM's)
-        count = cursor.fetchone()[0]
-        if count == 0 or offset >= count:
-            return count, []
         cursor.execute(
-            f"SELECT h.id, h.rank {base} ORDER BY h.rank, h.id LIMIT %s OFFSET %s",  # noqa: S608
-            [*params, limit, offset],
+            f"SELECT h.id FROM ({backend.matches_sql()}) h {where} LIMIT %s",  # noqa: S608 (only our own SQL and the ORM's)
+            [expression, *params, cap + 1],
         )
-        return count, [(row[0], row[1]) for row in cursor.fetchall()]
+        visible = [row[0] for row in cursor.fetchall()]
+        capped = len(visible) > cap
+        count = min(len(visible), cap)
+        if count == 0 or (not capped and offset >= count):
+            return _Ranked(count, capped, [])
+        if not capped:
+            among = backend.among_ids(len(visible))
+            cursor.execute(
+                f"SELECT h.id, h.rank FROM ({backend.hits_sql()}) h WHERE {among} {page}",  # noqa: S608
+                [expression, *visible, limit + 1, offset],
+            )
+            return _Ranked(count, capped, [(row[0], row[1]) for row in cursor.fetchall()])
+        rows: list[tuple[int, float]] = []
+        if not narrow:
+            window = max(rank_window(), 2 * (offset + limit + 1))
+            cursor.execute(
+                f"SELECT h.id, h.rank FROM ({backend.best_sql()}) h {where} {page}",  # noqa: S608
+                [expression, window, *params, limit + 1, offset],
+            )
+            rows = [(row[0], row[1]) for row in cursor.fetchall()]
+        if len(rows) <= limit:  # a narrow reader, or too few visible matches among the best
+            cursor.execute(
+                f"SELECT h.id, h.rank FROM ({backend.hits_sql()}) h {where} {page}",  # noqa: S608
+                [expression, *params, limit + 1, offset],
+            )
+            rows = [(row[0], row[1]) for row in cursor.fetchall()]
+    return _Ranked(count, capped, rows)
 
 
 def document_url(document_id: int) -> str | None:
@@ -180,28 +327,39 @@ def search(
     page: int = 1,
     page_size: int = 20,
     snippets: bool = True,
+    cap: int | None = None,
 ) -> SearchPage:
     """One page of the documents matching ``q`` (with or without diacritics) that ``user``
     may see, best first, with snippets. Without a query, the documents passing the filters,
-    newest first; with neither, nothing."""
+    newest first; with neither, nothing. The count stops at ``cap`` (default
+    ``count_cap()``): ``count_capped`` then says there are more."""
     filters = filters or Filters()
     page = max(1, page)
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     offset = (page - 1) * page_size
+    cap = count_cap() if cap is None else max(1, cap)
     terms, prefix_last = parse_terms(q)
 
     ranks: dict[int, float | None] = {}
     if terms:
-        count, rows = _ranked_ids(user, terms, prefix_last, filters, page_size, offset)
+        ranked = _ranked_ids(user, terms, prefix_last, filters, page_size, offset, cap)
+        count, capped, rows = ranked.count, ranked.capped, ranked.rows
         ranks = dict(rows)
         ids = [pk for pk, _rank in rows]
     elif filters.any():
         qs = candidates(user, filters)
-        count = qs.count()
+        reach = _narrow_reach(user)
+        if reach is not None:
+            qs = qs.filter(pk__in=reach)
+        count = qs[: cap + 1].count()
+        capped = count > cap
+        count = min(count, cap)
         ordered = qs.order_by("-issued_date", "-pk").values_list("pk", flat=True)
-        ids = list(ordered[offset : offset + page_size])
+        ids = list(ordered[offset : offset + page_size + 1])
     else:
         return SearchPage(count=0, results=[], page=page, page_size=page_size, terms=[])
+    more = len(ids) > page_size
+    ids = ids[:page_size]
 
     entries = SearchEntry.objects.filter(pk__in=ids).select_related("document")
     entries = entries.only(
@@ -250,4 +408,12 @@ def search(
                 rank=ranks.get(pk),
             )
         )
-    return SearchPage(count=count, results=results, page=page, page_size=page_size, terms=terms)
+    return SearchPage(
+        count=count,
+        results=results,
+        page=page,
+        page_size=page_size,
+        terms=terms,
+        count_capped=capped,
+        more=more,
+    )

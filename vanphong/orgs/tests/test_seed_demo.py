@@ -292,3 +292,16 @@ def test_a_scale_out_of_range_is_refused(db, scale):
     with pytest.raises(CommandError, match="--scale"):
         seed("--scale", scale)
     assert not Organization.objects.exists()
+
+
+def test_the_seed_adds_a_year_of_documents_searchable_at_once(db):
+    from vanphong.documents.models import Document
+    from vanphong.search.models import SearchEntry
+    from vanphong.search.selectors import search
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    documents = Document.objects.count()
+    assert documents > 1000 and SearchEntry.objects.count() == documents
+    assert f"Đã tạo {documents:,} văn bản".replace(",", ".") in out.getvalue()
+    assert search(user("bithu"), "nghi quyet 57-NQ/TW").results[0].symbol == "57-NQ/TW"

@@ -14,7 +14,8 @@ def test_search_answers_the_api_md_shape(client, province, make_document):
     response = client.get("/api/v1/search/", {"q": "nghi quyet"}, **bearer(province.leader.user))
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 1 and body["next"] is None and body["previous"] is None
+    assert body["count"] == 1 and body["count_capped"] is False
+    assert body["next"] is None and body["previous"] is None
     result = body["results"][0]
     assert {"id", "kind", "symbol", "subject", "issued_date", "snippet"} <= set(result)
     assert result["id"] == document.pk
@@ -41,7 +42,7 @@ def test_classified_document_is_not_counted_for_a_reader_without_need(client, pr
     make_document("Báo cáo tình hình an ninh", classification=Classification.MAT)
     reader = make_actor("reader", province.committee, Role.CHUYEN_VIEN, clearance=Classification.MAT)
     body = client.get("/api/v1/search/", {"q": "an ninh"}, **bearer(reader.user)).json()
-    assert body == {"count": 0, "next": None, "previous": None, "results": []}
+    assert body == {"count": 0, "count_capped": False, "next": None, "previous": None, "results": []}
     body = client.get("/api/v1/search/", {"q": "an ninh"}, **bearer(province.leader.user)).json()
     assert body["count"] == 1 and body["results"][0]["classification"] == "mat"
 

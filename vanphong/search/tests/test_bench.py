@@ -16,8 +16,12 @@ def test_bench_measures_search_and_direct_queries_on_a_small_set(db, tmp_path):
     (backend,) = report["backends"]
     assert backend["documents"] >= 200
     assert {"median_ms", "p95_ms"} <= set(backend["search"]) and backend["ratio_median"] > 0
+    assert {"median_ms", "p95_ms"} <= set(backend["narrow"])
     by_query = {q["q"]: q for q in backend["queries"]}
     # Without diacritics finds what with diacritics finds; the leader sees everything.
     assert by_query["nghi quyet"]["count"] == by_query["nghị quyết"]["count"] > 0
     assert by_query["nghị quyết"]["count"] == by_query["nghị quyết"]["direct_count"]
+    assert not by_query["nghị quyết"]["count_capped"]
+    # The commune's văn thư sees the commune's documents only.
+    assert 0 < by_query["nghị quyết"]["narrow_count"] < by_query["nghị quyết"]["count"]
     assert "| Truy vấn |" in (out / "search.md").read_text(encoding="utf-8")

@@ -5,7 +5,9 @@ province with ``--documents`` documents (bulk, with extracted text), then runs a
 realistic queries ``--repeat`` times:
 
 * through ``search(user, q)`` as the Bí thư (the widest reach: the whole province), with the
-  access filter, the count, the page of 20 and its snippets — what a user waits for;
+  access filter, the count (which stops at 1,000: "hơn 1.000"), the page of 20 and its
+  snippets — what a user waits for; and the same as a commune's văn thư (a narrow reach:
+  one Đảng ủy's documents, the other side of the access filter);
 * directly on the database: the same full-text query (FTS5 MATCH / tsquery), ranked, count
   and first 20 ids, no access filter, no ORM, no snippets.
 
@@ -60,6 +62,8 @@ QUERIES = (
     "xay dung nong thon m",
 )
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/vanphong_bench"
+WIDE_USER = "bithu"  # Bí thư Tỉnh ủy: every document of the province
+NARROW_USER = "vanthu.phuquy"  # văn thư of one Đảng ủy: its own documents only
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -136,23 +140,31 @@ def run_backend(*, documents: int, repeat: int, log: Any = None) -> dict[str, An
         have = Document.objects.count()
         if log:
             log(f"  {connection.vendor}: {have} văn bản trong {timings['build_s']} giây")
-    user = get_user_model().objects.get(username="bithu")
+    user = get_user_model().objects.get(username=WIDE_USER)
+    narrow = get_user_model().objects.get(username=NARROW_USER)
     backend = backend_for(connection)
     search_times: list[float] = []
+    narrow_times: list[float] = []
     direct_times: list[float] = []
     per_query = []
     search(user, "khoi dong")  # warm the caches and the connection
+    search(narrow, "khoi dong")
     for q in QUERIES:
         terms, prefix_last = parse_terms(q)
         expression = backend.match_expression(terms, prefix_last=prefix_last)
         hits = backend.hits_sql()
-        s_times, d_times = [], []
-        count = direct_count = 0
+        s_times, n_times, d_times = [], [], []
+        count = narrow_count = direct_count = 0
+        capped = narrow_capped = False
         for _ in range(repeat):
             started = time.perf_counter()
             page = search(user, q, page_size=20)
             s_times.append(time.perf_counter() - started)
-            count = page.count
+            count, capped = page.count, page.count_capped
+            started = time.perf_counter()
+            page = search(narrow, q, page_size=20)
+            n_times.append(time.perf_counter() - started)
+            narrow_count, narrow_capped = page.count, page.count_capped
             started = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT COUNT(*) FROM ({hits}) h", [expression])  # noqa: S608 (our SQL)
@@ -161,13 +173,18 @@ def run_backend(*, documents: int, repeat: int, log: Any = None) -> dict[str, An
                 cursor.fetchall()
             d_times.append(time.perf_counter() - started)
         search_times += s_times
+        narrow_times += n_times
         direct_times += d_times
         per_query.append(
             {
                 "q": q,
                 "count": count,
+                "count_capped": capped,
+                "narrow_count": narrow_count,
+                "narrow_count_capped": narrow_capped,
                 "direct_count": direct_count,
                 "search": _stats(s_times),
+                "narrow": _stats(n_times),
                 "direct": _stats(d_times),
             }
         )
@@ -178,6 +195,7 @@ def run_backend(*, documents: int, repeat: int, log: Any = None) -> dict[str, An
         "repeat": repeat,
         **timings,
         "search": search_stats,
+        "narrow": _stats(narrow_times),
         "direct": direct_stats,
         "ratio_median": round(search_stats["median_ms"] / max(direct_stats["median_ms"], 0.001), 2),
         "ratio_p95": round(search_stats["p95_ms"] / max(direct_stats["p95_ms"], 0.001), 2),
@@ -196,34 +214,46 @@ def capture_accuracy() -> dict[str, Any] | None:
     return module.run()
 
 
+def _count(count: Any, capped: bool | None) -> str:
+    return f"> {count}" if capped else str(count)
+
+
 def markdown(report: dict[str, Any]) -> str:
     lines = [
         "# Tra cứu: độ trễ (benchmark)",
         "",
         f"Máy: {report['machine']}. Mỗi truy vấn chạy {report['repeat']} lần; "
-        "“tra cứu” = `search(user, q)` với người dùng phạm vi rộng nhất (phân quyền, đếm, trang 20 kết quả, "
-        "đoạn trích); “trực tiếp” = cùng câu truy vấn toàn văn chạy thẳng trên CSDL (đếm + 20 id đầu, "
-        "không phân quyền, không ORM, không đoạn trích).",
+        "“tra cứu” = `search(user, q)` với người dùng phạm vi rộng nhất, Bí thư Tỉnh ủy (phân quyền, đếm "
+        "— dừng ở 1.000, trang 20 kết quả, đoạn trích); “văn thư xã” = cùng phép tra cứu với văn thư một "
+        "Đảng ủy xã (chỉ thấy văn bản của xã mình); “trực tiếp” = cùng câu truy vấn toàn văn chạy thẳng "
+        "trên CSDL (đếm hết + 20 id đầu, không phân quyền, không ORM, không đoạn trích).",
         "",
         "| CSDL | Số văn bản | Tra cứu trung vị (ms) | Tra cứu p95 (ms) | Trực tiếp trung vị (ms) "
-        "| Trực tiếp p95 (ms) | Tỉ lệ trung vị | Tỉ lệ p95 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| Trực tiếp p95 (ms) | Tỉ lệ trung vị | Tỉ lệ p95 | Văn thư xã trung vị (ms) "
+        "| Văn thư xã p95 (ms) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["backends"]:
+        narrow = r.get("narrow", {"median_ms": "", "p95_ms": ""})
         lines.append(
             f"| {r['vendor']} | {r['documents']} | {r['search']['median_ms']} | {r['search']['p95_ms']} | "
-            f"{r['direct']['median_ms']} | {r['direct']['p95_ms']} | {r['ratio_median']} | {r['ratio_p95']} |"
+            f"{r['direct']['median_ms']} | {r['direct']['p95_ms']} | {r['ratio_median']} | "
+            f"{r['ratio_p95']} | {narrow['median_ms']} | {narrow['p95_ms']} |"
         )
     for r in report["backends"]:
         lines += [
             "",
             f"## {r['vendor']}: từng truy vấn",
             "",
-            "| Truy vấn | Kết quả | Tra cứu trung vị (ms) | Trực tiếp trung vị (ms) |",
-            "|---|---:|---:|---:|",
+            "| Truy vấn | Khớp (trực tiếp) | Bí thư thấy | Tra cứu trung vị (ms) | Văn thư xã thấy "
+            "| Văn thư xã trung vị (ms) | Trực tiếp trung vị (ms) |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         ]
         lines += [
-            f"| {q['q']} | {q['count']} | {q['search']['median_ms']} | {q['direct']['median_ms']} |"
+            f"| {q['q']} | {q['direct_count']} | {_count(q['count'], q.get('count_capped'))} | "
+            f"{q['search']['median_ms']} | "
+            f"{_count(q.get('narrow_count', ''), q.get('narrow_count_capped'))} | "
+            f"{q.get('narrow', {}).get('median_ms', '')} | {q['direct']['median_ms']} |"
             for q in r["queries"]
         ]
     if report.get("capture_accuracy") is not None:
@@ -357,6 +387,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{r['vendor']}: {r['documents']} văn bản · tra cứu trung vị {r['search']['median_ms']} ms, "
                 f"p95 {r['search']['p95_ms']} ms · trực tiếp trung vị {r['direct']['median_ms']} ms, "
-                f"p95 {r['direct']['p95_ms']} ms · tỉ lệ {r['ratio_median']} (p95 {r['ratio_p95']})"
+                f"p95 {r['direct']['p95_ms']} ms · tỉ lệ {r['ratio_median']} (p95 {r['ratio_p95']}) · "
+                f"văn thư xã trung vị {r['narrow']['median_ms']} ms, p95 {r['narrow']['p95_ms']} ms"
             )
         self.stdout.write(self.style.SUCCESS(f"Đã ghi {out / 'search.json'} và {out / 'search.md'}."))
