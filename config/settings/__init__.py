@@ -176,6 +176,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest document file accepted (uploads, e-mail drop folder, capture), in MB.
 VANPHONG_MAX_UPLOAD_MB = env_int("VANPHONG_MAX_UPLOAD_MB", 100, minimum=1)
 
+# Search (docs/search.md): counting stops at this many visible matches ("hơn 1.000 kết quả");
+# with more, pages come from the best RANK_WINDOW matches of the index; a reader whose reach
+# holds at most NARROW_LIMIT documents has the matches narrowed to it first (0: never).
+VANPHONG_SEARCH_COUNT_CAP = env_int("VANPHONG_SEARCH_COUNT_CAP", 1000, minimum=1)
+VANPHONG_SEARCH_RANK_WINDOW = env_int("VANPHONG_SEARCH_RANK_WINDOW", 1000, minimum=1)
+VANPHONG_SEARCH_NARROW_LIMIT = env_int("VANPHONG_SEARCH_NARROW_LIMIT", 50_000, minimum=0)
+
 # Task engine (docs/tasks.md). Weekend days as weekday numbers (Monday 0 … Sunday 6).
 VANPHONG_WEEKEND_DAYS = [int(d) for d in env_list("VANPHONG_WEEKEND_DAYS", ["5", "6"])]
 if any(d not in range(7) for d in VANPHONG_WEEKEND_DAYS):

@@ -8,10 +8,12 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from vanphong.documents import demo as documents_demo
 from vanphong.orgs import demo
 from vanphong.orgs.models import Organization
+from vanphong.tasks import demo as tasks_demo
 
 DEFAULT_URL = "http://127.0.0.1:8000/"
 
@@ -42,6 +44,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Không tạo văn bản mẫu (mặc định: một năm văn bản đến, đi; nhân lên N lần với --scale N).",
         )
+        parser.add_argument(
+            "--no-tasks",
+            action="store_true",
+            help="Không tạo nhiệm vụ mẫu (mặc định: khoảng 280 nhiệm vụ; thêm N × 2.000 với --scale N > 1).",
+        )
 
     def handle(
         self,
@@ -51,6 +58,7 @@ class Command(BaseCommand):
         if_empty: bool,
         url: str,
         no_documents: bool = False,
+        no_tasks: bool = False,
         **options: Any,
     ) -> None:
         if not 1 <= scale <= demo.MAX_SCALE:
@@ -80,20 +88,35 @@ class Command(BaseCommand):
             )
         )
         if not no_documents:
-            started = time.monotonic()
-            counts = documents_demo.seed_documents(
-                scale=scale, progress=self._progress if scale > 1 else None
-            )
-            elapsed = time.monotonic() - started
-            self.stdout.write(
-                self.style.SUCCESS(f"Đã tạo {documents_demo.summary(counts)} ({elapsed:.1f} giây).")
-            )
+            self._seed_documents(scale)
+        if not no_tasks:
+            self._seed_tasks(scale)
         self._print_logins(url=url, password=password)
 
-    def _progress(self, documents: int) -> None:
-        if documents % 100_000 < documents_demo.BATCH:
-            self.stdout.write(f"… {documents:,} văn bản".replace(",", "."))
-            self.stdout.flush()
+    def _seed_documents(self, scale: int) -> None:
+        started = time.monotonic()
+        shown = 0
+
+        def progress(documents: int) -> None:
+            nonlocal shown
+            if documents // 100_000 > shown // 100_000:  # every 100.000 documents
+                shown = documents
+                elapsed = time.monotonic() - started
+                self.stdout.write(f"… {documents:,} văn bản ({elapsed:.0f} giây)".replace(",", "."))
+                self.stdout.flush()
+
+        counts = documents_demo.seed_documents(scale=scale, progress=progress if scale > 1 else None)
+        elapsed = time.monotonic() - started
+        summary = documents_demo.summary(counts)
+        self.stdout.write(self.style.SUCCESS(f"Đã tạo {summary} ({elapsed:.1f} giây)."))
+
+    def _seed_tasks(self, scale: int) -> None:
+        started = time.monotonic()
+        result = tasks_demo.seed_tasks(
+            today=timezone.localdate(), scale=scale if scale > 1 else 0, stdout=self.stdout
+        )
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Đã tạo {tasks_demo.summary(result)} ({elapsed:.1f} giây)."))
 
     def _print_logins(self, *, url: str, password: str | None) -> None:
         text = demo.logins_text(url=url, password=password)
