@@ -275,10 +275,14 @@ class Recipients:
 
     def assignees(self, task: Task) -> list[int]:
         """The people who must do the task: the lead person; the lead unit's people; the
-        lead organisation's văn thư and leaders."""
+        lead organisation's văn thư and leaders — also when none of the unit's people may
+        see the task (a classified task led by a unit of chuyên viên): someone is told."""
         if task.lead_person_id is not None:
             return [task.lead_person_id] if self._person_ok(task, task.lead_person) else []
-        return self._visible(task, self.lead_members(task.lead_organization_id, task.lead_unit_id))
+        people = self._visible(task, self.lead_members(task.lead_organization_id, task.lead_unit_id))
+        if not people and task.lead_unit_id is not None:
+            people = self._visible(task, self._organization_assignees(task.lead_organization_id))
+        return people
 
     def heads(self, task: Task) -> list[int]:
         """The head of the lead: the leaders of the lead unit (the lead person's unit), or

@@ -358,6 +358,19 @@ def test_a_unit_with_nobody_falls_back_to_the_organisation(people):
     assert Recipients().assignees(task) == sorted([province.clerk_x.pk, head_x.pk])
 
 
+def test_a_classified_task_of_a_unit_nobody_there_may_see_goes_to_the_organisations_keepers(people):
+    province, head_x = people
+    unit = UnitFactory(organization=province.commune_x, name="Ban Tuyên giáo")
+    worker = make_actor("worker_u", province.commune_x, Role.CHUYEN_VIEN, clearance=Classification.MAT)
+    RoleAssignment.objects.filter(person=worker).update(unit=unit)
+    for person in (head_x, province.clerk_x):
+        person.clearance = Classification.MAT
+        person.save(update_fields=["clearance"])
+    task = give(province, lead=unit, classification=Classification.MAT)
+    # The unit's chuyên viên is cleared but neither keeps the books nor is named: not them.
+    assert Recipients().assignees(task) == sorted([province.clerk_x.pk, head_x.pk])
+
+
 def test_a_person_holding_two_roles_there_is_counted_once(people):
     province, head_x = people
     RoleAssignmentFactory(person=head_x, organization=province.commune_x, role=Role.VAN_THU)
