@@ -221,14 +221,18 @@ def tally_months(
     return rows
 
 
-def rows_by_unit(qs: QuerySet[Task], today: Today) -> list[dict[str, Any]]:
+def rows_by_unit(qs: QuerySet[Task], today: Today, unit_ids: list[int] | None = None) -> list[dict[str, Any]]:
     """Per unit, the tasks of ``qs`` it leads or cooperates on — the rule of
     ``TaskFilters(unit=...)`` — in two grouped queries: by lead unit, then by the units
-    named as parties on tasks they do not lead (so that no task counts twice for a unit)."""
-    by_lead = rows_by(qs.filter(lead_unit__isnull=False), "lead_unit_id", today)
+    named as parties on tasks they do not lead (so that no task counts twice for a unit).
+    With ``unit_ids`` (an organisation's units) both start from those units' indexes
+    instead of every task of ``qs`` (at 2,000,000 tasks a commune leads ~180,000)."""
+    led = qs.filter(lead_unit_id__in=unit_ids) if unit_ids is not None else qs.filter(lead_unit__isnull=False)
+    by_lead = rows_by(led, "lead_unit_id", today)
+    named = Q(parties__unit_id__in=unit_ids) if unit_ids is not None else Q(parties__unit__isnull=False)
     as_party = rows_by(
         qs.filter(
-            Q(parties__unit__isnull=False)
+            named
             & (
                 Q(lead_unit__isnull=True)
                 | Q(parties__unit_id__lt=F("lead_unit_id"))
@@ -438,7 +442,8 @@ def organization_dashboard(
     led = Task.objects.filter(lead_organization_id=organization.pk)
     if period.bounded:
         led = led.filter(period_q(period.start, period.end))
-    lead.breakdown = _named(rows_by_unit(led, today), Unit)
+    units = list(Unit.objects.filter(organization=organization).values_list("pk", flat=True))
+    lead.breakdown = _named(rows_by_unit(led, today, unit_ids=units), Unit)
     lead.breakdown_param = "unit"
     lead.breakdown_label = "Phòng chủ trì, phối hợp"
 
