@@ -23,8 +23,6 @@ import importlib.util
 import json
 import os
 import platform
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +34,8 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+
+from vanphong.core.benchmarking import postgres_database, postgres_reachable, stats
 
 QUERIES = (
     "nghị quyết",
@@ -64,48 +64,6 @@ QUERIES = (
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/vanphong_bench"
 WIDE_USER = "bithu"  # Bí thư Tỉnh ủy: every document of the province
 NARROW_USER = "vanthu.phuquy"  # văn thư of one Đảng ủy: its own documents only
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def _stats(values: list[float]) -> dict[str, float]:
-    return {
-        "median_ms": round(statistics.median(values) * 1000, 2),
-        "p95_ms": round(percentile(values, 0.95) * 1000, 2),
-    }
-
-
-def _postgres_reachable(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _admin_url(url: str) -> tuple[str, str]:
-    """The URL of the server's "postgres" database, and the bench database's name."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    return urlunsplit(parts._replace(path="/postgres")), name
-
-
-def _postgres_database(url: str, *, create: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = _admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if create and not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        elif not create and exists:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def run_backend(*, documents: int, repeat: int, log: Any = None) -> dict[str, Any]:
@@ -183,19 +141,19 @@ def run_backend(*, documents: int, repeat: int, log: Any = None) -> dict[str, An
                 "narrow_count": narrow_count,
                 "narrow_count_capped": narrow_capped,
                 "direct_count": direct_count,
-                "search": _stats(s_times),
-                "narrow": _stats(n_times),
-                "direct": _stats(d_times),
+                "search": stats(s_times),
+                "narrow": stats(n_times),
+                "direct": stats(d_times),
             }
         )
-    search_stats, direct_stats = _stats(search_times), _stats(direct_times)
+    search_stats, direct_stats = stats(search_times), stats(direct_times)
     return {
         "vendor": connection.vendor,
         "documents": have,
         "repeat": repeat,
         **timings,
         "search": search_stats,
-        "narrow": _stats(narrow_times),
+        "narrow": stats(narrow_times),
         "direct": direct_stats,
         "ratio_median": round(search_stats["median_ms"] / max(direct_stats["median_ms"], 0.001), 2),
         "ratio_p95": round(search_stats["p95_ms"] / max(direct_stats["p95_ms"], 0.001), 2),
@@ -321,7 +279,7 @@ class Command(BaseCommand):
         data.mkdir(parents=True, exist_ok=True)
         urls = [f"sqlite:///{data / 'vanphong_bench.sqlite3'}"]
         pg = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_PG
-        if _postgres_reachable(pg):
+        if postgres_reachable(pg):
             urls.append(pg)
         else:
             self.stdout.write(f"Không kết nối được PostgreSQL ({self._safe(pg)}): chỉ đo SQLite.")
@@ -340,7 +298,7 @@ class Command(BaseCommand):
         postgres = url.startswith(("postgres://", "postgresql://"))
         sqlite_path = Path(urlsplit(url).path) if not postgres else None
         if postgres:
-            _postgres_database(url, create=True)
+            postgres_database(url, create=True)
         env = {**os.environ, "DATABASE_URL": url}
         manage = [sys.executable, "-m", "vanphong"]
         try:
@@ -366,7 +324,7 @@ class Command(BaseCommand):
         finally:
             if not keep:
                 if postgres:
-                    _postgres_database(url, create=False)
+                    postgres_database(url, create=False)
                 elif sqlite_path is not None:
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)

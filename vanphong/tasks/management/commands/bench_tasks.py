@@ -26,8 +26,6 @@ import datetime as dt
 import json
 import os
 import platform
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,47 +40,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from vanphong.core.benchmarking import postgres_database, postgres_reachable, stats
+
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/vanphong_bench_tasks"
 PAGE = 20
 SLOW_MS = 300
 COMMUNE = "ductrong"  # the organisation whose dashboard is measured
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def _stats(values: list[float]) -> dict[str, float]:
-    return {
-        "median_ms": round(statistics.median(values) * 1000, 2),
-        "p95_ms": round(percentile(values, 0.95) * 1000, 2),
-    }
-
-
-def _postgres_reachable(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _postgres_database(url: str, *, create: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if create and not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        elif not create and exists:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def _mark(ms: float) -> str:
@@ -315,7 +278,7 @@ def run_backend(*, tasks: int, repeat: int, method: str | None = None, log: Any 
             {
                 "key": key,
                 "label": label,
-                **_stats(values),
+                **stats(values),
                 "queries": len(queries),
                 "slowest_query_ms": round(slowest[0] * 1000, 2),
                 "slowest_sql": slowest[1],
@@ -509,7 +472,7 @@ class Command(BaseCommand):
             urls.append(f"sqlite:///{data / 'vanphong_bench_tasks.sqlite3'}")
         if postgres:
             pg = os.environ.get("BENCH_TASKS_DATABASE_URL") or DEFAULT_PG
-            if _postgres_reachable(pg):
+            if postgres_reachable(pg):
                 urls.append(pg)
             else:
                 self.stdout.write(f"Không kết nối được PostgreSQL ({self._safe(pg)}): chỉ đo SQLite.")
@@ -528,7 +491,7 @@ class Command(BaseCommand):
         postgres = url.startswith(("postgres://", "postgresql://"))
         sqlite_path = Path(urlsplit(url).path) if not postgres else None
         if postgres:
-            _postgres_database(url, create=True)
+            postgres_database(url, create=True)
         env = {**os.environ, "DATABASE_URL": url}
         manage = [sys.executable, "-m", "vanphong"]
         try:
@@ -559,7 +522,7 @@ class Command(BaseCommand):
         finally:
             if not keep:
                 if postgres:
-                    _postgres_database(url, create=False)
+                    postgres_database(url, create=False)
                 elif sqlite_path is not None:
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
