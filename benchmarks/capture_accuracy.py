@@ -1,4 +1,4 @@
-"""How many registration fields capture reads right on the demo set (vanphong.documents.demo_files).
+"""How many registration fields capture reads right on the demo set (vanphong.demo.documents_files).
 
     DJANGO_SETTINGS_MODULE=config.settings .venv/bin/python benchmarks/capture_accuracy.py [--ocr N]
 
@@ -30,7 +30,8 @@ if __name__ == "__main__":  # runnable as a script from the repository root
 
     django.setup()
 
-from vanphong.documents import capture, demo_files, extraction  # noqa: E402
+from vanphong.demo import documents_files as demo_files  # noqa: E402
+from vanphong.documents import capture, extraction
 
 FIELDS = capture.FIELDS
 

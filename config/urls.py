@@ -6,7 +6,7 @@ admin.site.site_header = "Quản trị Văn phòng số"
 admin.site.site_title = "Văn phòng số"
 
 urlpatterns = [
-    path("", include("vanphong.core.urls")),
+    path("", include("vanphong.web.urls")),
     path("tai-khoan/", include("vanphong.accounts.urls")),
     path("to-chuc/", include("vanphong.orgs.urls")),
     path("nhat-ky/", include("vanphong.audit.urls")),

@@ -11,10 +11,9 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.settings.database import parse_database
+from config.settings.env import env_bool, env_choice, env_int, env_list, env_path, env_str
 from vanphong.core.schedule import parse_cron
-
-from .database import parse_database
-from .env import env_bool, env_choice, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = env_path("VANPHONG_DATA_DIR", BASE_DIR / "var")
@@ -73,6 +72,8 @@ INSTALLED_APPS = [
     "vanphong.notifications",
     "vanphong.tasks",
     "vanphong.api",
+    "vanphong.web",
+    "vanphong.demo",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "vanphong.core.context_processors.shell",
+                "vanphong.web.context_processors.shell",
             ],
         },
     },
@@ -307,17 +308,17 @@ CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the hx-headers attribut
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "vanphong.api.authentication.BearerTokenAuthentication",
-        "vanphong.api.authentication.VerifiedSessionAuthentication",
+        "vanphong.accounts.authentication.BearerTokenAuthentication",
+        "vanphong.accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: DRF's browsable API would answer browsers (and their errors) in English HTML.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "vanphong.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "vanphong.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "vanphong.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "vanphong.core.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
     "DATE_INPUT_FORMATS": ["iso-8601"],

@@ -10,10 +10,9 @@ from django.db import router, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from vanphong.accounts.models import ApiToken, User
 from vanphong.audit.admin_mixins import AuditedModelAdmin, ReadOnlyModelAdmin
 from vanphong.audit.services import audit_record
-
-from .models import ApiToken, User
 
 _PASSWORD_FORM = "_vanphong_admin_password_form"
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from .second_factor import second_factor_required
+from vanphong.accounts.second_factor import second_factor_required
 
 
 class SecondFactorMiddleware:

@@ -9,10 +9,9 @@ from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vanphong.accounts.models import ApiToken, User
 from vanphong.orgs.access import Capability, restrict
 from vanphong.orgs.models import Person
-
-from .models import ApiToken, User
 
 
 def managed_accounts(*, user: Any, q: str = "") -> QuerySet[Person]:

@@ -26,11 +26,10 @@ from django.utils.translation import gettext as _
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vanphong.accounts.models import ApiToken, User, hash_token
+from vanphong.accounts.second_factor import second_factor_required
 from vanphong.audit.services import audit_record, snapshot
 from vanphong.orgs.access import Capability, can, scope_for
-
-from .models import ApiToken, User, hash_token
-from .second_factor import second_factor_required
 
 # Characters of a temporary password: no 0/O, 1/l/I, so that it can be read over the phone.
 _TEMP_ALPHABET_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"

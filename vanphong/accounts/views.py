@@ -44,12 +44,11 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vanphong.accounts import selectors, services
+from vanphong.accounts.forms import AccountSearchForm, LoginForm, OtpForm, PasswordChangeForm
+from vanphong.accounts.models import User
+from vanphong.accounts.second_factor import has_second_factor
 from vanphong.orgs.access import Capability, can
-
-from . import selectors, services
-from .forms import AccountSearchForm, LoginForm, OtpForm, PasswordChangeForm
-from .models import User
-from .second_factor import has_second_factor
 
 PENDING_KEY = "_vanphong_signin"
 PENDING_SECONDS = 15 * 60

@@ -8,9 +8,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from vanphong.api.views import SchemaView, TokenView, not_found
 from vanphong.orgs.api.views import OrganizationViewSet, PersonViewSet, UnitViewSet
-
-from .views import SchemaView, TokenView, not_found
 
 app_name = "api"
 
@@ -23,8 +22,8 @@ v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("", include(router.urls)),
     path("", include("vanphong.documents.api.urls")),
-    path("", include("vanphong.search.api_urls")),
-    path("", include("vanphong.tasks.api_urls")),
+    path("", include("vanphong.search.api.urls")),
+    path("", include("vanphong.tasks.api.urls")),
 ]
 
 urlpatterns = [

@@ -19,11 +19,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vanphong.accounts import services as accounts
+from vanphong.accounts.authentication import BearerTokenAuthentication
 from vanphong.accounts.models import ApiToken, hash_token
 from vanphong.audit.services import audit_record
-
-from .authentication import BearerTokenAuthentication
-from .errors import ApiError, error_json
+from vanphong.core.api.errors import ApiError, error_json
 
 # HTTP status for each refused sign-in step (documented in docs/api.md).
 SIGN_IN_STATUS = {

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .admin_mixins import ReadOnlyModelAdmin
-from .models import AuditEvent
+from vanphong.audit.admin_mixins import ReadOnlyModelAdmin
+from vanphong.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)

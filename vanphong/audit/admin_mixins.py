@@ -10,7 +10,7 @@ from django.db import models, router, transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from .services import audit_record, changed, snapshot
+from vanphong.audit.services import audit_record, changed, snapshot
 
 _BEFORE_ATTR = "_vanphong_audit_before"
 

@@ -7,12 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vanphong.audit.labels import action_label, target_type_label
+from vanphong.audit.models import AuditEvent
+from vanphong.audit.selectors import AuditFilters, known_actions, known_target_types
 from vanphong.orgs.access import Capability, organizations_with
 from vanphong.orgs.models import Organization
-
-from .labels import action_label, target_type_label
-from .models import AuditEvent
-from .selectors import AuditFilters, known_actions, known_target_types
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y"]
 DATE_ERROR = _("Ngày không hợp lệ. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 25/12/2026.")

@@ -12,11 +12,10 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from vanphong.audit.models import AuditEvent
+from vanphong.audit.services import audit_verification_record
+from vanphong.audit.verify import ChainReport, verify_chain
 from vanphong.orgs.models import Person, Role, RoleAssignment
-
-from .models import AuditEvent
-from .services import audit_verification_record
-from .verify import ChainReport, verify_chain
 
 logger = logging.getLogger(__name__)
 

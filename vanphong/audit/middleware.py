@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from .context import RequestContext, client_ip, current_request
+from vanphong.audit.context import RequestContext, client_ip, current_request
 
 
 class RequestContextMiddleware:

@@ -15,10 +15,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from vanphong.audit.models import AuditEvent
 from vanphong.orgs.access import Capability, can, organizations_with
 from vanphong.orgs.models import Organization
-
-from .models import AuditEvent
 
 CHOICES_CACHE_SECONDS = 300
 

@@ -13,9 +13,9 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from .context import RequestContext, current_request
-from .models import AuditChainHead, AuditEvent
-from .verify import ChainReport, verify_chain
+from vanphong.audit.context import RequestContext, current_request
+from vanphong.audit.models import AuditChainHead, AuditEvent
+from vanphong.audit.verify import ChainReport, verify_chain
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from vanphong.audit import views
 
 app_name = "audit"
 urlpatterns = [

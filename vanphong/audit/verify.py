@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+from vanphong.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 
 @dataclass(frozen=True)

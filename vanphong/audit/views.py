@@ -12,13 +12,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from vanphong.audit.forms import AuditFilterForm
+from vanphong.audit.labels import action_label, field_label, target_type_label
+from vanphong.audit.models import AuditEvent
+from vanphong.audit.selectors import (
+    audit_event_get,
+    audit_events_filter,
+    audit_events_for,
+    organization_names,
+)
+from vanphong.audit.services import audit_chain_verify
 from vanphong.orgs.access import Capability, can
-
-from .forms import AuditFilterForm
-from .labels import action_label, field_label, target_type_label
-from .models import AuditEvent
-from .selectors import audit_event_get, audit_events_filter, audit_events_for, organization_names
-from .services import audit_chain_verify
 
 PAGE_SIZE = 50
 

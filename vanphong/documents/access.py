@@ -17,9 +17,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from vanphong.documents.models import Assignment, Document, ReaderGrant, RegisterEntry, ReviewStep
 from vanphong.orgs.access import Capability, scope_for
-
-from .models import Assignment, Document, ReaderGrant, RegisterEntry, ReviewStep
 
 
 def _keeper_q(scope: Any, prefix: str) -> Q:

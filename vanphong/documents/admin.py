@@ -11,8 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from vanphong.audit.admin_mixins import AuditedModelAdmin, ReadOnlyModelAdmin
-
-from .models import (
+from vanphong.documents.models import (
     Arrival,
     Assignment,
     Direction,

@@ -22,11 +22,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from . import extraction
-from .doctypes import TYPE_WORDS, code_for_type_word
-from .symbols import parse_symbol
-from .textfold import FoldedText, fold
-from .vndate import parse_vn_date
+from vanphong.core.textfold import FoldedText, fold
+from vanphong.core.vndate import parse_vn_date
+from vanphong.documents import extraction
+from vanphong.documents.doctypes import TYPE_WORDS, code_for_type_word
+from vanphong.documents.symbols import parse_symbol
 
 FIELDS = (
     "symbol",
@@ -512,7 +512,7 @@ def capture_path(
 
 def capture_file(upload: Any) -> dict[str, Any]:
     """``capture_propose`` on an uploaded file, read synchronously; nothing is kept."""
-    from .services.files import spool_upload
+    from vanphong.documents.services.files import spool_upload
 
     spooled = spool_upload(upload)
     try:

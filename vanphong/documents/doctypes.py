@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .textfold import fold
+from vanphong.core.textfold import fold
 
 
 class System(StrEnum):

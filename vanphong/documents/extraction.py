@@ -25,8 +25,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from . import legacy_encodings
-from .models import ExtractionState
+from vanphong.documents import legacy_encodings
+from vanphong.documents.models import ExtractionState
 
 logger = logging.getLogger(__name__)
 

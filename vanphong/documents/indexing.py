@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from vanphong.documents.models import Document
+from vanphong.documents.services.links import links_refresh, links_resolve_to
 from vanphong.search.services import search_index_document
-
-from .models import Document
-from .services.links import links_refresh, links_resolve_to
 
 
 def document_text_changed(document: Document) -> None:

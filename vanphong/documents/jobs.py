@@ -15,10 +15,10 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
-from . import extraction
-from .models import Arrival, DocumentFile, ExtractionState
-from .services import arrivals as arrival_services
-from .services import files as file_services
+from vanphong.documents import extraction
+from vanphong.documents.models import Arrival, DocumentFile, ExtractionState
+from vanphong.documents.services import arrivals as arrival_services
+from vanphong.documents.services import files as file_services
 
 logger = logging.getLogger(__name__)
 

@@ -16,9 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vanphong.documents.models import NumberReset, Register, RegisterCounter, Term
 from vanphong.orgs.models import Classification
-
-from .models import NumberReset, Register, RegisterCounter, Term
 
 
 def term_for(register: Register, on: dt.date) -> Term:

@@ -29,11 +29,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from vanphong.audit.services import audit_record
-from vanphong.orgs.models import Classification
-
-from .access import entries_visible_to
-from .doctypes import name_of
-from .models import (
+from vanphong.core.textfold import fold
+from vanphong.documents.access import entries_visible_to
+from vanphong.documents.doctypes import name_of
+from vanphong.documents.models import (
     Assignment,
     AssignmentRole,
     DocumentLink,
@@ -44,8 +43,8 @@ from .models import (
     RegisterEntry,
     RegisterKind,
 )
-from .numbering import number_text
-from .textfold import fold
+from vanphong.documents.numbering import number_text
+from vanphong.orgs.models import Classification
 
 PDF_MAX_ROWS = 5000
 CHUNK = 1000

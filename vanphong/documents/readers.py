@@ -22,11 +22,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from vanphong.audit.services import audit_record
+from vanphong.documents.access import documents_visible_to
+from vanphong.documents.models import Assignment, Document, ReaderGrant, RegisterEntry, ReviewStep
 from vanphong.orgs.access import SUBTREE_ROLES, Capability, scope_for
 from vanphong.orgs.models import Classification, Delegation, Organization, Person, RoleAssignment
-
-from .access import documents_visible_to
-from .models import Assignment, Document, ReaderGrant, RegisterEntry, ReviewStep
 
 # Why a person can read the document, as the panel says it.
 REASON_KEEPER = "văn thư"

@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .doctypes import TYPE_WORDS, System, code_for_type_word
-from .symbols import SYMBOL_IN_TEXT_RE, ParsedSymbol, parse_symbol
-from .textfold import FoldedText, fold
-from .vndate import match_vn_date
+from vanphong.core.textfold import FoldedText, fold
+from vanphong.core.vndate import match_vn_date
+from vanphong.documents.doctypes import TYPE_WORDS, System, code_for_type_word
+from vanphong.documents.symbols import SYMBOL_IN_TEXT_RE, ParsedSymbol, parse_symbol
 
 # How far back (in characters) a type word may stand before the symbol it names.
 _LOOKBACK = 160

@@ -27,8 +27,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from . import doctypes
-from .doctypes import System, codes, lookup
+from vanphong.documents import doctypes
+from vanphong.documents.doctypes import System, codes, lookup
 
 # Characters clerks and word processors use for the two separators.
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"  # ‐ ‑ ‒ – — ― −

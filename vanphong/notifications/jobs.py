@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
+from vanphong.notifications import services
 
 
 @shared_task(

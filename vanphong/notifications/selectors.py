@@ -7,9 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from vanphong.notifications.models import Notification
 from vanphong.orgs.models import Person
-
-from .models import Notification
 
 
 def person_of(user: Any) -> Person | None:

@@ -26,11 +26,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from vanphong.notifications import digest
+from vanphong.notifications.models import DigestLog, Notification
+from vanphong.notifications.selectors import unread_count
 from vanphong.orgs.models import Person
-
-from . import digest
-from .models import DigestLog, Notification
-from .selectors import unread_count
 
 __all__ = [
     "DigestReport",
@@ -127,7 +126,7 @@ def email_text(notification: Notification) -> tuple[str, str]:
 
 
 def _queue_email(notification_id: int) -> None:
-    from .jobs import email_notification
+    from vanphong.notifications.jobs import email_notification
 
     email_notification.delay(notification_id)
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services
-from .selectors import get_notification, notifications_for, person_of, unread_count
+from vanphong.notifications import services
+from vanphong.notifications.selectors import get_notification, notifications_for, person_of, unread_count
 
 PER_PAGE = 30
 

@@ -22,13 +22,13 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Classification, Delegation, Organization, Role, RoleAssignment
+from vanphong.orgs.models import Classification, Delegation, Organization, Role, RoleAssignment
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import Person
+    from vanphong.orgs.models import Person
 
 M = TypeVar("M", bound=Model)
 

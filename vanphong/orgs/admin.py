@@ -10,8 +10,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from vanphong.audit.admin_mixins import AuditedModelAdmin, ReadOnlyModelAdmin
-
-from .models import Delegation, Organization, OrgLevel, Person, Position, RoleAssignment, StaffQuota, Unit
+from vanphong.orgs.models import (
+    Delegation,
+    Organization,
+    OrgLevel,
+    Person,
+    Position,
+    RoleAssignment,
+    StaffQuota,
+    Unit,
+)
 
 
 @admin.register(OrgLevel)

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .access import Capability, organizations_with, restrict, scope_for
-from .models import Classification, Organization, Person, Position, Role, RoleAssignment, Unit
+from vanphong.orgs.access import Capability, organizations_with, restrict, scope_for
+from vanphong.orgs.models import Classification, Organization, Person, Position, Role, RoleAssignment, Unit
 
 DATE_HELP = "Ghi theo dạng dd/mm/yyyy, ví dụ 21/11/2026."
 DATE_ATTRS = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "size": 12}

@@ -17,8 +17,8 @@ from typing import Any
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from .access import Capability, get_for_user, organizations_with, restrict, scope_for
-from .models import Organization, OrgLevel, Person, RoleAssignment, StaffQuota, Unit
+from vanphong.orgs.access import Capability, get_for_user, organizations_with, restrict, scope_for
+from vanphong.orgs.models import Organization, OrgLevel, Person, RoleAssignment, StaffQuota, Unit
 
 
 def _may_use_directory(user: Any) -> bool:

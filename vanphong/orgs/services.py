@@ -20,9 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vanphong.audit.services import audit_record, changed, snapshot
-
-from .access import ROLE_CAPABILITIES, Capability, can, forget_scope
-from .models import (
+from vanphong.orgs.access import ROLE_CAPABILITIES, Capability, can, forget_scope
+from vanphong.orgs.models import (
     Classification,
     Delegation,
     Organization,

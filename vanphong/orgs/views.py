@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
-from .access import Capability, can, get_for_user, organizations_with, scope_for
-from .forms import (
+from vanphong.orgs import services
+from vanphong.orgs.access import Capability, can, get_for_user, organizations_with, scope_for
+from vanphong.orgs.forms import (
     DelegationForm,
     PersonCreateForm,
     PersonEditForm,
@@ -28,8 +28,8 @@ from .forms import (
     RoleAssignForm,
     RoleEndForm,
 )
-from .models import Delegation, Organization, Person, Role, RoleAssignment, StaffQuota, Unit
-from .selectors import (
+from vanphong.orgs.models import Delegation, Organization, Person, Role, RoleAssignment, StaffQuota, Unit
+from vanphong.orgs.selectors import (
     current_roles_prefetch,
     organization_list,
     person_get,

@@ -7,7 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Tra cứu"
 
     def ready(self) -> None:
-        from .backends import install_after_migrate
+        from vanphong.search.backends import install_after_migrate
 
         # The full-text structures (an FTS5 table on SQLite, a tsvector column on PostgreSQL)
         # are created by this app's migration; a database built without migrations (the test

@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from vanphong.documents.doctypes import DOC_TYPES
 from vanphong.documents.models import DocumentState, EntryStatus
 from vanphong.orgs.models import CLASSIFICATION_BY_CODE, CLASSIFICATION_CODES, Classification
-
-from .models import ResultKind
-from .selectors import Filters
+from vanphong.search.models import ResultKind
+from vanphong.search.selectors import Filters
 
 
 def doc_type_choices() -> list[tuple[str, str]]:

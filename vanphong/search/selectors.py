@@ -22,16 +22,15 @@ from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 
+from vanphong.core.textfold import fold_query
 from vanphong.documents.access import document_visibility_q, entry_visibility_q
 from vanphong.documents.models import Assignment, Document, ReaderGrant, RegisterEntry, ReviewStep
-from vanphong.documents.textfold import fold_query
 from vanphong.orgs.access import Capability, scope_for
 from vanphong.orgs.models import Organization
-
-from .backends import backend_for
-from .models import SearchEntry
-from .services import texts_by_document
-from .snippets import snippet
+from vanphong.search.backends import backend_for
+from vanphong.search.models import SearchEntry
+from vanphong.search.services import texts_by_document
+from vanphong.search.snippets import snippet
 
 MAX_PAGE_SIZE = 200
 DEFAULT_COUNT_CAP = 1000

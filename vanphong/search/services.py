@@ -15,11 +15,10 @@ from django.db import transaction
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from vanphong.core.textfold import fold_query
 from vanphong.documents.doctypes import name_of
 from vanphong.documents.models import Document, DocumentFile, DocumentState
-from vanphong.documents.textfold import fold_query
-
-from .models import MAX_BODY_CHARS, ResultKind, SearchEntry
+from vanphong.search.models import MAX_BODY_CHARS, ResultKind, SearchEntry
 
 # Fields of Document that the index reads (everything else, the text above all, stays out).
 DOCUMENT_FIELDS = (

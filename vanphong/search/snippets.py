@@ -13,7 +13,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from vanphong.documents.textfold import FoldedText
+from vanphong.core.textfold import FoldedText
 
 # The passage shown: about this many characters of the original.
 WIDTH = 220

@@ -8,9 +8,8 @@ from django.shortcuts import render
 
 from vanphong.orgs.access import scope_for
 from vanphong.orgs.models import Organization
-
-from .forms import SearchForm
-from .selectors import SearchPage, search
+from vanphong.search.forms import SearchForm
+from vanphong.search.selectors import SearchPage, search
 
 PAGE_SIZE = 20
 

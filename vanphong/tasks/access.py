@@ -21,8 +21,7 @@ from django.http import Http404
 
 from vanphong.orgs.access import Capability, scope_for
 from vanphong.orgs.models import Organization
-
-from .models import Task, TaskParty
+from vanphong.tasks.models import Task, TaskParty
 
 
 def _orgs(scope: Any, capability: Capability) -> list[int]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from vanphong.audit.admin_mixins import AuditedModelAdmin, ReadOnlyModelAdmin
-
-from .models import CalendarDay, ExtensionRequest, Task, TaskEvent, TaskSeries, TaskTally
+from vanphong.tasks.models import CalendarDay, ExtensionRequest, Task, TaskEvent, TaskSeries, TaskTally
 
 
 class ReadOnlyAuditedAdmin(ReadOnlyModelAdmin, AuditedModelAdmin):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from .models import CalendarDay, DayKind
+from vanphong.tasks.models import CalendarDay, DayKind
 
 ONE_DAY = dt.timedelta(days=1)
 # A run of days off longer than this means a misconfigured calendar (every day a holiday).

@@ -36,10 +36,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from vanphong.orgs.access import Capability, organizations_with, scope_for
 from vanphong.orgs.models import Organization, Person, Role, RoleAssignment, Unit
-
-from .access import visible_tasks
-from .models import Outcome, Status, Task, TaskParty
-from .selectors import (
+from vanphong.tasks.access import visible_tasks
+from vanphong.tasks.models import Outcome, Status, Task, TaskParty
+from vanphong.tasks.selectors import (
     Counts,
     TaskFilters,
     Today,

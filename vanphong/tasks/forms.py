@@ -10,10 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from vanphong.documents.forms_incoming import DATE_FORMATS, MultipleFileField
+from vanphong.documents.forms.incoming import DATE_FORMATS, MultipleFileField
 from vanphong.orgs.models import Classification
-
-from .models import Frequency, Priority, SourceKind
+from vanphong.tasks.models import Frequency, Priority, SourceKind
 
 
 class DateInput(forms.DateInput):
@@ -124,7 +123,7 @@ class BaseTaskForm(forms.Form):
     def pick_documents(self, name: str) -> list[Any]:
         """The documents picked in field ``name``: the ids ticked, plus the one the search
         text names exactly (its id, or its symbol) when exactly one visible document does."""
-        from .views_common import find_documents
+        from vanphong.tasks.views.common import find_documents
 
         value = self.cleaned_data.get(name) or {"ids": [], "q": ""}
         field = self.fields[name]

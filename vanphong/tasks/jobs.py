@@ -19,9 +19,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from vanphong.notifications import services as notifications
-
-from . import reminders, services
-from .calendar import WorkCalendar
+from vanphong.tasks import reminders, services
+from vanphong.tasks.calendar import WorkCalendar
 
 logger = logging.getLogger(__name__)
 

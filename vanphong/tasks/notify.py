@@ -25,10 +25,9 @@ from vanphong.notifications import digest
 from vanphong.notifications.digest import DigestSection
 from vanphong.notifications.services import notify
 from vanphong.orgs.models import Person
-
-from . import reminders
-from .models import EventKind, ExtensionRequest, ExtensionState, Outcome, Task, TaskEvent
-from .signals import task_event
+from vanphong.tasks import reminders
+from vanphong.tasks.models import EventKind, ExtensionRequest, ExtensionState, Outcome, Task, TaskEvent
+from vanphong.tasks.signals import task_event
 
 logger = logging.getLogger(__name__)
 

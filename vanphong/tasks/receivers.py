@@ -10,10 +10,9 @@ from django.dispatch import receiver
 
 from vanphong.documents.models import Assignment, AssignmentRole, Direction
 from vanphong.documents.signals import direction_given
-
-from . import notify  # noqa: F401  (notifications on task events, the digest's task sections)
-from .models import CalendarDay, SourceKind
-from .services import effective_due_refresh, task_create
+from vanphong.tasks import notify  # noqa: F401  (notifications on task events, the digest's task sections)
+from vanphong.tasks.models import CalendarDay, SourceKind
+from vanphong.tasks.services import effective_due_refresh, task_create
 
 
 def _target(assignment: Assignment) -> Any:

@@ -51,9 +51,8 @@ from vanphong.notifications.digest import DigestItem, DigestSection
 from vanphong.notifications.services import notify
 from vanphong.orgs.access import ROLE_CAPABILITIES, Capability
 from vanphong.orgs.models import Delegation, Organization, Person, Role, RoleAssignment
-
-from .calendar import ONE_DAY, WorkCalendar, due_soon_until
-from .models import Outcome, PartyRole, ReminderKind, ReminderLog, Task, TaskParty
+from vanphong.tasks.calendar import ONE_DAY, WorkCalendar, due_soon_until
+from vanphong.tasks.models import Outcome, PartyRole, ReminderKind, ReminderLog, Task, TaskParty
 
 logger = logging.getLogger(__name__)
 

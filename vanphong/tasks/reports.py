@@ -30,24 +30,22 @@ from django.db.models import Max, QuerySet
 from django.utils.text import slugify
 
 from vanphong.audit.services import audit_record
-from vanphong.documents.docx_render import (
+from vanphong.core.docx import (
     BODY_SIZE,
-    CLASSIFICATION_MARKS,
     add_line,
     new_page,
     to_bytes,
     write_closing,
     write_header,
 )
-from vanphong.documents.services.outgoing import issued_place
-from vanphong.documents.textfold import fold
-from vanphong.documents.vndate import format_vn_date
+from vanphong.core.textfold import fold
+from vanphong.core.vndate import format_vn_date
 from vanphong.orgs.access import Capability, can, organizations_with
 from vanphong.orgs.models import Organization, OrgKind
-
-from .access import may_assign_for
-from .models import Outcome, SourceKind, Status, Task
-from .selectors import (
+from vanphong.orgs.naming import CLASSIFICATION_MARKS, header_names, issued_place
+from vanphong.tasks.access import may_assign_for
+from vanphong.tasks.models import Outcome, SourceKind, Status, Task
+from vanphong.tasks.selectors import (
     Counts,
     TaskFilters,
     Today,
@@ -495,9 +493,11 @@ def build_docx(
     issuer = data.issuer
     place = issued_place(issuer)
     date = format_vn_date(data.today.day, long=True)
+    above, body = header_names(issuer)
     write_header(
         docx,
-        organization=issuer,
+        above=above,
+        body=body,
         number=f"Số      -{DOC_TYPE}/{issuer.abbreviation}",
         place_date=f"{place}, {date}" if place else date[0].upper() + date[1:],
         marks=(CLASSIFICATION_MARKS.get(data.classification),),

@@ -23,10 +23,9 @@ from django.db.models import (
 from django.utils import timezone
 
 from vanphong.orgs.models import Person
-
-from .access import visible_tasks
-from .calendar import WorkCalendar, due_soon_until
-from .models import Outcome, PartyRole, Status, Task, TaskParty, TaskTally
+from vanphong.tasks.access import visible_tasks
+from vanphong.tasks.calendar import WorkCalendar, due_soon_until
+from vanphong.tasks.models import Outcome, PartyRole, Status, Task, TaskParty, TaskTally
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,10 @@ from vanphong.audit.services import audit_record
 from vanphong.documents.services.files import Spooled, Upload, spool_upload, store_spooled
 from vanphong.orgs.access import Capability, compute_scope
 from vanphong.orgs.models import Classification, Organization, Person, Unit
-
-from . import tally
-from .access import may_assign_for, may_backdate, may_manage, may_work
-from .calendar import WorkCalendar
-from .models import (
+from vanphong.tasks import tally
+from vanphong.tasks.access import may_assign_for, may_backdate, may_manage, may_work
+from vanphong.tasks.calendar import WorkCalendar
+from vanphong.tasks.models import (
     OPEN_STATES,
     EventKind,
     EvidenceFile,
@@ -40,7 +39,7 @@ from .models import (
     TaskSeries,
     TaskState,
 )
-from .signals import task_event
+from vanphong.tasks.signals import task_event
 
 Target = Organization | Unit | Person
 MAX_TITLE = 500

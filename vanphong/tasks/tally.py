@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Count, DateField, F
 from django.db.models.functions import Coalesce, TruncMonth
 
-from .models import Task, TaskTally
+from vanphong.tasks.models import Task, TaskTally
 
 Bucket = tuple[int, int, dt.date, int]  # (giving organisation id, lead organisation id, month, outcome)
 

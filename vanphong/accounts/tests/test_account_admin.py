@@ -12,12 +12,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vanphong.accounts.models import User
 from vanphong.accounts.services import totp_reset, user_reset_password, user_set_active, user_unlock
+from vanphong.accounts.tests.helpers import sign_in
 from vanphong.audit.models import AuditEvent
 from vanphong.orgs.access import forget_scope
 from vanphong.orgs.models import Role
 from vanphong.orgs.tests.factories import OrganizationFactory, make_actor
-
-from .helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 

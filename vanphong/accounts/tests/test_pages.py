@@ -7,10 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from vanphong.accounts.tests.helpers import sign_in
 from vanphong.audit.models import AuditEvent
 from vanphong.orgs.tests.factories import TEST_PASSWORD
-
-from .helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +57,7 @@ def test_sign_in_ignores_a_next_url_on_another_site(client, province):
         reverse("accounts:login"),
         {"username": "specialist", "password": TEST_PASSWORD, "next": "https://evil.example/"},
     )
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("web:home")
 
 
 def test_sign_in_rotates_the_session_key(client, province):
@@ -84,7 +83,7 @@ def test_signed_in_user_opening_login_goes_home(client, province):
     sign_in(client, province.specialist.user)
     response = client.get(reverse("accounts:login"))
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("web:home")
 
 
 def test_logout_needs_post_and_is_audited(client, province):

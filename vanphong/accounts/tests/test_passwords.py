@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from vanphong.accounts.models import ApiToken, User
 from vanphong.accounts.services import api_token_issue, password_change, user_reset_password
+from vanphong.accounts.tests.helpers import sign_in
 from vanphong.audit.models import AuditEvent
 from vanphong.orgs.tests.factories import TEST_PASSWORD
-
-from .helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 

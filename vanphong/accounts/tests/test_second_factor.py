@@ -20,11 +20,10 @@ from vanphong.accounts.services import (
     totp_device_confirm,
     totp_device_create,
 )
+from vanphong.accounts.tests.helpers import sign_in, totp_code
 from vanphong.accounts.views import PENDING_KEY
 from vanphong.audit.models import AuditEvent
 from vanphong.orgs.tests.factories import TEST_PASSWORD
-
-from .helpers import sign_in, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +197,7 @@ def test_enrolled_user_is_asked_for_the_code_and_signed_in_with_it(client, provi
     assert "<svg" not in page.content.decode()
     response = client.post(reverse(OTP), {"otp": totp_code(device, steps_ahead=1)})
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("web:home")
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
 
 
@@ -275,7 +274,7 @@ def test_account_locked_during_enrolment_cannot_finish_it(client, province):
 def test_user_without_second_factor_is_signed_in_by_the_password_alone(client, province):
     response = _password_step(client, "specialist")
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("web:home")
     assert client.session["_auth_user_id"] == str(province.specialist.user.pk)
     assert AuditEvent.objects.get(action="auth.login").after == {"via": "web", "second_factor": False}
 

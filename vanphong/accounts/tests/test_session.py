@@ -11,7 +11,7 @@ from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
-from .helpers import sign_in
+from vanphong.accounts.tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 

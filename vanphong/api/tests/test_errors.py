@@ -10,9 +10,8 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from vanphong.api.authentication import VerifiedSessionAuthentication
-
-from .helpers import assert_error, bearer
+from vanphong.accounts.authentication import VerifiedSessionAuthentication
+from vanphong.api.tests.helpers import assert_error, bearer
 
 
 def test_unknown_api_path_answers_json_not_html(client, db):

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from .helpers import assert_error, bearer
+from vanphong.api.tests.helpers import assert_error, bearer
 
 ASSET = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 

@@ -10,10 +10,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vanphong.accounts.models import ApiToken, hash_token
+from vanphong.api.tests.helpers import assert_error, bearer
 from vanphong.audit.models import AuditEvent
 from vanphong.orgs.tests.factories import TEST_PASSWORD
-
-from .helpers import assert_error, bearer
 
 TOKEN_URL = "/api/v1/auth/token/"
 PEOPLE_URL = "/api/v1/people/"

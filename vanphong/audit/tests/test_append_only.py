@@ -11,9 +11,8 @@ from django.db import DatabaseError, connection, transaction
 from vanphong.audit.context import RequestContext
 from vanphong.audit.models import AuditEvent
 from vanphong.audit.services import audit_record
+from vanphong.audit.tests.support import tamper
 from vanphong.audit.verify import verify_chain
-
-from .support import tamper
 
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 

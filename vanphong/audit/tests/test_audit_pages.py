@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from vanphong.audit.models import AuditEvent
 from vanphong.audit.services import audit_record
+from vanphong.audit.tests.support import tamper
 from vanphong.orgs.models import Role
 from vanphong.orgs.tests.factories import make_actor
-
-from .support import tamper
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -7,9 +7,8 @@ from django.db import connection, connections
 
 from vanphong.audit.models import AuditChainHead, AuditEvent
 from vanphong.audit.services import audit_record
+from vanphong.audit.tests.support import clear_audit_trail
 from vanphong.audit.verify import verify_chain
-
-from .support import clear_audit_trail
 
 THREADS = 8
 PER_THREAD = 25

@@ -4,9 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from vanphong.audit.models import AuditChainHead, AuditEvent
+from vanphong.audit.tests.support import tamper
 from vanphong.audit.verify import verify_chain
-
-from .support import tamper
 
 
 def run_command(*args: str) -> tuple[int, str, str]:

@@ -11,11 +11,10 @@ from config.celery import app
 from vanphong.audit import jobs
 from vanphong.audit.jobs import administrator_emails, verify_audit_chain
 from vanphong.audit.models import AuditEvent
+from vanphong.audit.tests.support import tamper
 from vanphong.core.schedule import beat_schedule
 from vanphong.orgs.models import Role
 from vanphong.orgs.tests.factories import make_actor
-
-from .support import tamper
 
 
 @pytest.fixture(autouse=True)

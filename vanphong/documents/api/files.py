@@ -17,10 +17,9 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from vanphong.api.views import error_responses
+from vanphong.documents import capture
+from vanphong.documents.services.files import file_open_for_user
 from vanphong.orgs.access import Capability, can
-
-from .. import capture
-from ..services.files import file_open_for_user
 
 router = SimpleRouter()
 

@@ -14,23 +14,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from vanphong.api.errors import ApiError
 from vanphong.api.views import error_responses
 from vanphong.audit.services import audit_record
-from vanphong.orgs.access import Capability, organizations_with
-from vanphong.orgs.api.filters import parse_filters
-
-from .. import selectors
-from ..access import get_entry_for_user
-from ..models import EntryStatus, RegisterEntry
-from ..services import incoming as services
-from .serializers_incoming import (
+from vanphong.core.api.errors import ApiError
+from vanphong.documents.access import get_entry_for_user
+from vanphong.documents.api.serializers_incoming import (
     DirectionCreateSerializer,
     DirectionSerializer,
     IncomingCreateSerializer,
     IncomingDetailSerializer,
     IncomingSerializer,
 )
+from vanphong.documents.models import EntryStatus, RegisterEntry
+from vanphong.documents.selectors import incoming as selectors
+from vanphong.documents.services import incoming as services
+from vanphong.orgs.access import Capability, organizations_with
+from vanphong.orgs.api.filters import parse_filters
 
 
 class IncomingFilter(django_filters.FilterSet):

@@ -16,17 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from vanphong.api.errors import ApiError
 from vanphong.api.views import error_responses
-from vanphong.orgs.access import Capability, organizations_with
-from vanphong.orgs.api.filters import IdFilter, parse_filters
-
-from .. import selectors_outgoing as selectors
-from ..access import get_document_for_user
-from ..models import Document, ReviewStep
-from ..selectors_outgoing import OUTGOING_STATES
-from ..services import outgoing as services
-from .serializers_outgoing import (
+from vanphong.core.api.errors import ApiError
+from vanphong.documents.access import get_document_for_user
+from vanphong.documents.api.serializers_outgoing import (
     IssueInputSerializer,
     IssueResultSerializer,
     OutgoingCreateSerializer,
@@ -36,6 +29,12 @@ from .serializers_outgoing import (
     ReviewStepSerializer,
     SubmitSerializer,
 )
+from vanphong.documents.models import Document, ReviewStep
+from vanphong.documents.selectors import outgoing as selectors
+from vanphong.documents.selectors.outgoing import OUTGOING_STATES
+from vanphong.documents.services import outgoing as services
+from vanphong.orgs.access import Capability, organizations_with
+from vanphong.orgs.api.filters import IdFilter, parse_filters
 
 
 class OutgoingFilter(django_filters.FilterSet):

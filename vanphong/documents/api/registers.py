@@ -14,10 +14,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
 from vanphong.api.views import error_responses
+from vanphong.documents.models import NumberReset, Register, RegisterKind
+from vanphong.documents.services import registers as services
 from vanphong.orgs.api.filters import BoolFilter, IdFilter, parse_filters
-
-from ..models import NumberReset, Register, RegisterKind
-from ..services import registers as services
 
 
 class RegisterSerializer(serializers.ModelSerializer):

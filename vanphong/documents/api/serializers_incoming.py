@@ -8,11 +8,18 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from vanphong.documents.models import (
+    Assignment,
+    AssignmentRole,
+    Direction,
+    DocumentFile,
+    EntryStatus,
+    RegisterEntry,
+    Urgency,
+)
+from vanphong.documents.services.incoming import symbol_read
 from vanphong.orgs.api.serializers import ClassificationField
 from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization
-
-from ..models import Assignment, AssignmentRole, Direction, DocumentFile, EntryStatus, RegisterEntry, Urgency
-from ..services.incoming import symbol_read
 
 
 class ParsedSymbolSerializer(serializers.Serializer):

@@ -8,10 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from vanphong.orgs.api.serializers import ClassificationField
-from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization, Person
-
-from ..models import (
+from vanphong.documents.models import (
     Document,
     DocumentState,
     DraftVersion,
@@ -21,7 +18,9 @@ from ..models import (
     ReviewStep,
     Urgency,
 )
-from ..services.outgoing import AUTHORITIES, signature_block
+from vanphong.documents.services.outgoing import AUTHORITIES, signature_block
+from vanphong.orgs.api.serializers import ClassificationField
+from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization, Person
 
 
 class OutgoingCreateSerializer(serializers.Serializer):

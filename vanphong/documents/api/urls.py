@@ -1,6 +1,6 @@
 """All document API routes, under /api/v1/."""
 
-from . import files, incoming, outgoing, registers
+from vanphong.documents.api import files, incoming, outgoing, registers
 
 urlpatterns: list = []
 for _module in (incoming, outgoing, files, registers):

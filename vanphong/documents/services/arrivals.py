@@ -26,12 +26,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanphong.audit.services import audit_record
+from vanphong.documents import capture, extraction
+from vanphong.documents.models import (
+    Arrival,
+    ArrivalState,
+    DocumentFile,
+    ExtractionState,
+    FileKind,
+    RegisterEntry,
+)
+from vanphong.documents.services.files import (
+    Upload,
+    _person,
+    extraction_completed,
+    spool_upload,
+    store_spooled,
+)
 from vanphong.orgs.access import Capability, can, organizations_with, scope_for
 from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization
-
-from .. import capture, extraction
-from ..models import Arrival, ArrivalState, DocumentFile, ExtractionState, FileKind, RegisterEntry
-from .files import Upload, _person, extraction_completed, spool_upload, store_spooled
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +58,7 @@ DROP_SETTLE_SECONDS = 10
 
 
 def _queue_arrival_extraction(arrival_id: int) -> None:
-    from .. import jobs
+    from vanphong.documents import jobs
 
     jobs.extract_arrival.delay(arrival_id)
 
@@ -211,7 +223,7 @@ def arrival_mark_registered(*, actor: Any, arrival: Arrival, entry: RegisterEntr
         document = entry.document
         if arrival.extraction == ExtractionState.PENDING:
             # Not read yet (the job is still queued): read it again as the document's file.
-            from .files import _queue_extraction
+            from vanphong.documents.services.files import _queue_extraction
 
             transaction.on_commit(partial(_queue_extraction, record.pk))
         elif record.text:

@@ -15,13 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from vanphong.audit.services import audit_record
+from vanphong.documents import symbols
+from vanphong.documents.access import get_document_for_user
+from vanphong.documents.models import Document, DocumentState, RegisterEntry, RegisterKind, Style
+from vanphong.documents.services.registering import entry_register, register_for
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.models import CLASSIFICATION_CODES, Classification, Organization, Person
-
-from .. import symbols
-from ..access import get_document_for_user
-from ..models import Document, DocumentState, RegisterEntry, RegisterKind, Style
-from .registering import entry_register, register_for
 
 COPY_FORMS = {"SY": "Bản sao y", "SL": "Bản sao lục", "TrS": "Bản trích sao"}
 # NĐ 30 Điều 25: sao lục is made from a sao y copy (or from another sao lục).

@@ -36,12 +36,11 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from vanphong.audit.services import audit_record
+from vanphong.documents import extraction, indexing
+from vanphong.documents.access import get_document_for_user
+from vanphong.documents.models import Arrival, Document, DocumentFile, FileKind, RegisterEntry
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.models import Organization, Person
-
-from .. import extraction, indexing
-from ..access import get_document_for_user
-from ..models import Arrival, Document, DocumentFile, FileKind, RegisterEntry
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +146,7 @@ def _person(actor: Any) -> Person | None:
 
 
 def _queue_extraction(file_id: int) -> None:
-    from .. import jobs  # jobs call these services; the import runs only when queueing
+    from vanphong.documents import jobs  # jobs call these services; the import runs only when queueing
 
     jobs.extract_text.delay(file_id)
 

@@ -19,13 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanphong.audit.services import audit_record, snapshot
-from vanphong.orgs.access import Capability, can, compute_scope
-from vanphong.orgs.models import Classification, Organization, Person, Unit
-
-from .. import doctypes
-from ..access import entries_visible_to
-from ..indexing import document_metadata_changed
-from ..models import (
+from vanphong.core.textfold import fold
+from vanphong.documents import doctypes
+from vanphong.documents.access import entries_visible_to
+from vanphong.documents.indexing import document_metadata_changed
+from vanphong.documents.models import (
     Arrival,
     ArrivalState,
     Assignment,
@@ -42,10 +40,11 @@ from ..models import (
     Style,
     Urgency,
 )
-from ..signals import direction_given
-from ..symbols import ParsedSymbol, parse_symbol
-from ..textfold import fold
-from .registering import entry_register, register_for
+from vanphong.documents.services.registering import entry_register, register_for
+from vanphong.documents.signals import direction_given
+from vanphong.documents.symbols import ParsedSymbol, parse_symbol
+from vanphong.orgs.access import Capability, can, compute_scope
+from vanphong.orgs.models import Classification, Organization, Person, Unit
 
 # Statuses in which an entry still waits for someone: the clerk (registered), the leader
 # (presented), the assignees (directed, processing).
@@ -335,11 +334,11 @@ def incoming_register(
         # Search and reference links follow the new document, in this same transaction.
         document_metadata_changed(document)
         if arrival is not None:
-            from .arrivals import arrival_mark_registered
+            from vanphong.documents.services.arrivals import arrival_mark_registered
 
             arrival_mark_registered(actor=actor, arrival=arrival, entry=entry)
         if files:
-            from .files import file_attach
+            from vanphong.documents.services.files import file_attach
 
             for upload in files:
                 file_attach(actor=actor, document=document, upload=upload, kind=FileKind.ORIGINAL)

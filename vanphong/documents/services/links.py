@@ -16,9 +16,16 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from ..access import documents_visible_to
-from ..models import Document, DocumentFile, DocumentLink, DocumentState, LinkKind, RegisterEntry
-from ..references import Reference, find_references
+from vanphong.documents.access import documents_visible_to
+from vanphong.documents.models import (
+    Document,
+    DocumentFile,
+    DocumentLink,
+    DocumentState,
+    LinkKind,
+    RegisterEntry,
+)
+from vanphong.documents.references import Reference, find_references
 
 # The text a reference is looked for in: the subject and the first part of the files' text.
 MAX_TEXT_CHARS = 200_000

@@ -25,19 +25,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from vanphong.audit.services import audit_record
-from vanphong.orgs.access import Capability, can, compute_scope
-from vanphong.orgs.models import (
-    CLASSIFICATION_CODES,
-    Classification,
-    Organization,
-    OrgKind,
-    Person,
-    RoleAssignment,
-)
-
-from .. import doctypes, symbols
-from ..access import documents_visible_to
-from ..models import (
+from vanphong.documents import doctypes, symbols
+from vanphong.documents.access import documents_visible_to
+from vanphong.documents.models import (
     Document,
     DocumentState,
     DraftComment,
@@ -52,9 +42,19 @@ from ..models import (
     Style,
     Urgency,
 )
-from ..numbering import series_for
-from .files import file_attach
-from .registering import entry_register, register_for, registers_provision_defaults
+from vanphong.documents.numbering import series_for
+from vanphong.documents.services.files import file_attach
+from vanphong.documents.services.registering import entry_register, register_for, registers_provision_defaults
+from vanphong.orgs.access import Capability, can, compute_scope
+from vanphong.orgs.models import (
+    CLASSIFICATION_CODES,
+    Classification,
+    Organization,
+    OrgKind,
+    Person,
+    RoleAssignment,
+)
+from vanphong.orgs.naming import issued_place
 
 DELIVERY_CHANNEL = "nội bộ"
 EDITABLE_STATES = frozenset({DocumentState.DRAFT})
@@ -607,14 +607,6 @@ def outgoing_review_decide(*, actor: Any, step: ReviewStep, decision: str, comme
 
 
 # --- Issue and delivery --------------------------------------------------------------------------
-
-
-def issued_place(organization: Organization) -> str:
-    """Địa danh: the organisation's own, else that of the nearest body above it."""
-    if organization.place_name:
-        return organization.place_name
-    above = organization.ancestors().exclude(place_name="").order_by("-depth").first()
-    return above.place_name if above is not None else ""
 
 
 def outgoing_entry(document: Document) -> RegisterEntry | None:

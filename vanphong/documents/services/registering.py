@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanphong.audit.services import audit_record
+from vanphong.documents.models import Document, Register, RegisterEntry, RegisterKind
+from vanphong.documents.numbering import take_number
 from vanphong.orgs.models import Classification, Organization, Person
-
-from ..models import Document, Register, RegisterEntry, RegisterKind
-from ..numbering import take_number
 
 
 def register_for(*, organization: Organization, kind: str, classification: int = 0) -> Register:
@@ -105,7 +104,7 @@ def registers_provision_defaults(
     * Sổ văn bản sao and Sổ sao văn bản mật — copies, per year (copying a classified document
       is recorded in its own book).
     """
-    from ..models import NumberReset, Style, Term
+    from vanphong.documents.models import NumberReset, Style, Term
 
     party = style == Style.PARTY
     specs = [

@@ -21,13 +21,12 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from vanphong.audit.services import audit_record, changed, snapshot
+from vanphong.documents.doctypes import name_of
+from vanphong.documents.models import NumberReset, Register, RegisterEntry, RegisterKind, Style, Term
+from vanphong.documents.numbering import term_for
+from vanphong.documents.services.registering import registers_provision_defaults
 from vanphong.orgs.access import Capability, scope_for
 from vanphong.orgs.models import Organization
-
-from ..doctypes import name_of
-from ..models import NumberReset, Register, RegisterEntry, RegisterKind, Style, Term
-from ..numbering import term_for
-from .registering import registers_provision_defaults
 
 POLICY_FIELDS = ("kind", "classified", "reset", "per_type", "secret_series")
 EDITABLE_FIELDS = ("name", "style", "order", *POLICY_FIELDS)

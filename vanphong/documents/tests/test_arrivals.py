@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vanphong.accounts.second_factor import second_factor_required
 from vanphong.audit.models import AuditEvent
 from vanphong.core.pending import pending_for
-from vanphong.documents import demo_files
+from vanphong.demo import documents_files as demo_files
 from vanphong.documents.models import Arrival, ArrivalState, Document, DocumentState, ExtractionState
 from vanphong.documents.services import arrivals as services
 from vanphong.documents.services.files import file_verify

@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from vanphong.documents import capture, demo_files, extraction
+from vanphong.demo import documents_files as demo_files
+from vanphong.documents import capture, extraction
 
 DEMO = demo_files.demo_documents()
 OCR_READY = extraction.ocr_available() and shutil.which("pdftoppm") is not None

@@ -10,9 +10,8 @@ from vanphong.audit.models import AuditEvent
 from vanphong.documents.models import DocumentState
 from vanphong.documents.services.copies import document_copy
 from vanphong.documents.services.outgoing import outgoing_issue
+from vanphong.documents.tests.test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
 from vanphong.orgs.models import Classification
-
-from .test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
 
 
 @pytest.fixture

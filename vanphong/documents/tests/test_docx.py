@@ -9,12 +9,12 @@ import docx
 import pytest
 from docx.shared import Pt
 
-from vanphong.documents.docx_render import header_names, render_outgoing_docx
+from vanphong.documents.docx_render import render_outgoing_docx
 from vanphong.documents.services.outgoing import outgoing_issue
+from vanphong.documents.tests.office import docx_to_pdf, pdf_text
+from vanphong.documents.tests.test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
 from vanphong.orgs.models import Classification
-
-from .office import docx_to_pdf, pdf_text
-from .test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
+from vanphong.orgs.naming import header_names
 
 
 @pytest.fixture

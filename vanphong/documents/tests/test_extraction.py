@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from vanphong.documents import demo_files, extraction, legacy_encodings
+from vanphong.demo import documents_files as demo_files
+from vanphong.documents import extraction, legacy_encodings
 from vanphong.documents.models import ExtractionState
 
 OCR_READY = extraction.ocr_available() and shutil.which("pdftoppm") is not None

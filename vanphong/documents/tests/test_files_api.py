@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from vanphong.accounts.services import api_token_issue
 from vanphong.api.tests.helpers import assert_error
 from vanphong.audit.models import AuditEvent
-from vanphong.documents import capture, demo_files
+from vanphong.demo import documents_files as demo_files
+from vanphong.documents import capture
 from vanphong.documents.models import Document, DocumentState
 from vanphong.documents.services import files as services
 from vanphong.documents.services.registering import entry_register

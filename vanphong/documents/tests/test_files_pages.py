@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vanphong.accounts.second_factor import second_factor_required
 from vanphong.audit.models import AuditEvent
-from vanphong.documents import demo_files
+from vanphong.demo import documents_files as demo_files
 from vanphong.documents.models import Document, DocumentFile, DocumentState
 from vanphong.documents.services import files as services
 from vanphong.documents.services.registering import entry_register

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.http import Http404
 
 from vanphong.audit.models import AuditEvent
-from vanphong.documents import demo_files, extraction
+from vanphong.demo import documents_files as demo_files
+from vanphong.documents import extraction
 from vanphong.documents.models import Document, DocumentFile, DocumentState, ExtractionState
 from vanphong.documents.services import files as services
 from vanphong.documents.services.registering import entry_register

@@ -253,9 +253,9 @@ def test_pending_work_for_the_clerk_the_leader_and_the_assignee(client, province
     assert {g.key: g.count for g in pending_for(province.specialist.user)}["documents.assigned"] == 1
     assert {g.key: g.count for g in pending_for(province.clerk.user)}["documents.to_present"] == 1
     client.force_login(province.leader.user)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("web:home")).content.decode()
     assert "Văn bản chờ cho ý kiến" not in html
     client.force_login(province.specialist.user)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("web:home")).content.decode()
     assert "Văn bản được giao xử lý" in html
     assert "Công văn số 1" in client.get(LIST, {"cua_toi": "giao"}).content.decode()

@@ -18,8 +18,7 @@ from django.db import connection
 
 from vanphong.documents.models import Document, RegisterEntry, RegisterKind
 from vanphong.documents.services.outgoing import outgoing_issue
-
-from .test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
+from vanphong.documents.tests.test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
 
 POSTGRES_ONLY = pytest.mark.skipif(
     connection.vendor != "postgresql",

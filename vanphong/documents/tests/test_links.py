@@ -11,7 +11,7 @@ from django.urls import reverse
 from vanphong.accounts.tests.helpers import sign_in
 from vanphong.documents.models import DocumentLink, LinkKind
 from vanphong.documents.services.links import links_refresh, references_parse
-from vanphong.documents.views_links import links_for
+from vanphong.documents.views.links import links_for
 from vanphong.orgs.models import Classification, Role
 from vanphong.orgs.tests.factories import make_actor
 from vanphong.search.tests.conftest import add_text

@@ -7,9 +7,8 @@ from django.core.management import call_command
 
 from vanphong.api.tests.helpers import assert_error, bearer
 from vanphong.documents.models import DocumentState, RegisterEntry, RegisterKind
+from vanphong.documents.tests.test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
 from vanphong.orgs.models import Classification
-
-from .test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
 
 URL = "/api/v1/outgoing/"
 

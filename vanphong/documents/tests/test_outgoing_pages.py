@@ -11,9 +11,8 @@ from django.urls import reverse
 from vanphong.core.pending import pending_for
 from vanphong.documents.models import Document, DocumentState, RegisterEntry, ReviewStep
 from vanphong.documents.services.outgoing import outgoing_issue, outgoing_submit
+from vanphong.documents.tests.test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
 from vanphong.orgs.models import Classification
-
-from .test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

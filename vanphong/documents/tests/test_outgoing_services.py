@@ -27,9 +27,8 @@ from vanphong.documents.services.outgoing import (
     outgoing_version_add,
     signature_block,
 )
+from vanphong.documents.tests.test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
 from vanphong.orgs.models import Classification, Organization
-
-from .test_outgoing_support import approve, make_draft, people_fixture  # noqa: F401
 
 
 def test_drafter_creates_a_draft_with_version_one_recipients_and_suggested_authority(people):

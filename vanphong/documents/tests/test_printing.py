@@ -22,9 +22,8 @@ from vanphong.documents.models import (
     Recipient,
 )
 from vanphong.documents.services.registering import entry_register, register_for
+from vanphong.documents.tests.test_registers_pages import sign_in
 from vanphong.orgs.models import Classification
-
-from .test_registers_pages import sign_in
 
 YEAR = timezone.localdate().year
 INCOMING_HEADERS = [

@@ -13,10 +13,9 @@ from vanphong.documents.models import (
     ReaderGrant,
 )
 from vanphong.documents.services.registering import entry_register, register_for
+from vanphong.documents.tests.test_registers_pages import sign_in
 from vanphong.orgs.models import Classification, Role
 from vanphong.orgs.tests.factories import make_actor
-
-from .test_registers_pages import sign_in
 
 
 def _registered(province, classification):

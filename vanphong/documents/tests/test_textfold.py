@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from vanphong.documents.textfold import FoldedText, fold, fold_query
+from vanphong.core.textfold import FoldedText, fold, fold_query
 
 FOLDS = [
     ("dang_uy", "Đảng ủy", "dang uy"),

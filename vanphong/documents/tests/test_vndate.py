@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from vanphong.documents.vndate import find_vn_dates, format_vn_date, parse_vn_date
+from vanphong.core.vndate import find_vn_dates, format_vn_date, parse_vn_date
 
 D = dt.date
 

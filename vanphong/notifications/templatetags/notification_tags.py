@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from ..selectors import person_of, unread_count
+from vanphong.notifications.selectors import person_of, unread_count
 
 register = template.Library()
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from vanphong.core.tests.test_shell import sign_in
 from vanphong.notifications.models import Notification
 from vanphong.notifications.services import notify
+from vanphong.web.tests.test_shell import sign_in
 
 BELL = re.compile(r'<a id="notification-bell".*?</a>', re.S)
 
@@ -27,12 +27,12 @@ def clerk(client, province):
 
 
 def test_the_header_bell_shows_the_unread_count(client, clerk):
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("web:home")).content.decode()
     assert "Thông báo: không có thông báo mới" in bell(html)
     assert "bell-count" not in bell(html)
     notify(clerk, "task.created", "Được giao chủ trì: Rà soát")
     notify(clerk, "task.remind_due", "Hôm nay đến hạn: Rà soát")
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("web:home")).content.decode()
     header = bell(html)
     assert f'href="{reverse("notifications:list")}"' in header
     assert "Thông báo: 2 chưa đọc" in header
@@ -44,7 +44,7 @@ def test_the_bell_counts_only_ones_own_and_caps_at_99(client, clerk, province):
     Notification.objects.bulk_create(
         [Notification(recipient=clerk, kind="task.created", title=f"Việc {n}") for n in range(120)]
     )
-    header = bell(client.get(reverse("core:home")).content.decode())
+    header = bell(client.get(reverse("web:home")).content.decode())
     assert "Thông báo: 120 chưa đọc" in header
     assert ">99+</span>" in header
 

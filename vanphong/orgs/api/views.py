@@ -11,10 +11,9 @@ from rest_framework import viewsets
 
 from vanphong.api.views import error_responses
 from vanphong.orgs import selectors
+from vanphong.orgs.api.filters import OrganizationFilter, PersonFilter, UnitFilter, parse_filters
+from vanphong.orgs.api.serializers import OrganizationSerializer, PersonSerializer, UnitSerializer
 from vanphong.orgs.models import Organization, Person, Unit
-
-from .filters import OrganizationFilter, PersonFilter, UnitFilter, parse_filters
-from .serializers import OrganizationSerializer, PersonSerializer, UnitSerializer
 
 
 class _DirectoryViewSet(viewsets.ReadOnlyModelViewSet):

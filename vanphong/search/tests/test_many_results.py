@@ -28,8 +28,7 @@ from vanphong.orgs.models import Classification, Person, Role
 from vanphong.orgs.tests.factories import make_actor
 from vanphong.search.models import SearchEntry
 from vanphong.search.selectors import Filters, _reach, search
-
-from .test_page import signed_in
+from vanphong.search.tests.test_page import signed_in
 
 QUERY = "chuyen doi so"
 ALWAYS_NARROW = 10**9

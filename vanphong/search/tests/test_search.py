@@ -14,8 +14,7 @@ from vanphong.orgs.tests.factories import make_actor
 from vanphong.search.models import SearchEntry
 from vanphong.search.selectors import Filters, search
 from vanphong.search.services import search_index_documents
-
-from .conftest import add_text
+from vanphong.search.tests.conftest import add_text
 
 
 def subjects(page) -> list[str]:

@@ -22,8 +22,18 @@ from vanphong.tasks.models import (
     TaskSeries,
     TaskState,
 )
-
-from .test_api_support import URL, _media, days, document, get, give, ids, post, soon, today  # noqa: F401
+from vanphong.tasks.tests.test_api_support import (  # noqa: F401
+    URL,
+    _media,
+    days,
+    document,
+    get,
+    give,
+    ids,
+    post,
+    soon,
+    today,
+)
 
 
 def test_a_request_without_a_token_is_refused(client, province):

@@ -14,8 +14,7 @@ from vanphong.audit.models import AuditEvent
 from vanphong.orgs.models import Classification
 from vanphong.tasks import services
 from vanphong.tasks.models import EvidenceFile, ExtensionRequest, Outcome, Task, TaskState
-
-from .test_api_support import URL, _media, days, document, get, give, post, today  # noqa: F401
+from vanphong.tasks.tests.test_api_support import URL, _media, days, document, get, give, post, today  # noqa: F401
 
 
 def url(task, action=""):

@@ -14,8 +14,7 @@ from vanphong.api.tests.helpers import assert_error, bearer
 from vanphong.orgs.models import Classification
 from vanphong.tasks import services, tally
 from vanphong.tasks.selectors import TaskFilters, counts, organization_counts, tally_counts
-
-from .test_api_support import days, give, soon, today
+from vanphong.tasks.tests.test_api_support import days, give, soon, today
 
 URL = "/api/v1/tasks/stats/"
 

@@ -156,7 +156,7 @@ def test_quick_tabs_mine_and_given(client, province):
 
 
 def test_list_is_paginated_and_htmx_gets_the_results_only(client, province, monkeypatch):
-    monkeypatch.setattr("vanphong.tasks.views_list.PER_PAGE", 2)
+    monkeypatch.setattr("vanphong.tasks.views.list.PER_PAGE", 2)
     for n in range(5):
         give(province, province.commune_x, title=f"Nhiệm vụ số {n}")
     _, html = get(client, province.leader, "tasks:list", lead_organization=province.commune_x.pk)
@@ -304,7 +304,7 @@ def test_home_page_shows_my_overdue_and_due_soon_tasks(client, province):
     late = backdate(give(province, province.commune_x, title="Việc trễ của xã"), due_days_ago=3)
     give(province, province.commune_x, title="Việc sắp đến hạn", due=1)
     give(province, province.commune_y, title="Việc của xã khác", due=1)
-    response, html = get(client, province.clerk_x, "core:home")
+    response, html = get(client, province.clerk_x, "web:home")
     assert response.status_code == 200
     assert "Nhiệm vụ quá hạn" in html and late.title in html
     assert "Nhiệm vụ sắp đến hạn" in html and "Việc sắp đến hạn" in html
@@ -313,5 +313,5 @@ def test_home_page_shows_my_overdue_and_due_soon_tasks(client, province):
 
 
 def test_navigation_has_the_tasks_item(client, province):
-    _, html = get(client, province.clerk_x, "core:home")
+    _, html = get(client, province.clerk_x, "web:home")
     assert f'<a href="{reverse("tasks:list")}"' in html and ">Nhiệm vụ</a>" in html

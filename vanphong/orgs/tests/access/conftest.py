@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from .models import Dossier
+from vanphong.orgs.tests.access.models import Dossier
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,7 @@ from django.http import Http404
 
 from vanphong.orgs.access import Capability, get_for_user, restrict, scope_for
 from vanphong.orgs.models import Classification
-
-from .models import Dossier
+from vanphong.orgs.tests.access.models import Dossier
 
 ORGS = ("committee", "office", "commune_x", "commune_y", "centre")
 LEVELS = tuple(Classification)

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from vanphong.orgs.access import Capability, can, compute_scope, restrict, scope_for
 from vanphong.orgs.models import Classification, Delegation, RoleAssignment
+from vanphong.orgs.tests.access.models import Dossier
 from vanphong.orgs.tests.factories import UserFactory
-
-from .models import Dossier
 
 
 def visible_titles(user, **kwargs):

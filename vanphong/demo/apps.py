@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """Demo data (``seed-demo``, ``seed-tasks``) and the benchmarks (``bench``,
+    ``bench-tasks``). It stands on top: it may import every app, and no app imports it."""
+
+    name = "vanphong.demo"
+    verbose_name = "Dữ liệu mẫu và đo hiệu năng"

@@ -1,0 +1,127 @@
+"""``vanphong seed-demo``: build the demo province and print its logins."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from vanphong.demo import documents as documents_demo
+from vanphong.demo import orgs as demo
+from vanphong.demo import tasks as tasks_demo
+from vanphong.orgs.models import Organization
+
+DEFAULT_URL = "http://127.0.0.1:8000/"
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu: Tỉnh ủy Lâm Đồng, các cơ quan, đảng ủy trực thuộc, cán bộ và tài khoản dùng thử."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help=f"Nhân số cán bộ mỗi cơ quan lên N lần (1–{demo.MAX_SCALE}), để thử tải.",
+        )
+        parser.add_argument(
+            "--password",
+            default=demo.DEFAULT_PASSWORD,
+            help=f"Mật khẩu cho mọi tài khoản mẫu (mặc định {demo.DEFAULT_PASSWORD}).",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Nếu cơ sở dữ liệu đã có tổ chức thì không tạo gì, chỉ in danh sách tài khoản.",
+        )
+        parser.add_argument("--url", default=DEFAULT_URL, help="Địa chỉ in kèm danh sách tài khoản.")
+        parser.add_argument(
+            "--no-documents",
+            action="store_true",
+            help="Không tạo văn bản mẫu (mặc định: một năm văn bản đến, đi; nhân lên N lần với --scale N).",
+        )
+        parser.add_argument(
+            "--no-tasks",
+            action="store_true",
+            help="Không tạo nhiệm vụ mẫu (mặc định: khoảng 280 nhiệm vụ; thêm N × 2.000 với --scale N > 1).",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        scale: int,
+        password: str,
+        if_empty: bool,
+        url: str,
+        no_documents: bool = False,
+        no_tasks: bool = False,
+        **options: Any,
+    ) -> None:
+        if not 1 <= scale <= demo.MAX_SCALE:
+            raise CommandError(f"--scale phải là số nguyên từ 1 đến {demo.MAX_SCALE}, không phải {scale}.")
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise CommandError("Mật khẩu không dùng được: " + " ".join(exc.messages)) from exc
+
+        if if_empty and Organization.objects.exists():
+            self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: không tạo thêm dữ liệu mẫu.")
+            self._print_logins(url=url, password=None)
+            return
+
+        started = time.monotonic()
+        try:
+            result = demo.seed_demo(scale=scale, password=password)
+        except demo.DemoDataExists as exc:
+            raise CommandError(
+                f"{exc} Không tạo lại để tránh trùng lặp. Dùng --if-empty để chỉ in danh sách tài khoản, "
+                "hoặc tạo trên một cơ sở dữ liệu mới."
+            ) from exc
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã tạo dữ liệu mẫu Tỉnh ủy Lâm Đồng: {demo.summary(result.counts)} ({elapsed:.1f} giây)."
+            )
+        )
+        if not no_documents:
+            self._seed_documents(scale)
+        if not no_tasks:
+            self._seed_tasks(scale)
+        self._print_logins(url=url, password=password)
+
+    def _seed_documents(self, scale: int) -> None:
+        started = time.monotonic()
+        shown = 0
+
+        def progress(documents: int) -> None:
+            nonlocal shown
+            if documents // 100_000 > shown // 100_000:  # every 100.000 documents
+                shown = documents
+                elapsed = time.monotonic() - started
+                self.stdout.write(f"… {documents:,} văn bản ({elapsed:.0f} giây)".replace(",", "."))
+                self.stdout.flush()
+
+        counts = documents_demo.seed_documents(scale=scale, progress=progress if scale > 1 else None)
+        elapsed = time.monotonic() - started
+        summary = documents_demo.summary(counts)
+        self.stdout.write(self.style.SUCCESS(f"Đã tạo {summary} ({elapsed:.1f} giây)."))
+
+    def _seed_tasks(self, scale: int) -> None:
+        started = time.monotonic()
+        result = tasks_demo.seed_tasks(
+            today=timezone.localdate(), scale=scale if scale > 1 else 0, stdout=self.stdout
+        )
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Đã tạo {tasks_demo.summary(result)} ({elapsed:.1f} giây)."))
+
+    def _print_logins(self, *, url: str, password: str | None) -> None:
+        text = demo.logins_text(url=url, password=password)
+        if text:
+            self.stdout.write("")
+            self.stdout.write(text)
+        else:
+            self.stdout.write("Cơ sở dữ liệu không có tài khoản mẫu nào.")

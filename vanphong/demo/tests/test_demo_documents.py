@@ -1,0 +1,89 @@
+"""The demo year of documents: numbered like the registers would, linked, searchable."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max
+
+from vanphong.demo import orgs as demo
+from vanphong.demo.documents import CENTRAL, seed_documents
+from vanphong.documents.models import Document, DocumentLink, RegisterCounter, RegisterEntry
+from vanphong.orgs.models import Classification, Organization
+from vanphong.search.models import SearchEntry
+from vanphong.search.selectors import search
+
+
+def test_demo_year_numbers_never_repeat_or_skip_and_everything_is_indexed(db):
+    demo.seed_demo(scale=1)
+    counts = seed_documents(scale=1)
+    assert counts["documents"] == Document.objects.count() > 1000
+    assert SearchEntry.objects.count() == counts["documents"]
+
+    series = RegisterEntry.objects.values("register_id", "series").annotate(n=Count("id"), last=Max("number"))
+    counters = {(c.register_id, c.series): c.last_number for c in RegisterCounter.objects.all()}
+    assert len(series) == len(counters) > 10
+    for row in series:
+        assert row["n"] == row["last"] == counters[(row["register_id"], row["series"])]
+
+    # The central resolutions are registered, so every citation of one is linked to it.
+    assert DocumentLink.objects.count() == counts["links"] > 0
+    assert not DocumentLink.objects.filter(target__isnull=True).exists()
+    assert Document.objects.filter(classification__gt=Classification.NONE).exists()
+
+    secretary = get_user_model().objects.get(username="bithu")
+    page = search(secretary, "nghi quyet 57-NQ/TW")
+    assert page.count > 1 and page.results[0].symbol == "57-NQ/TW"
+    commune_clerk = get_user_model().objects.get(username="vanthu.phuquy")
+    assert 0 < search(commune_clerk, "ke hoach").count < search(secretary, "ke hoach").count
+
+
+INDEXED = (
+    "organization_id", "kind", "classification", "doc_type", "issuer_id", "year", "state", "issued_date",
+)  # fmt: skip
+
+
+def _entries() -> dict[int, tuple]:
+    return {
+        e["document_id"]: tuple(e[f] for f in ("head", "body", *INDEXED))
+        for e in SearchEntry.objects.values("document_id", "head", "body", *INDEXED)
+    }
+
+
+def test_the_bulk_load_indexes_exactly_as_the_indexer_and_leaves_the_index_live(db):
+    """The loader writes rows straight into the tables and builds the full-text index once
+    at the end; the result must be what the document services' indexing would write, and
+    documents registered afterwards must be indexed as usual."""
+    from django.db import connection
+
+    from vanphong.documents.indexing import document_metadata_changed
+    from vanphong.documents.models import DocumentFile, DocumentState
+    from vanphong.search.services import search_index_documents
+
+    demo.seed_demo(scale=1)
+    counts = seed_documents(scale=1, with_text=True)
+    assert DocumentFile.objects.exclude(text="").count() == counts["documents"] - len(CENTRAL)
+    loaded = _entries()
+    assert len(loaded) == counts["documents"]
+    search_index_documents(document_ids=list(loaded))
+    assert _entries() == loaded
+
+    secretary = get_user_model().objects.get(username="bithu")
+    # A phrase found only in the extracted text of the files.
+    assert search(secretary, "phan cong ro nguoi ro viec").count > 100
+
+    # The primary keys given out by the loader do not collide with the ones given after it,
+    # and the full-text index is kept up to date again (SQLite triggers, PostgreSQL index).
+    last = Document.objects.order_by("-pk").values_list("pk", flat=True).first()
+    committee = Organization.objects.get(slug="tinhuy")
+    document = Document.objects.create(
+        organization=committee, state=DocumentState.DRAFT, subject="Dự thảo quy chế phối hợp liên ngành"
+    )
+    document_metadata_changed(document)
+    assert document.pk > last
+    assert [r.id for r in search(secretary, "quy che phoi hop lien nganh").results] == [document.pk]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'search_entry_vector'")
+        else:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type='trigger' AND name='search_fts_insert'")
+        assert cursor.fetchone() is not None

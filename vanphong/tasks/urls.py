@@ -1,7 +1,0 @@
-"""The task pages (/nhiem-vu/): the lists, task page and forms (``urls_pages``), and the
-dashboards (``urls_dashboard``) and the periodic reports (``urls_reports``)."""
-
-from . import urls_dashboard, urls_pages, urls_reports
-
-app_name = "tasks"
-urlpatterns = [*urls_pages.urlpatterns, *urls_dashboard.urlpatterns, *urls_reports.urlpatterns]

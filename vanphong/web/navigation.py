@@ -1,0 +1,42 @@
+"""The navigation shown to each user, by what the access layer says they may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from vanphong.orgs.access import Capability, can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    key: str
+
+
+def navigation_for(user: Any) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = [NavItem(str(_("Việc của tôi")), reverse("web:home"), "home")]
+    if can(user, Capability.READ):
+        items.append(NavItem(str(_("Văn bản đến")), reverse("documents:incoming_list"), "incoming"))
+        items.append(NavItem(str(_("Văn bản đi")), reverse("documents:outgoing_list"), "outgoing"))
+        items.append(NavItem(str(_("Nhiệm vụ")), reverse("tasks:list"), "tasks"))
+        items.append(NavItem(str(_("Bảng điều hành")), reverse("tasks:dashboard"), "task_dashboard"))
+        items.append(NavItem(str(_("Tra cứu")), reverse("search:search"), "search"))
+    if can(user, Capability.REGISTER):
+        items.append(NavItem(str(_("Chờ vào sổ")), reverse("documents:arrival_list"), "arrivals"))
+    if can(user, Capability.REGISTER) or can(user, Capability.DIRECT) or can(user, Capability.MANAGE_PEOPLE):
+        items.append(NavItem(str(_("Sổ văn bản")), reverse("documents:register_list"), "registers"))
+    if can(user, Capability.READ):
+        items.append(NavItem(str(_("Tổ chức, cán bộ")), reverse("orgs:directory"), "orgs"))
+        items.append(NavItem(str(_("Biên chế")), reverse("orgs:staffing"), "staffing"))
+    if can(user, Capability.MANAGE_PEOPLE):
+        items.append(NavItem(str(_("Tài khoản")), reverse("accounts:user_list"), "accounts"))
+    if can(user, Capability.VIEW_AUDIT):
+        items.append(NavItem(str(_("Nhật ký hệ thống")), reverse("audit:list"), "audit"))
+    return items
