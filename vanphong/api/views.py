@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -23,6 +23,7 @@ from vanphong.accounts.authentication import BearerTokenAuthentication
 from vanphong.accounts.models import ApiToken, hash_token
 from vanphong.audit.services import audit_record
 from vanphong.core.api.errors import ApiError, error_json
+from vanphong.core.api.schema import error_responses
 
 # HTTP status for each refused sign-in step (documented in docs/api.md).
 SIGN_IN_STATUS = {
@@ -32,23 +33,6 @@ SIGN_IN_STATUS = {
     "locked": status.HTTP_403_FORBIDDEN,
     "inactive": status.HTTP_403_FORBIDDEN,
 }
-
-
-class ErrorSerializer(serializers.Serializer):
-    """``{"error": {"code", "message", "fields"}}`` (for the schema)."""
-
-    error = inline_serializer(
-        name="ErrorDetail",
-        fields={
-            "code": serializers.CharField(),
-            "message": serializers.CharField(),
-            "fields": serializers.DictField(child=serializers.JSONField()),
-        },
-    )
-
-
-def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    return {s: OpenApiResponse(ErrorSerializer, description="Lỗi, theo định dạng chung.") for s in statuses}
 
 
 class TokenCreateSerializer(serializers.Serializer):

@@ -70,6 +70,7 @@ from vanphong.tasks.models import (
     TaskState,
     TaskTally,
 )
+from vanphong.tasks.services import TaskSource
 
 SEED_ACTOR = "seed-demo"
 TASKS_PER_SCALE = 2000
@@ -906,10 +907,12 @@ def _direction_tasks(story: _Story, docs: dict[str, Any]) -> None:
             cooperating=[a.organization or a.unit or a.person for a in group if a is not lead],
             assigned_on=given,
             due=due,
-            source_kind=SourceKind.DIRECTION,
-            source=direction,
-            source_document=document,
-            source_label=f"Văn bản đến số {entry.number}, {symbol}: ý kiến chỉ đạo của {direction.author}",
+            source=TaskSource(
+                kind=SourceKind.DIRECTION,
+                obj=direction,
+                document=document,
+                label=f"Văn bản đến số {entry.number}, {symbol}: ý kiến chỉ đạo của {direction.author}",
+            ),
             issued_by=direction.author,
             check_access=False,  # as the direction receiver: the direction was already allowed
         )
@@ -938,12 +941,12 @@ def _direction_tasks(story: _Story, docs: dict[str, Any]) -> None:
             lead=lead,
             assigned_on=given,
             due=given + dt.timedelta(days=rng.choice((15, 20, 30, 45))),
-            source_kind=SourceKind.DIRECTION,
-            source_document=document,
-            source_label=(
-                f"Văn bản đến {document.symbol}: ý kiến chỉ đạo của {secretary}"
+            source=TaskSource(
+                kind=SourceKind.DIRECTION,
+                document=document,
+                label=f"Văn bản đến {document.symbol}: ý kiến chỉ đạo của {secretary}"
                 if document
-                else f"Ý kiến chỉ đạo của {secretary} tại văn bản đến"
+                else f"Ý kiến chỉ đạo của {secretary} tại văn bản đến",
             ),
             issued_by=secretary,
         )
@@ -991,9 +994,7 @@ def _conclusion_tasks(story: _Story, docs: dict[str, Any]) -> None:
                 assigned_on=issued,
                 due=issued + dt.timedelta(days=rng.choice((15, 30, 30, 45, 60, 90))),
                 priority=Priority.HIGH if rng.random() < 0.3 else Priority.NORMAL,
-                source_kind=SourceKind.CONCLUSION,
-                source_document=notice,
-                source_label=label,
+                source=TaskSource(kind=SourceKind.CONCLUSION, document=notice, label=label),
                 issued_by=chair,
             )
             story.play(task)
@@ -1019,9 +1020,7 @@ def _programme_tasks(story: _Story, docs: dict[str, Any]) -> None:
                 assigned_on=given,
                 due=item_due,
                 priority=Priority.HIGH,
-                source_kind=SourceKind.RESOLUTION,
-                source_document=central,
-                source_label=label,
+                source=TaskSource(kind=SourceKind.RESOLUTION, document=central, label=label),
                 issued_by=cast.people["bithu"],
             )
             giver_key = story.cast.key_of(item.lead_organization_id)
@@ -1040,9 +1039,7 @@ def _programme_tasks(story: _Story, docs: dict[str, Any]) -> None:
                     lead=lead,
                     assigned_on=min(start, today),
                     due=max(sub_due, min(start, today)),
-                    source_kind=SourceKind.RESOLUTION,
-                    source_document=central,
-                    source_label=label,
+                    source=TaskSource(kind=SourceKind.RESOLUTION, document=central, label=label),
                     parent=item,
                     issued_by=giver,
                 )
@@ -1126,8 +1123,9 @@ def _petition_tasks(story: _Story) -> None:
             assigned_on=given,
             due=given + dt.timedelta(days=rng.choice((30, 45, 60))),
             classification=classification,
-            source_kind=SourceKind.PETITION,
-            source_label=f"Đơn đề ngày {received:%d/%m/%Y} gửi Thường trực Tỉnh ủy",
+            source=TaskSource(
+                kind=SourceKind.PETITION, label=f"Đơn đề ngày {received:%d/%m/%Y} gửi Thường trực Tỉnh ủy"
+            ),
             issued_by=cast.people["thuongtruc"],
         )
         story.play(task)
@@ -1150,7 +1148,7 @@ def _showcase_tasks(story: _Story) -> None:
             lead=story.target(lead_spec),
             assigned_on=given,
             due=due,
-            source_kind=SourceKind.MANUAL,
+            source=TaskSource(kind=SourceKind.MANUAL),
             issued_by=chief,
         )
         story.play(task, fate)

@@ -8,12 +8,20 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Văn bản"
 
     # Modules that register document-page panels and home-page pending work on import.
-    PANEL_MODULES = ("views_incoming", "views_outgoing", "views_files", "views_registers", "views_links")
+    PANEL_MODULES = (
+        "views.incoming",
+        "views.outgoing",
+        "views.files",
+        "views.registers",
+        "views.links",
+        "views.tasks_panel",
+    )
 
     def ready(self) -> None:
+        from vanphong.documents.access import documents_visible_to
+        from vanphong.tasks.sources import register_document_access
+
+        # The task engine links tasks to documents through this rule, never around it.
+        register_document_access(documents_visible_to)
         for module in self.PANEL_MODULES:
-            try:
-                import_module(f"{self.name}.{module}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{self.name}.{module}":
-                    raise
+            import_module(f"{self.name}.{module}")

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from vanphong.core.files import spool_upload
 from vanphong.core.textfold import FoldedText, fold
 from vanphong.core.vndate import parse_vn_date
 from vanphong.documents import extraction
@@ -512,8 +513,6 @@ def capture_path(
 
 def capture_file(upload: Any) -> dict[str, Any]:
     """``capture_propose`` on an uploaded file, read synchronously; nothing is kept."""
-    from vanphong.documents.services.files import spool_upload
-
     spooled = spool_upload(upload)
     try:
         return capture_path(spooled.path, spooled.content_type)

@@ -19,24 +19,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from vanphong.core.files import DOCX, IMAGE_TYPES, PDF
 from vanphong.documents import legacy_encodings
 from vanphong.documents.models import ExtractionState
 
 logger = logging.getLogger(__name__)
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-JPEG = "image/jpeg"
-PNG = "image/png"
-TIFF = "image/tiff"
-IMAGE_TYPES = frozenset({JPEG, PNG, TIFF})
-EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", JPEG: ".jpg", PNG: ".png", TIFF: ".tif"}
 
 # A page whose text layer has fewer letters than this is treated as a scan.
 MIN_LETTERS_PER_PAGE = 25
@@ -46,42 +39,6 @@ OCR_TIME_LIMIT = 15 * 60
 CAPTURE_OCR_TIME_LIMIT = 90
 
 NO_OCR_NOTE = "Máy chủ chưa cài Tesseract (gói tesseract-ocr-vie): chưa nhận dạng được bản quét."
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-class UnsupportedFile(Exception):
-    """The bytes are not a kind of file we accept; the message is for the user."""
-
-
-def sniff(path: Path) -> str:
-    """The real type of the file at ``path`` from its first bytes (never its name), or
-    ``UnsupportedFile`` with a Vietnamese message."""
-    with path.open("rb") as fh:
-        head = fh.read(16)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return TIFF
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            names = set()
-        if "word/document.xml" in names and "[Content_Types].xml" in names:
-            return DOCX
-        raise UnsupportedFile(_("Tệp nén (zip) không phải văn bản Word (.docx): không nhận tệp này."))
-    if head.startswith(OLE_SIGNATURE):
-        raise UnsupportedFile(
-            _("Tệp Word 97-2003 (.doc) chưa được hỗ trợ: hãy lưu lại thành .docx hoặc PDF rồi tải lên lại.")
-        )
-    raise UnsupportedFile(
-        _("Không nhận loại tệp này. Chỉ nhận PDF, Word (.docx) và ảnh quét JPEG, PNG, TIFF.")
-    )
 
 
 @dataclass

@@ -14,11 +14,10 @@ one series for all types), so a register's policy is data, and numbers come from
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vanphong.orgs.models import Classification, Organization, Person, Unit
+from vanphong.orgs.models import Classification, Organization, PartyTarget, Person
 
 
 class Urgency(models.TextChoices):
@@ -440,10 +439,10 @@ class AssignmentRole(models.TextChoices):
     INFORM = "inform", _("Để biết")
 
 
-class Assignment(models.Model):
+class Assignment(PartyTarget):
     """Who must act on a direction: a lead, cooperating or for-information organisation,
-    unit or person, with a due date. Lead and cooperating assignments become tasks in the
-    task engine (``task_id`` once it exists)."""
+    unit or person, with a due date. The lead and cooperating ones are followed as one task of
+    the task engine, made by the direction service in the same transaction (``task``)."""
 
     direction = models.ForeignKey(
         Direction, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("ý kiến chỉ đạo")
@@ -452,46 +451,21 @@ class Assignment(models.Model):
         RegisterEntry, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("văn bản đến")
     )
     role = models.CharField(_("vai trò"), max_length=10, choices=AssignmentRole.choices)
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("cơ quan"),
-    )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("phòng")
-    )
-    person = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="document_assignments",
-        verbose_name=_("cán bộ"),
-    )
     due_date = models.DateField(_("hạn xử lý"), null=True, blank=True)
-    task_id = models.BigIntegerField(_("nhiệm vụ"), null=True, blank=True)
+    task = models.ForeignKey(
+        "tasks.Task",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("nhiệm vụ"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(PartyTarget.Meta):
         ordering = ["entry", "role", "id"]
         verbose_name = _("phân công xử lý")
         verbose_name_plural = _("phân công xử lý")
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(organization__isnull=False, unit__isnull=True, person__isnull=True)
-                    | Q(organization__isnull=True, unit__isnull=False, person__isnull=True)
-                    | Q(organization__isnull=True, unit__isnull=True, person__isnull=False)
-                ),
-                name="documents_assignment_one_target",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_role_display()}: {self.organization or self.unit or self.person}"
 
 
 class ReviewKind(models.TextChoices):

@@ -1,10 +1,10 @@
-"""Signals the documents app sends for other modules to act on.
+"""Signals the documents app sends for the apps above it.
 
-``direction_given``: a leader's direction (bút phê) was recorded, with ``direction``,
-``assignments`` (the Assignment rows just made) and ``actor``. Sent inside the recording
-transaction, so whatever a receiver writes (the task engine's tasks) commits or rolls back
-with the direction."""
+``document_changed``: a document was registered, issued, edited, withdrawn or its files'
+text changed (``document``, ``text``: whether it was the text). Sent inside the changing
+transaction, so whatever a receiver writes commits or rolls back with the change. The search
+index listens (``search.receivers``): documents imports no app above it."""
 
 from django.dispatch import Signal
 
-direction_given = Signal()
+document_changed = Signal()

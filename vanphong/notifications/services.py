@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from vanphong.core.jobs import enqueue
 from vanphong.notifications import digest
 from vanphong.notifications.models import DigestLog, Notification
 from vanphong.notifications.selectors import unread_count
@@ -113,7 +114,7 @@ def notify(
         pk = notification.pk
         # robust: a broker that is down must not break the run that notified; the row stays
         # un-e-mailed and goes in the next digest.
-        transaction.on_commit(lambda: _queue_email(pk), robust=True)
+        enqueue("vanphong.notifications.jobs.email_notification", pk, robust=True)
     return notification
 
 
@@ -123,12 +124,6 @@ def email_text(notification: Notification) -> tuple[str, str]:
     if notification.classification > 0:
         return notification.neutral_title or CLASSIFIED_TITLE, ""
     return notification.title, notification.body
-
-
-def _queue_email(notification_id: int) -> None:
-    from vanphong.notifications.jobs import email_notification
-
-    email_notification.delay(notification_id)
 
 
 def email_now(notification_id: int) -> bool:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from vanphong.core.forms import apply_errors
 from vanphong.orgs.access import Capability, organizations_with, restrict, scope_for
 from vanphong.orgs.models import Classification, Organization, Person, Position, Role, RoleAssignment, Unit
 
@@ -59,11 +60,7 @@ class BaseForm(forms.Form):
 
     def add_service_errors(self, exc: ValidationError) -> None:
         """Show a service's ``ValidationError`` next to the fields it names."""
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.message_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
+        apply_errors(self, exc)
         self._link_errors()
 
     def _link_errors(self) -> None:
@@ -271,3 +268,12 @@ class QuotaForm(BaseForm):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(organization=organization, active=True)
+
+
+def party_choices(*, organizations: Any, units: Any, people: Any) -> list[tuple[str, Any]]:
+    """Choices grouped for the picker: organisations, units, people ("organization:5" ...)."""
+    return [
+        ("Cơ quan, đơn vị", [(f"organization:{o.pk}", o.short_name or o.name) for o in organizations]),
+        ("Phòng", [(f"unit:{u.pk}", f"{u.name} — {u.organization.short_name}") for u in units]),
+        ("Cán bộ", [(f"person:{p.pk}", f"{p.full_name} — {p.organization.short_name}") for p in people]),
+    ]

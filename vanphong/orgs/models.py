@@ -282,6 +282,58 @@ class Person(models.Model):
         return self.full_name
 
 
+class PartyTarget(models.Model):
+    """Who is named to act — exactly one organisation, unit or person — on a task
+    (``tasks.TaskParty``), a direction's assignment (``documents.Assignment``) and whatever a
+    later module names. The database holds the "exactly one" with a check constraint; who may
+    be named by whom is ``orgs.selectors.party_refusal``'s."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cơ quan"),
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("phòng"),
+    )
+    person = models.ForeignKey(
+        "orgs.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cán bộ"),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organization__isnull=False, unit__isnull=True, person__isnull=True)
+                    | Q(organization__isnull=True, unit__isnull=False, person__isnull=True)
+                    | Q(organization__isnull=True, unit__isnull=True, person__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.target}"  # type: ignore[attr-defined]
+
+    @property
+    def target(self) -> Organization | Unit | Person:
+        return self.organization or self.unit or self.person  # type: ignore[return-value]
+
+
 class Role(models.TextChoices):
     VAN_THU = "van_thu", _("Văn thư")
     CHUYEN_VIEN = "chuyen_vien", _("Chuyên viên")

@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Tra cứu"
 
     def ready(self) -> None:
+        from vanphong.search import receivers  # noqa: F401  (the index follows the documents)
         from vanphong.search.backends import install_after_migrate
 
         # The full-text structures (an FTS5 table on SQLite, a tsvector column on PostgreSQL)

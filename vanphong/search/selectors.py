@@ -11,6 +11,7 @@ the page is taken from the best-ranked matches first; see ``_ranked_ids`` and do
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,17 +20,24 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Substr
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 
 from vanphong.core.textfold import fold_query
 from vanphong.documents.access import document_visibility_q, entry_visibility_q
-from vanphong.documents.models import Assignment, Document, ReaderGrant, RegisterEntry, ReviewStep
+from vanphong.documents.models import (
+    Assignment,
+    Document,
+    DocumentFile,
+    ReaderGrant,
+    RegisterEntry,
+    ReviewStep,
+)
 from vanphong.orgs.access import Capability, scope_for
 from vanphong.orgs.models import Organization
 from vanphong.search.backends import backend_for
-from vanphong.search.models import SearchEntry
-from vanphong.search.services import texts_by_document
+from vanphong.search.models import MAX_BODY_CHARS, SearchEntry
 from vanphong.search.snippets import snippet
 
 MAX_PAGE_SIZE = 200
@@ -38,6 +46,28 @@ DEFAULT_RANK_WINDOW = 1000
 DEFAULT_NARROW_LIMIT = 50_000
 # Queries longer than this are cut: nobody types more, and every term costs a lookup.
 MAX_TERMS = 12
+
+
+def document_text(texts: Iterable[str]) -> str:
+    """The text of a document's files as indexed: joined in upload order, capped.
+
+    Snippets are cut from this same string, so positions found in the index text stay
+    meaningful for it."""
+    return "\n\n".join(t for t in texts if t)[:MAX_BODY_CHARS]
+
+
+def texts_by_document(document_ids: list[int]) -> dict[int, str]:
+    """The indexed text (``document_text``) of each of these documents that has any."""
+    texts: dict[int, list[str]] = {}
+    rows = (
+        DocumentFile.objects.filter(document_id__in=document_ids)
+        .exclude(text="")
+        .order_by("document_id", "uploaded_at", "pk")
+        .values_list("document_id", Substr("text", 1, MAX_BODY_CHARS))
+    )
+    for document_id, text in rows:
+        texts.setdefault(document_id, []).append(text)
+    return {pk: document_text(parts) for pk, parts in texts.items()}
 
 
 @dataclass(frozen=True)

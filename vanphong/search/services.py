@@ -2,7 +2,7 @@
 
 The index is derived data — every value in it is recomputed from the document and its
 files — so writing it is not a change of record: it takes no actor and writes no audit
-entry. ``vanphong.documents.indexing`` is the hook the document services call.
+entry. ``vanphong.documents.services.indexing`` is the hook the document services call.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from vanphong.core.textfold import fold_query
 from vanphong.documents.doctypes import name_of
-from vanphong.documents.models import Document, DocumentFile, DocumentState
-from vanphong.search.models import MAX_BODY_CHARS, ResultKind, SearchEntry
+from vanphong.documents.models import Document, DocumentState
+from vanphong.search.models import ResultKind, SearchEntry
+from vanphong.search.selectors import texts_by_document
 
 # Fields of Document that the index reads (everything else, the text above all, stays out).
 DOCUMENT_FIELDS = (
@@ -62,14 +62,6 @@ def kind_for(*, state: str, original_id: int | None) -> str:
 
 def kind_of(document: Document) -> str:
     return kind_for(state=document.state, original_id=document.original_id)
-
-
-def document_text(texts: Iterable[str]) -> str:
-    """The text of a document's files as indexed: joined in upload order, capped.
-
-    Snippets are cut from this same string, so positions found in the index text stay
-    meaningful for it."""
-    return "\n\n".join(t for t in texts if t)[:MAX_BODY_CHARS]
 
 
 def fold_parts(parts: Iterable[str], *, fold: Callable[[str], str] = fold_query) -> str:
@@ -155,20 +147,6 @@ def entry_values(document: Document, text: str, *, issuer_name: str = "") -> dic
         head=fold_parts(parts),
         body=fold_query(text),
     )
-
-
-def texts_by_document(document_ids: list[int]) -> dict[int, str]:
-    """The indexed text (``document_text``) of each of these documents that has any."""
-    texts: dict[int, list[str]] = {}
-    rows = (
-        DocumentFile.objects.filter(document_id__in=document_ids)
-        .exclude(text="")
-        .order_by("document_id", "uploaded_at", "pk")
-        .values_list("document_id", Substr("text", 1, MAX_BODY_CHARS))
-    )
-    for document_id, text in rows:
-        texts.setdefault(document_id, []).append(text)
-    return {pk: document_text(parts) for pk, parts in texts.items()}
 
 
 def search_index_documents(*, document_ids: list[int]) -> int:

@@ -10,9 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from vanphong.documents.forms.incoming import DATE_FORMATS, MultipleFileField
+from vanphong.core.forms import DATE_FORMATS, MultipleFileField
 from vanphong.orgs.models import Classification
 from vanphong.tasks.models import Frequency, Priority, SourceKind
+from vanphong.tasks.sources import documents_visible_to, find_documents
 
 
 class DateInput(forms.DateInput):
@@ -114,8 +115,6 @@ class BaseTaskForm(forms.Form):
                 field.widget.picked = list(self._visible_documents().filter(pk__in=ids)) if ids else []
 
     def _visible_documents(self) -> Any:
-        from vanphong.documents.access import documents_visible_to
-
         return documents_visible_to(self.user).only(
             "pk", "symbol", "subject", "issued_date", "classification"
         )
@@ -123,7 +122,6 @@ class BaseTaskForm(forms.Form):
     def pick_documents(self, name: str) -> list[Any]:
         """The documents picked in field ``name``: the ids ticked, plus the one the search
         text names exactly (its id, or its symbol) when exactly one visible document does."""
-        from vanphong.tasks.views.common import find_documents
 
         value = self.cleaned_data.get(name) or {"ids": [], "q": ""}
         field = self.fields[name]

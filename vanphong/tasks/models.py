@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vanphong.orgs.models import Classification, Organization, Person, Unit
+from vanphong.orgs.models import Classification, Organization, PartyTarget, Person, Unit
 
 
 class DayKind(models.TextChoices):
@@ -327,54 +327,18 @@ class PartyRole(models.TextChoices):
     COOPERATE = "cooperate", _("Phối hợp")
 
 
-class TaskParty(models.Model):
+class TaskParty(PartyTarget):
     """One organisation, unit or person named on a task, as lead (chủ trì, mirrored in the
     task's ``lead_*`` columns) or cooperating (phối hợp)."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("vai trò"), max_length=10, choices=PartyRole.choices)
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("cơ quan"),
-    )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("phòng")
-    )
-    person = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="task_parties",
-        verbose_name=_("cán bộ"),
-    )
 
-    class Meta:
+    class Meta(PartyTarget.Meta):
         ordering = ["task", "role", "id"]
         verbose_name = _("đơn vị thực hiện")
         verbose_name_plural = _("đơn vị thực hiện")
         indexes = [models.Index(fields=["organization", "task"], name="taskparty_org_task")]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(organization__isnull=False, unit__isnull=True, person__isnull=True)
-                    | Q(organization__isnull=True, unit__isnull=False, person__isnull=True)
-                    | Q(organization__isnull=True, unit__isnull=True, person__isnull=False)
-                ),
-                name="taskparty_one_target",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_role_display()}: {self.organization or self.unit or self.person}"
-
-    @property
-    def target(self) -> Organization | Unit | Person:
-        return self.organization or self.unit or self.person  # type: ignore[return-value]
 
 
 class EventKind(models.TextChoices):

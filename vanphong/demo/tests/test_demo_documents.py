@@ -55,8 +55,8 @@ def test_the_bulk_load_indexes_exactly_as_the_indexer_and_leaves_the_index_live(
     documents registered afterwards must be indexed as usual."""
     from django.db import connection
 
-    from vanphong.documents.indexing import document_metadata_changed
     from vanphong.documents.models import DocumentFile, DocumentState
+    from vanphong.documents.services.indexing import document_metadata_changed
     from vanphong.search.services import search_index_documents
 
     demo.seed_demo(scale=1)

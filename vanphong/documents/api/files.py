@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from vanphong.api.views import error_responses
+from vanphong.core.api.schema import error_responses
 from vanphong.documents import capture
-from vanphong.documents.services.files import file_open_for_user
+from vanphong.documents.downloads import file_response
 from vanphong.orgs.access import Capability, can
 
 router = SimpleRouter()
@@ -102,21 +102,6 @@ class FileDownloadView(APIView):
     def get(self, request: Request, pk: int) -> FileResponse:
         derived = request.query_params.get("derived", "") in {"1", "true"}
         return file_response(request.user, pk, derived=derived)
-
-
-def file_response(user: object, pk: int, *, derived: bool) -> FileResponse:
-    """The download of a file (shared with the page route)."""
-    record, stream = file_open_for_user(user=user, file_id=pk, derived=derived)
-    name = record.original_name
-    content_type = record.content_type
-    if derived:
-        name = f"{name.rsplit('.', 1)[0]}.ocr.pdf"
-        content_type = "application/pdf"
-    response = FileResponse(stream, as_attachment=True, filename=name, content_type=content_type)
-    if not derived:
-        response["X-Content-SHA256"] = record.sha256
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 urlpatterns = [

@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from vanphong.api.views import error_responses
 from vanphong.core.api.errors import ApiError
+from vanphong.core.api.schema import error_responses
 from vanphong.documents.access import get_document_for_user
 from vanphong.documents.api.serializers_outgoing import (
     IssueInputSerializer,

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
-from vanphong.api.views import error_responses
+from vanphong.core.api.schema import error_responses
 from vanphong.documents.models import NumberReset, Register, RegisterKind
 from vanphong.documents.services import registers as services
 from vanphong.orgs.api.filters import BoolFilter, IdFilter, parse_filters

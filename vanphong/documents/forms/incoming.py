@@ -7,12 +7,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from vanphong.core.forms import DATE_FORMATS, DATETIME_FORMATS, DateInput, MultipleFileField
 from vanphong.documents import doctypes
 from vanphong.documents.models import AssignmentRole, Urgency
 from vanphong.orgs.models import Classification, Organization
 
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
-DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 CHANNELS = [
     ("giấy", "Bản giấy"),
     ("điện tử", "Văn bản điện tử"),
@@ -27,25 +26,6 @@ def doc_type_choices() -> list[tuple[str, str]]:
         if entry.in_symbol and not entry.copy and entry.code not in seen:
             seen[entry.code] = f"{entry.name} ({entry.code})"
     return [("", "— Theo ký hiệu —"), *sorted(seen.items(), key=lambda item: item[1])]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
-class _DateInput(forms.TextInput):
-    def __init__(self) -> None:
-        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
 
 
 class IncomingRegisterForm(forms.Form):
@@ -65,7 +45,7 @@ class IncomingRegisterForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "frequent-issuers", "autocomplete": "off"}),
     )
     issued_date = forms.DateField(
-        label="Ngày văn bản", required=False, input_formats=DATE_FORMATS, widget=_DateInput()
+        label="Ngày văn bản", required=False, input_formats=DATE_FORMATS, widget=DateInput()
     )
     doc_type = forms.ChoiceField(label="Loại văn bản", required=False, choices=doc_type_choices)
     subject = forms.CharField(
@@ -135,7 +115,7 @@ class AssignmentRowForm(forms.Form):
     target = forms.ChoiceField(label="Nơi nhận việc", required=False)
     role = forms.ChoiceField(label="Vai trò", choices=AssignmentRole.choices, required=False)
     due_date = forms.DateField(
-        label="Hạn xử lý", required=False, input_formats=DATE_FORMATS, widget=_DateInput()
+        label="Hạn xử lý", required=False, input_formats=DATE_FORMATS, widget=DateInput()
     )
 
     def __init__(self, *args: Any, targets: list[tuple[str, Any]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
@@ -160,15 +140,6 @@ class AssignmentRowForm(forms.Form):
 
 
 AssignmentFormSet = forms.formset_factory(AssignmentRowForm, extra=3, max_num=10, validate_max=True)
-
-
-def assignment_targets(*, organizations: Any, units: Any, people: Any) -> list[tuple[str, Any]]:
-    """Choices grouped for the picker: organisations, units, people ("organization:5" ...)."""
-    return [
-        ("Cơ quan, đơn vị", [(f"organization:{o.pk}", o.short_name or o.name) for o in organizations]),
-        ("Phòng", [(f"unit:{u.pk}", f"{u.name} — {u.organization.short_name}") for u in units]),
-        ("Cán bộ", [(f"person:{p.pk}", f"{p.full_name} — {p.organization.short_name}") for p in people]),
-    ]
 
 
 class ProcessedForm(forms.Form):

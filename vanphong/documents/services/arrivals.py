@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanphong.audit.services import audit_record
+from vanphong.core.files import IMAGE_TYPES, Upload, spool_upload, store_spooled
+from vanphong.core.jobs import enqueue
 from vanphong.documents import capture, extraction
 from vanphong.documents.models import (
     Arrival,
@@ -35,13 +37,7 @@ from vanphong.documents.models import (
     FileKind,
     RegisterEntry,
 )
-from vanphong.documents.services.files import (
-    Upload,
-    _person,
-    extraction_completed,
-    spool_upload,
-    store_spooled,
-)
+from vanphong.documents.services.files import _person, extraction_completed
 from vanphong.orgs.access import Capability, can, organizations_with, scope_for
 from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization
 
@@ -55,12 +51,6 @@ CHANNELS = {
 }
 # A file in the drop folder younger than this may still be being written: left for next time.
 DROP_SETTLE_SECONDS = 10
-
-
-def _queue_arrival_extraction(arrival_id: int) -> None:
-    from vanphong.documents import jobs
-
-    jobs.extract_arrival.delay(arrival_id)
 
 
 # --- Reads --------------------------------------------------------------------------------------
@@ -137,7 +127,7 @@ def arrival_receive(
                 },
                 actor_username="" if _person(actor) else "system",
             )
-            transaction.on_commit(partial(_queue_arrival_extraction, arrival.pk))
+            enqueue("vanphong.documents.jobs.extract_arrival", arrival.pk)
     except BaseException:
         arrival.file.storage.delete(stored)
         raise
@@ -190,9 +180,7 @@ def arrival_mark_registered(*, actor: Any, arrival: Arrival, entry: RegisterEntr
             raise ValidationError(_("Văn bản được vào sổ của một cơ quan khác."), code="wrong_organization")
         record = DocumentFile(
             document=entry.document,
-            kind=FileKind.SCAN
-            if arrival.ocr or arrival.content_type in extraction.IMAGE_TYPES
-            else FileKind.ORIGINAL,
+            kind=FileKind.SCAN if arrival.ocr or arrival.content_type in IMAGE_TYPES else FileKind.ORIGINAL,
             original_name=arrival.original_name,
             content_type=arrival.content_type,
             size=arrival.size,
@@ -223,9 +211,7 @@ def arrival_mark_registered(*, actor: Any, arrival: Arrival, entry: RegisterEntr
         document = entry.document
         if arrival.extraction == ExtractionState.PENDING:
             # Not read yet (the job is still queued): read it again as the document's file.
-            from vanphong.documents.services.files import _queue_extraction
-
-            transaction.on_commit(partial(_queue_extraction, record.pk))
+            enqueue("vanphong.documents.jobs.extract_text", record.pk)
         elif record.text:
             transaction.on_commit(partial(extraction_completed, document))
     return record

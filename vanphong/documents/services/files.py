@@ -15,127 +15,31 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import shutil
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import partial
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from vanphong.audit.services import audit_record
-from vanphong.documents import extraction, indexing
+from vanphong.core.files import CHUNK_SIZE, Upload, spool_upload, store_spooled
+from vanphong.core.jobs import enqueue
+from vanphong.documents import extraction
 from vanphong.documents.access import get_document_for_user
 from vanphong.documents.models import Arrival, Document, DocumentFile, FileKind, RegisterEntry
+from vanphong.documents.services import indexing
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.models import Organization, Person
 
 logger = logging.getLogger(__name__)
-
-CHUNK_SIZE = 1024 * 1024
-# An upload is (name, bytes) or (name, a binary file object), or Django's UploadedFile.
-Upload = UploadedFile | tuple[str, bytes | IO[bytes]]
-
-
-@dataclass
-class Spooled:
-    """An upload copied to a temporary file, with what was learnt on the way."""
-
-    path: Path
-    original_name: str
-    size: int
-    sha256: str
-    content_type: str
-
-    def storage_name(self) -> str:
-        stem = Path(self.original_name).stem[:80] or "tep"
-        name = get_valid_filename(stem) if stem else "tep"
-        return f"{name}{extraction.EXTENSIONS[self.content_type]}"
-
-    def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def max_upload_bytes() -> int:
-    return settings.VANPHONG_MAX_UPLOAD_MB * 1024 * 1024
-
-
-def _chunks(upload: Upload) -> Iterator[bytes]:
-    if isinstance(upload, UploadedFile):
-        yield from upload.chunks(CHUNK_SIZE)
-        return
-    _name, content = upload
-    if isinstance(content, bytes | bytearray):
-        for start in range(0, len(content), CHUNK_SIZE):
-            yield bytes(content[start : start + CHUNK_SIZE])
-        return
-    while chunk := content.read(CHUNK_SIZE):
-        yield chunk
-
-
-def _upload_name(upload: Upload) -> str:
-    name = upload.name if isinstance(upload, UploadedFile) else upload[0]
-    # Browsers on Windows may send the whole path ("C:\\Thu muc\\a.pdf").
-    return (PureWindowsPath(name or "").name or "tep")[:255]
-
-
-def spool_upload(upload: Upload) -> Spooled:
-    """Copy ``upload`` to a temporary file in chunks, computing its SHA-256 and size in the
-    same pass (a 100 MB scan is never held in memory), then sniff its real type. Raises a
-    Vietnamese ``ValidationError`` for an empty, too large or unaccepted file."""
-    limit = max_upload_bytes()
-    digest = hashlib.sha256()
-    size = 0
-    handle, temp_name = tempfile.mkstemp(prefix="vanphong-upload-", dir=settings.FILE_UPLOAD_TEMP_DIR)
-    path = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in _chunks(upload):
-                size += len(chunk)
-                if size > limit:
-                    raise ValidationError(
-                        _("Tệp lớn hơn %(mb)s MB, không nhận được.")
-                        % {"mb": settings.VANPHONG_MAX_UPLOAD_MB},
-                        code="too_large",
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise ValidationError(_("Tệp rỗng (0 byte)."), code="empty")
-        try:
-            content_type = extraction.sniff(path)
-        except extraction.UnsupportedFile as exc:
-            raise ValidationError(str(exc), code="unsupported") from exc
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return Spooled(
-        path=path,
-        original_name=_upload_name(upload),
-        size=size,
-        sha256=digest.hexdigest(),
-        content_type=content_type,
-    )
-
-
-def store_spooled(spooled: Spooled, field_file: Any) -> str:
-    """Put the spooled bytes into ``field_file``'s storage under a name with their hash
-    (the model's ``upload_to``), never over an existing file. Answers the stored name."""
-    with spooled.path.open("rb") as fh:
-        field_file.save(spooled.storage_name(), File(fh), save=False)
-    return field_file.name
 
 
 def _person(actor: Any) -> Person | None:
@@ -143,12 +47,6 @@ def _person(actor: Any) -> Person | None:
         return None
     person = getattr(actor, "person", None)
     return person if isinstance(person, Person) else None
-
-
-def _queue_extraction(file_id: int) -> None:
-    from vanphong.documents import jobs  # jobs call these services; the import runs only when queueing
-
-    jobs.extract_text.delay(file_id)
 
 
 def file_may_attach(user: Any, document: Document) -> bool:
@@ -200,7 +98,7 @@ def file_attach(
                 },
                 actor_username="" if _person(actor) else "system",
             )
-            transaction.on_commit(partial(_queue_extraction, record.pk))
+            enqueue("vanphong.documents.jobs.extract_text", record.pk)
     except BaseException:
         record.file.storage.delete(stored)
         raise

@@ -22,7 +22,6 @@ from vanphong.audit.services import audit_record, snapshot
 from vanphong.core.textfold import fold
 from vanphong.documents import doctypes
 from vanphong.documents.access import entries_visible_to
-from vanphong.documents.indexing import document_metadata_changed
 from vanphong.documents.models import (
     Arrival,
     ArrivalState,
@@ -40,11 +39,13 @@ from vanphong.documents.models import (
     Style,
     Urgency,
 )
+from vanphong.documents.services.indexing import document_metadata_changed
 from vanphong.documents.services.registering import entry_register, register_for
-from vanphong.documents.signals import direction_given
 from vanphong.documents.symbols import ParsedSymbol, parse_symbol
 from vanphong.orgs.access import Capability, can, compute_scope
 from vanphong.orgs.models import Classification, Organization, Person, Unit
+from vanphong.tasks.models import SourceKind, Task
+from vanphong.tasks.services import TaskSource, task_create
 
 # Statuses in which an entry still waits for someone: the clerk (registered), the leader
 # (presented), the assignees (directed, processing).
@@ -463,6 +464,40 @@ def _clean_assignment(
     return {key: target, "role": role, "due_date": due_date or None}, ""
 
 
+def _follow_up_task(direction: Direction, assignments: list[Assignment], *, actor: Any) -> Task | None:
+    """One task per direction that names someone to act: the lead assignment (or, with no
+    lead, the first cooperating one) leads, the other cooperating ones cooperate; the due
+    date is the lead's. "For information" assignments make no task."""
+    acting = [a for a in assignments if a.role in (AssignmentRole.LEAD, AssignmentRole.COOPERATE)]
+    if not acting:
+        return None
+    lead = next((a for a in acting if a.role == AssignmentRole.LEAD), acting[0])
+    entry = direction.entry
+    document = entry.document
+    symbol = document.symbol or "không số"
+    task = task_create(
+        actor=actor,
+        organization=entry.organization,
+        title=" ".join(document.subject.split())[:500] or symbol,
+        content=direction.text,
+        lead=lead.target,
+        cooperating=[a.target for a in acting if a is not lead],
+        due_date=lead.due_date,
+        source=TaskSource(
+            kind=SourceKind.DIRECTION,
+            obj=direction,
+            document=document,
+            label=f"Văn bản đến số {entry.number}, {symbol}: ý kiến chỉ đạo của {direction.author}",
+        ),
+        issued_by=direction.author,
+        check_access=False,  # may_direct was checked above
+    )
+    Assignment.objects.filter(pk__in=[a.pk for a in acting]).update(task=task)
+    for a in acting:
+        a.task = task
+    return task
+
+
 def incoming_direct(
     *, actor: Any, entry: RegisterEntry, text: str, assignments: list[Mapping[str, Any]]
 ) -> Direction:
@@ -470,8 +505,8 @@ def incoming_direct(
 
     Each assignment names exactly one organisation, unit or person (an instance or its id),
     a role (lead, cooperate, inform) and an optional due date. Lead and cooperating
-    assignments are the seeds of a task: the task engine, listening to ``direction_given``
-    in this transaction, makes one and fills in their ``task_id``.
+    assignments are followed as one task of the task engine, made here in the same
+    transaction (``_follow_up_task``) and kept on each of them (``Assignment.task``).
     """
     if not may_direct(actor, entry):
         raise PermissionDenied(_("Bạn không có quyền cho ý kiến chỉ đạo văn bản này."))
@@ -504,7 +539,7 @@ def incoming_direct(
             Assignment.objects.create(direction=direction, entry=entry, **assignment)
             for assignment in cleaned
         ]
-        direction_given.send(sender=Direction, direction=direction, assignments=created, actor=actor)
+        _follow_up_task(direction, created, actor=actor)
         before = snapshot(entry, fields=["status"])
         if entry.status in (EntryStatus.REGISTERED, EntryStatus.PRESENTED):
             entry.status = EntryStatus.DIRECTED

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from vanphong.core import files
 from vanphong.demo import documents_files as demo_files
 from vanphong.documents import capture, extraction
 
@@ -41,7 +42,7 @@ def test_capture_reads_every_field_of_demo_documents(tmp_path, key, kind):
     doc = by_key(key)
     path = tmp_path / f"{key}.{kind}"
     path.write_bytes(demo_files.render_docx(doc) if kind == "docx" else demo_files.render_pdf(doc))
-    got = capture.capture_path(path, extraction.DOCX if kind == "docx" else extraction.PDF)
+    got = capture.capture_path(path, files.DOCX if kind == "docx" else files.PDF)
     assert {name: got[name] for name in capture.FIELDS} == doc.expected()
     assert got["ocr"] is False
     assert got["text"].startswith(doc.issuer.header[0][:5]) and len(got["text"]) <= 2000
@@ -125,7 +126,7 @@ def test_capture_of_a_scan_reads_the_key_fields_by_ocr(tmp_path):
     subprocess.run(
         ["pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", pdf, tmp_path / "scan"], check=True
     )
-    got = capture.capture_path(next(tmp_path.glob("scan*.png")), extraction.PNG, time_limit=600)
+    got = capture.capture_path(next(tmp_path.glob("scan*.png")), files.PNG, time_limit=600)
     assert got["ocr"] is True
     expected = doc.expected()
     for name in ("symbol", "doc_type", "issued_date", "urgency"):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from vanphong.core import files
 from vanphong.demo import documents_files as demo_files
 from vanphong.documents import extraction, legacy_encodings
 from vanphong.documents.models import ExtractionState
@@ -52,37 +53,37 @@ def demo():
 
 
 def test_the_type_comes_from_the_bytes_not_the_name(tmp_path, demo):
-    assert extraction.sniff(write(tmp_path, "a.docx", demo_files.render_pdf(demo))) == extraction.PDF
-    assert extraction.sniff(write(tmp_path, "a.pdf", demo_files.render_docx(demo))) == extraction.DOCX
-    assert extraction.sniff(write(tmp_path, "scan", b"\x89PNG\r\n\x1a\n" + b"0" * 20)) == extraction.PNG
-    assert extraction.sniff(write(tmp_path, "scan", b"\xff\xd8\xff\xe0" + b"0" * 20)) == extraction.JPEG
-    assert extraction.sniff(write(tmp_path, "scan", b"II*\x00" + b"0" * 20)) == extraction.TIFF
+    assert files.sniff(write(tmp_path, "a.docx", demo_files.render_pdf(demo))) == files.PDF
+    assert files.sniff(write(tmp_path, "a.pdf", demo_files.render_docx(demo))) == files.DOCX
+    assert files.sniff(write(tmp_path, "scan", b"\x89PNG\r\n\x1a\n" + b"0" * 20)) == files.PNG
+    assert files.sniff(write(tmp_path, "scan", b"\xff\xd8\xff\xe0" + b"0" * 20)) == files.JPEG
+    assert files.sniff(write(tmp_path, "scan", b"II*\x00" + b"0" * 20)) == files.TIFF
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (extraction.OLE_SIGNATURE + b"0" * 100, "Word 97-2003"),
+        (files.OLE_SIGNATURE + b"0" * 100, "Word 97-2003"),
         (b"MZ\x90\x00 this is a program", "Không nhận loại tệp này"),
         (b"<html><script>alert(1)</script></html>", "Không nhận loại tệp này"),
     ],
 )
 def test_old_word_files_programs_and_web_pages_are_refused_in_vietnamese(tmp_path, data, message):
-    with pytest.raises(extraction.UnsupportedFile, match=message):
-        extraction.sniff(write(tmp_path, "van-ban.pdf", data))
+    with pytest.raises(files.UnsupportedFile, match=message):
+        files.sniff(write(tmp_path, "van-ban.pdf", data))
 
 
 def test_a_zip_that_is_not_a_word_document_is_refused(tmp_path):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("virus.exe", b"MZ")
-    with pytest.raises(extraction.UnsupportedFile, match="không phải văn bản Word"):
-        extraction.sniff(write(tmp_path, "van-ban.docx", buffer.getvalue()))
+    with pytest.raises(files.UnsupportedFile, match="không phải văn bản Word"):
+        files.sniff(write(tmp_path, "van-ban.docx", buffer.getvalue()))
 
 
 def test_a_text_pdf_is_read_page_by_page_without_ocr(tmp_path, demo):
     path = write(tmp_path, "a.pdf", demo_files.render_pdf(demo))
-    result = extraction.extract(path, extraction.PDF, workdir=tmp_path)
+    result = extraction.extract(path, files.PDF, workdir=tmp_path)
     assert result.state == ExtractionState.DONE
     assert not result.ocr and result.derived is None
     assert len(result.pages) == 1
@@ -92,7 +93,7 @@ def test_a_text_pdf_is_read_page_by_page_without_ocr(tmp_path, demo):
 
 def test_a_docx_is_read_with_its_tables_in_body_order(tmp_path):
     data = docx_bytes(["Mở đầu", "Kết thúc"], table=[["TỈNH ỦY LÂM ĐỒNG", "ĐẢNG CỘNG SẢN VIỆT NAM"]])
-    result = extraction.extract(write(tmp_path, "a.docx", data), extraction.DOCX, workdir=tmp_path)
+    result = extraction.extract(write(tmp_path, "a.docx", data), files.DOCX, workdir=tmp_path)
     assert result.state == ExtractionState.DONE
     assert result.text.splitlines() == ["Mở đầu", "TỈNH ỦY LÂM ĐỒNG", "ĐẢNG CỘNG SẢN VIỆT NAM", "Kết thúc"]
 
@@ -100,7 +101,7 @@ def test_a_docx_is_read_with_its_tables_in_body_order(tmp_path):
 def test_a_docx_typed_in_tcvn3_is_stored_in_unicode_with_a_note(tmp_path):
     legacy = legacy_encodings.from_unicode("Nghị quyết về phát triển kinh tế - xã hội của Tỉnh ủy", "tcvn3")
     result = extraction.extract(
-        write(tmp_path, "a.docx", docx_bytes([legacy])), extraction.DOCX, workdir=tmp_path
+        write(tmp_path, "a.docx", docx_bytes([legacy])), files.DOCX, workdir=tmp_path
     )
     assert result.text == "Nghị quyết về phát triển kinh tế - xã hội của Tỉnh ủy"
     assert result.note == "Đã chuyển mã TCVN3 sang Unicode."
@@ -108,7 +109,7 @@ def test_a_docx_typed_in_tcvn3_is_stored_in_unicode_with_a_note(tmp_path):
 
 def test_a_damaged_file_fails_with_a_note_instead_of_crashing(tmp_path):
     path = write(tmp_path, "a.pdf", b"%PDF-1.7\nthis is not really a pdf")
-    result = extraction.extract(path, extraction.PDF, workdir=tmp_path)
+    result = extraction.extract(path, files.PDF, workdir=tmp_path)
     assert result.state in {ExtractionState.FAILED, ExtractionState.UNAVAILABLE}
     assert result.note
 
@@ -116,7 +117,7 @@ def test_a_damaged_file_fails_with_a_note_instead_of_crashing(tmp_path):
 def test_without_tesseract_a_scan_is_marked_unavailable_and_nothing_breaks(tmp_path, monkeypatch):
     monkeypatch.setattr(extraction, "ocr_available", lambda: False)
     path = write(tmp_path, "scan.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
-    result = extraction.extract(path, extraction.PNG, workdir=tmp_path)
+    result = extraction.extract(path, files.PNG, workdir=tmp_path)
     assert result.state == ExtractionState.UNAVAILABLE
     assert result.note == "Máy chủ chưa cài Tesseract (gói tesseract-ocr-vie): chưa nhận dạng được bản quét."
     assert result.text == ""
@@ -129,7 +130,7 @@ def test_a_scanned_page_is_read_by_ocr_in_vietnamese_with_a_searchable_pdf_besid
         ["pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", pdf, tmp_path / "scan"], check=True
     )
     image = next(tmp_path.glob("scan*.png"))
-    result = extraction.extract(image, extraction.PNG, workdir=tmp_path, time_limit=600)
+    result = extraction.extract(image, files.PNG, workdir=tmp_path, time_limit=600)
     assert result.state == ExtractionState.DONE, result.note
     assert result.ocr
     assert result.derived is not None and result.derived.read_bytes().startswith(b"%PDF-")

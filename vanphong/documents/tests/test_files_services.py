@@ -15,8 +15,8 @@ from django.db import transaction
 from django.http import Http404
 
 from vanphong.audit.models import AuditEvent
+from vanphong.core import files
 from vanphong.demo import documents_files as demo_files
-from vanphong.documents import extraction
 from vanphong.documents.models import Document, DocumentFile, DocumentState, ExtractionState
 from vanphong.documents.services import files as services
 from vanphong.documents.services.registering import entry_register
@@ -57,7 +57,7 @@ def test_attaching_keeps_the_exact_bytes_and_records_hash_size_and_type(province
     )
     assert record.sha256 == hashlib.sha256(pdf_bytes).hexdigest()
     assert record.size == len(pdf_bytes)
-    assert record.content_type == extraction.PDF
+    assert record.content_type == files.PDF
     assert record.original_name == "Nghị quyết 15.pdf"
     assert record.sha256 in record.file.name
     assert Path(record.file.path).read_bytes() == pdf_bytes
@@ -70,7 +70,7 @@ def test_an_uploaded_file_object_is_streamed_too(province, books, pdf_bytes):
     document = incoming(province, books)
     upload = SimpleUploadedFile("scan.pdf", pdf_bytes, content_type="application/octet-stream")
     record = services.file_attach(actor=province.clerk.user, document=document, upload=upload)
-    assert record.content_type == extraction.PDF  # sniffed, not what the browser said
+    assert record.content_type == files.PDF  # sniffed, not what the browser said
     record2 = services.file_attach(
         actor=province.clerk.user, document=document, upload=("b.pdf", io.BytesIO(pdf_bytes))
     )

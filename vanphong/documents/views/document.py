@@ -18,6 +18,7 @@ from vanphong.documents.access import get_document_for_user, get_entry_for_user
 from vanphong.documents.forms.incoming import AssignmentFormSet, DirectionForm, PresentForm, ProcessedForm
 from vanphong.documents.models import Document, DocumentFile, RegisterEntry, RegisterKind
 from vanphong.documents.selectors import incoming as selectors
+from vanphong.documents.selectors.direction import direction_targets, leaders_for, reply_candidates
 from vanphong.documents.services import incoming as services
 from vanphong.orgs.access import Capability, can
 
@@ -44,7 +45,6 @@ def _history(document: Document, entries: list[RegisterEntry]) -> list[dict[str,
 
 def _actions(request: HttpRequest, entry: RegisterEntry, given: dict[str, Any]) -> dict[str, Any]:
     """The forms of the incoming flow the reader may use on ``entry`` (kept when re-rendered with errors)."""
-    from vanphong.documents.views.incoming import direction_targets, leaders_for, reply_candidates
 
     user = request.user
     context: dict[str, Any] = {}

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vanphong.core import pending
 from vanphong.documents import panels
 from vanphong.documents.access import get_document_for_user
-from vanphong.documents.api.files import file_response
+from vanphong.documents.downloads import file_response
 from vanphong.documents.models import Arrival, ArrivalState, Document, FileKind, Urgency
 from vanphong.documents.services import arrivals as arrival_services
 from vanphong.documents.services import files as file_services

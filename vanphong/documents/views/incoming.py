@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,31 +22,30 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vanphong.core import pending
+from vanphong.core.forms import apply_errors, parse_date
 from vanphong.documents import doctypes
 from vanphong.documents.access import get_entry_for_user
 from vanphong.documents.forms.incoming import (
-    DATE_FORMATS,
     AssignmentFormSet,
     DirectionForm,
     IncomingRegisterForm,
     PresentForm,
     ProcessedForm,
-    assignment_targets,
     doc_type_choices,
 )
 from vanphong.documents.models import (
     Arrival,
     ArrivalState,
     Document,
-    DocumentState,
     EntryStatus,
     RegisterEntry,
     Urgency,
 )
 from vanphong.documents.selectors import incoming as selectors
+from vanphong.documents.selectors.direction import direction_targets, leaders_for, reply_candidates
 from vanphong.documents.services import incoming as services
-from vanphong.orgs.access import ROLE_CAPABILITIES, SUBTREE_ROLES, Capability, organizations_with, scope_for
-from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization, Person, RoleAssignment, Unit
+from vanphong.orgs.access import Capability, organizations_with, scope_for
+from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization, Person
 
 PER_PAGE = 50
 
@@ -61,23 +60,6 @@ def register_organizations(user: Any) -> QuerySet[Organization]:
         .filter(hosted=True, active=True)
         .order_by("depth", "path")
     )
-
-
-def _parse_date(value: str) -> dt.date | None:
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(value.strip(), fmt).date()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-    return None
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _person(user: Any) -> Person | None:
@@ -105,8 +87,8 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     urgency = get.get("do_khan", "")
     urgency = urgency if urgency in Urgency.values else ""
     q = get.get("q", "").strip()[:100]
-    received_from = _parse_date(get.get("tu_ngay", ""))
-    received_to = _parse_date(get.get("den_ngay", ""))
+    received_from = parse_date(get.get("tu_ngay", ""))
+    received_to = parse_date(get.get("den_ngay", ""))
     date_error = ""
     if (get.get("tu_ngay") and received_from is None) or (get.get("den_ngay") and received_to is None):
         date_error = "Ngày phải viết theo dạng ngày/tháng/năm, ví dụ 05/11/2025."
@@ -207,7 +189,7 @@ def _register_page(
                     notes=data["notes"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             except PermissionDenied:
                 raise Http404 from None
             else:
@@ -292,7 +274,7 @@ def incoming_parse_symbol(request: HttpRequest) -> HttpResponse:
             abbreviation=reading.parsed.issuer_abbreviation, organization=organization
         )
     issuer_name = get.get("issuer_name", "").strip()[:255]
-    issued_date = _parse_date(get.get("issued_date", ""))
+    issued_date = parse_date(get.get("issued_date", ""))
     duplicate = None
     if symbol and issued_date:
         duplicate = services.incoming_find_duplicate(
@@ -321,46 +303,6 @@ def incoming_parse_symbol(request: HttpRequest) -> HttpResponse:
 
 
 # --- Actions on an entry -----------------------------------------------------------------------------
-
-
-def leaders_for(entry: RegisterEntry) -> QuerySet[Person]:
-    """People who may be presented the entry: holders of a directing role in its organisation
-    (or above it, for roles reaching the subtree), cleared for its classification."""
-    org = entry.organization
-    directing = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.DIRECT in caps]
-    above = [role for role in directing if role in SUBTREE_ROLES]
-    roles = RoleAssignment.objects.current().filter(
-        Q(organization=org, role__in=directing) | Q(organization__in=org.ancestors(), role__in=above)
-    )
-    return (
-        Person.objects.active()
-        .filter(pk__in=roles.values("person_id"), clearance__gte=entry.classification)
-        .select_related("position")
-        .order_by("position__rank", "full_name")
-    )
-
-
-def direction_targets(user: Any, entry: RegisterEntry) -> list[tuple[str, Any]]:
-    reach = organizations_with(user, Capability.READ).filter(hosted=True, active=True)
-    near = reach.filter(Q(pk=entry.organization_id) | Q(parent_id=entry.organization_id))
-    organizations = reach.order_by("path")[:200]
-    units = Unit.objects.filter(organization__in=near, active=True).select_related("organization")[:200]
-    people = (
-        Person.objects.active()
-        .filter(organization__in=near, clearance__gte=entry.classification)
-        .select_related("organization")
-        .order_by("organization__path", "full_name")[:300]
-    )
-    return assignment_targets(organizations=organizations, units=units, people=people)
-
-
-def reply_candidates(entry: RegisterEntry) -> QuerySet[Document]:
-    return (
-        Document.objects.filter(organization_id=entry.organization_id)
-        .exclude(state__in=[DocumentState.RECEIVED, DocumentState.WITHDRAWN])
-        .only("pk", "symbol", "subject", "created_at")
-        .order_by("-created_at")[:50]
-    )
 
 
 def _entry_for_action(request: HttpRequest, entry_id: int) -> RegisterEntry:
@@ -395,7 +337,7 @@ def incoming_present_view(request: HttpRequest, entry_id: int) -> HttpResponse:
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Đã trình văn bản đồng chí {person.full_name}.")
             return _back(entry)
@@ -417,7 +359,7 @@ def incoming_direct_view(request: HttpRequest, entry_id: int) -> HttpResponse:
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Đã ghi ý kiến chỉ đạo.")
             return _back(entry)
@@ -440,7 +382,7 @@ def incoming_processed_view(request: HttpRequest, entry_id: int) -> HttpResponse
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Đã đánh dấu văn bản xử lý xong.")
             return _back(entry)

@@ -11,8 +11,9 @@ from django.core import mail
 from vanphong.notifications import digest
 from vanphong.notifications.models import DigestLog, Notification
 from vanphong.notifications.services import notify, send_digests
-from vanphong.tasks import jobs, services
+from vanphong.tasks import jobs
 from vanphong.tasks.calendar import WorkCalendar
+from vanphong.tasks.tests.factories import give_task
 
 D = dt.date
 DAY = D(2024, 5, 6)  # a Monday with no holiday near it
@@ -28,7 +29,7 @@ def clerk(province, settings):
 
 
 def give(province, title, due):
-    return services.task_create(
+    return give_task(
         actor=province.chief.user,
         organization=province.committee,
         title=title,

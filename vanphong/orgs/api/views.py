@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from vanphong.api.views import error_responses
+from vanphong.core.api.schema import error_responses
 from vanphong.orgs import selectors
 from vanphong.orgs.api.filters import OrganizationFilter, PersonFilter, UnitFilter, parse_filters
 from vanphong.orgs.api.serializers import OrganizationSerializer, PersonSerializer, UnitSerializer

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vanphong.api.views import error_responses
+from vanphong.core.api.schema import error_responses
 from vanphong.documents.models import DocumentState, EntryStatus
 from vanphong.documents.services.links import MAX_PARSE_CHARS, references_parse
 from vanphong.orgs.models import CLASSIFICATION_BY_CODE, CLASSIFICATION_CODES

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from vanphong.documents.indexing import document_metadata_changed, document_text_changed
 from vanphong.documents.models import Document, DocumentFile, DocumentState, RegisterKind
+from vanphong.documents.services.indexing import document_metadata_changed, document_text_changed
 from vanphong.documents.services.registering import entry_register, register_for
 from vanphong.documents.tests.conftest import books  # noqa: F401 (a fixture)
 from vanphong.orgs.models import Organization

@@ -12,7 +12,6 @@ import pytest
 
 from vanphong.api.tests.helpers import bearer
 from vanphong.documents.access import documents_visible_to
-from vanphong.documents.indexing import document_metadata_changed
 from vanphong.documents.models import (
     Assignment,
     AssignmentRole,
@@ -24,6 +23,7 @@ from vanphong.documents.models import (
     ReviewKind,
     ReviewStep,
 )
+from vanphong.documents.services.indexing import document_metadata_changed
 from vanphong.orgs.models import Classification, Person, Role
 from vanphong.orgs.tests.factories import make_actor
 from vanphong.search.models import SearchEntry

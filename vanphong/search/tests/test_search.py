@@ -165,7 +165,7 @@ def test_text_extracted_later_is_indexed_and_the_old_text_forgotten(province, ma
     file = add_text(document, "Góp ý dự thảo báo cáo chính trị đại hội")
     assert search(province.leader.user, "bao cao chinh tri").count == 1
     DocumentFile.objects.filter(pk=file.pk).update(text="Nội dung khác hẳn")
-    from vanphong.documents.indexing import document_text_changed
+    from vanphong.documents.services.indexing import document_text_changed
 
     document_text_changed(document)
     assert search(province.leader.user, "bao cao chinh tri").count == 0

@@ -24,11 +24,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vanphong.api.views import error_responses
 from vanphong.audit.services import audit_record
 from vanphong.core.api.errors import ApiError
-from vanphong.documents.access import documents_visible_to
-from vanphong.documents.models import Document
+from vanphong.core.api.schema import error_responses
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.api.filters import parse_filters
 from vanphong.orgs.models import Organization
@@ -50,6 +48,8 @@ from vanphong.tasks.api.serializers import (
     stats_data,
 )
 from vanphong.tasks.models import EvidenceFile, ExtensionRequest, Task, TaskEvent, TaskParty
+from vanphong.tasks.services import TaskSource
+from vanphong.tasks.sources import document_model, documents_visible_to
 
 _PARTIES = Prefetch("parties", queryset=TaskParty.objects.select_related("organization", "unit", "person"))
 
@@ -67,7 +67,7 @@ def _list_queryset(queryset: QuerySet[Task]) -> QuerySet[Task]:
 
 def _detail_queryset(today: selectors.Today) -> QuerySet[Task]:
     events = TaskEvent.objects.select_related("actor").prefetch_related(
-        Prefetch("documents", queryset=Document.objects.only("pk")), "files"
+        Prefetch("documents", queryset=document_model().objects.only("pk")), "files"
     )
     extensions = ExtensionRequest.objects.select_related("requested_by", "decided_by")
     return selectors.with_status(
@@ -114,7 +114,7 @@ def _nested_errors(name: str, keys: set[str]) -> Iterator[None]:
         raise DRFValidationError({**errors, name: nested}) from None
 
 
-def _documents(user: Any, ids: list[int], field: str) -> list[Document]:
+def _documents(user: Any, ids: list[int], field: str) -> list[Any]:
     """The documents with these ids that ``user`` may see; any other id is a field error
     (an unknown and an invisible document answer alike)."""
     wanted = list(dict.fromkeys(ids))
@@ -127,7 +127,7 @@ def _documents(user: Any, ids: list[int], field: str) -> list[Document]:
     return [found[i] for i in wanted]
 
 
-def _document(user: Any, pk: int | None, field: str) -> Document | None:
+def _document(user: Any, pk: int | None, field: str) -> Any:
     return None if pk is None else _documents(user, [pk], field)[0]
 
 
@@ -345,9 +345,11 @@ class TaskViewSet(viewsets.GenericViewSet):
             "cooperating": data["cooperating"],
             "priority": data["priority"],
             "classification": data["classification"],
-            "source_kind": data["source_kind"],
-            "source_label": data["source_label"],
-            "source_document": _document(user, data["source_document"], "source_document"),
+            "source": TaskSource(
+                kind=data["source_kind"],
+                label=data["source_label"],
+                document=_document(user, data["source_document"], "source_document"),
+            ),
             "issued_by": data.get("issued_by"),
             "parent": parent,
         }

@@ -11,15 +11,15 @@ from django.utils import timezone
 
 from vanphong.orgs.models import Classification, Role
 from vanphong.orgs.tests.factories import make_actor
-from vanphong.tasks import services
 from vanphong.tasks.access import get_task, visible_tasks
+from vanphong.tasks.tests.factories import give_task
 
 pytestmark = pytest.mark.django_db
 DUE = timezone.localdate() + dt.timedelta(days=20)
 
 
 def give(actor, organization, lead, **kw):
-    return services.task_create(
+    return give_task(
         actor=actor,
         organization=organization,
         title=kw.pop("title", "Nhiệm vụ"),

@@ -14,9 +14,9 @@ from django.utils import timezone
 from vanphong.api.tests.helpers import bearer
 from vanphong.documents.models import Document, DocumentState
 from vanphong.orgs.models import Classification
-from vanphong.tasks import services
 from vanphong.tasks.models import SourceKind, Task
 from vanphong.tasks.selectors import Today
+from vanphong.tasks.tests.factories import give_task
 
 URL = "/api/v1/tasks/"
 
@@ -61,7 +61,7 @@ def give(province: Any, lead: Any, *, actor: Any = None, organization: Any = Non
         "source_label": "Thông báo kết luận số 12-TB/TU",
     }
     values.update(kwargs)
-    return services.task_create(**values)
+    return give_task(**values)
 
 
 def get(client: Any, person: Any, url: str, **params: Any) -> Any:

@@ -26,6 +26,7 @@ from vanphong.tasks.calendar import WorkCalendar
 from vanphong.tasks.dashboards import Period, add_months, month_end
 from vanphong.tasks.models import Outcome, Task, TaskTally
 from vanphong.tasks.selectors import TaskFilters, Today
+from vanphong.tasks.tests.factories import give_task
 
 STATS = ("total", "done_on_time", "done_late", "overdue", "in_progress", "due_soon", "cancelled")
 
@@ -44,7 +45,7 @@ class Seeded:
 
 def _give(province, key, *, lead, due, assigned=None, actor=None, organization=None, **kwargs):
     today = timezone.localdate()
-    return services.task_create(
+    return give_task(
         actor=(actor or province.leader).user,
         organization=organization or province.committee,
         title=f"Nhiệm vụ {key}",

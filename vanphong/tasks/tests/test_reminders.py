@@ -18,6 +18,8 @@ from vanphong.tasks.access import visible_tasks
 from vanphong.tasks.calendar import WorkCalendar
 from vanphong.tasks.models import CalendarDay, ReminderKind, ReminderLog
 from vanphong.tasks.reminders import Recipients, send_reminders
+from vanphong.tasks.services import TaskSource
+from vanphong.tasks.tests.factories import give_task
 
 D = dt.date
 # Tuesday 30/4 and Wednesday 1/5/2024 are holidays; the weekend is Saturday and Sunday.
@@ -42,7 +44,7 @@ def people(province):
 
 
 def give(province, *, lead=None, due=DUE, classification=None, title="Báo cáo kết quả chuyển đổi số"):
-    return services.task_create(
+    return give_task(
         actor=province.chief.user,
         organization=province.committee,
         title=title,
@@ -255,7 +257,7 @@ def test_the_head_of_the_lead_unit_is_told_before_the_organisations(people):
 def test_without_a_vanphong_the_givers_leaders_are_told(people):
     province, head_x = people
     make_actor("commune_y_head", province.commune_y, Role.LANH_DAO_CAP_UY)
-    services.task_create(
+    give_task(
         actor=head_x.user,
         organization=province.commune_x,
         title="Rà soát đảng viên",
@@ -509,12 +511,12 @@ def test_a_classified_task_is_never_named_in_an_email(people, settings, django_c
     head_x.clearance = Classification.MAT
     head_x.save(update_fields=["clearance"])
     with django_capture_on_commit_callbacks(execute=True):
-        task = services.task_create(
+        task = give_task(
             actor=province.chief.user,
             organization=province.committee,
             title=SECRET_TITLE,
             content=SECRET_CONTENT,
-            source_label=SECRET_SOURCE,
+            source=TaskSource(label=SECRET_SOURCE),
             lead=province.commune_x,
             issued_by=province.leader,
             due_date=DUE,

@@ -22,6 +22,7 @@ from vanphong.tasks import reports, services
 from vanphong.tasks.models import ExtensionRequest, SourceKind
 from vanphong.tasks.reports import ReportScope, ScopeKind
 from vanphong.tasks.selectors import Today
+from vanphong.tasks.tests.factories import give_task
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -35,7 +36,7 @@ def today() -> Today:
 
 
 def give(province, title, lead, due, *, actor=None, organization=None, **kw):
-    return services.task_create(
+    return give_task(
         actor=(actor or province.chief).user,
         organization=organization or province.committee,
         title=title,
@@ -77,7 +78,7 @@ def tasks(province):
     t["running"] = give(p, "Xây dựng đề án du lịch", x, D(2025, 4, 25))
     t["soon"] = give(p, "Báo cáo quý về an ninh trật tự", y, D(2025, 4, 17))
     t["extended"] = give(p, "Sơ kết nghị quyết về nông nghiệp", x, D(2025, 3, 10))
-    t["undated"] = services.task_create(
+    t["undated"] = give_task(
         actor=p.chief.user,
         organization=p.committee,
         title="Theo dõi việc học tập nghị quyết",

@@ -25,6 +25,7 @@ from vanphong.tasks.models import (
     TaskState,
 )
 from vanphong.tasks.signals import task_event
+from vanphong.tasks.tests.factories import give_task
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -40,7 +41,7 @@ def give(province, **kw):
         "due_date": TODAY + dt.timedelta(days=30),
     }
     fields.update(kw)
-    return services.task_create(**fields)
+    return give_task(**fields)
 
 
 def test_the_whole_lifecycle_with_history_audit_and_events(province, django_capture_on_commit_callbacks):

@@ -16,6 +16,7 @@ from vanphong.orgs.models import Classification
 from vanphong.orgs.tests.factories import UnitFactory
 from vanphong.tasks import services
 from vanphong.tasks.models import SourceKind, Task
+from vanphong.tasks.tests.factories import give_task
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -27,7 +28,7 @@ def _pages_without_second_factor(settings):
 
 
 def give(province, lead, *, actor=None, organization=None, due=20, **kw):
-    return services.task_create(
+    return give_task(
         actor=(actor or province.leader).user,
         organization=organization or province.committee,
         title=kw.pop("title", "Nhiệm vụ thử"),
@@ -263,7 +264,7 @@ def test_a_due_date_on_a_holiday_shows_the_working_day_it_moves_to(client, provi
     while day.weekday() >= 4:  # a Monday to Thursday, so that the next day is worked
         day += dt.timedelta(days=1)
     CalendarDay.objects.create(date=day, name="Nghỉ bù")
-    task = services.task_create(
+    task = give_task(
         actor=province.leader.user, organization=province.committee, title="Hạn ngày nghỉ",
         lead=province.commune_x, due_date=day,
     )  # fmt: skip

@@ -27,6 +27,7 @@ from vanphong.tasks.models import (
     TaskSeries,
     TaskState,
 )
+from vanphong.tasks.tests.factories import give_task
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -44,7 +45,7 @@ def d(days: int) -> str:
 
 
 def give(province, lead=None, *, actor=None, due=20, **kw):
-    return services.task_create(
+    return give_task(
         actor=(actor or province.leader).user,
         organization=kw.pop("organization", province.committee),
         title=kw.pop("title", "Nhiệm vụ thử"),

@@ -14,17 +14,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vanphong.documents.access import documents_visible_to
+from vanphong.core.forms import apply_errors
 from vanphong.orgs.access import scope_for
 from vanphong.orgs.models import Organization
 from vanphong.tasks import services
 from vanphong.tasks.access import get_task, may_work
 from vanphong.tasks.forms import TaskCreateForm
 from vanphong.tasks.models import SourceKind, Task
+from vanphong.tasks.services import TaskSource
+from vanphong.tasks.sources import documents_visible_to, find_documents
 from vanphong.tasks.views.common import (
-    apply_errors,
     assignable_organizations,
-    find_documents,
     parse_int,
     party_targets,
     resolve_target,
@@ -137,9 +137,9 @@ def _create(
         "cooperating": [t for t in (resolve_target(v) for v in data["cooperating"]) if t is not None],
         "priority": data["priority"],
         "classification": data["classification"],
-        "source_kind": data["source_kind"],
-        "source_label": data["source_label"],
-        "source_document": data["source_document"],
+        "source": TaskSource(
+            kind=data["source_kind"], label=data["source_label"], document=data["source_document"]
+        ),
         "parent": parent,
     }
     try:

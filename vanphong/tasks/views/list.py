@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from vanphong.core.forms import parse_date
 from vanphong.orgs.access import ROLE_CAPABILITIES, Capability, organizations_with, scope_for
 from vanphong.orgs.models import Organization, Person, RoleAssignment, Unit
 from vanphong.tasks import selectors
 from vanphong.tasks.models import SourceKind, Status
 from vanphong.tasks.selectors import STATUS_FILTERS, TaskFilters, Today
-from vanphong.tasks.views.common import may_give_tasks, parse_date, parse_int, person_of
+from vanphong.tasks.views.common import may_give_tasks, parse_int, person_of
 
 PER_PAGE = 50
 MAX_CHOICES = 300

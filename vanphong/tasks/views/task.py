@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vanphong.audit.services import audit_record
-from vanphong.documents.access import documents_visible_to
+from vanphong.core.forms import apply_errors
 from vanphong.tasks import selectors, services
 from vanphong.tasks.access import get_task, may_manage, may_work, visible_tasks
 from vanphong.tasks.forms import (
@@ -41,7 +41,7 @@ from vanphong.tasks.models import (
     TaskState,
 )
 from vanphong.tasks.selectors import TaskFilters, Today
-from vanphong.tasks.views.common import apply_errors
+from vanphong.tasks.sources import documents_visible_to
 
 _TASK = Task.objects.select_related(
     "organization",

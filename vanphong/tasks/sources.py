@@ -1,0 +1,55 @@
+"""The documents a task links to — its source, the evidence of its progress, its result —
+without the task engine importing the documents app, which stands above it.
+
+The engine keeps them as foreign keys to ``documents.Document`` (named by string) and asks,
+through this module, which documents a person may see: the documents app registers that
+query when it starts (``DocumentsConfig.ready``). A later work app that gives tasks passes
+its own objects as ``source`` (a generic reference) and needs nothing here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, Q, QuerySet
+
+VisibleDocuments = Callable[[Any], QuerySet[Any]]
+_visible: list[VisibleDocuments] = []
+
+
+def register_document_access(visible: VisibleDocuments) -> None:
+    """Tell the engine how to find the documents a user may see (the documents app's
+    access rule, clearance and need-to-know included)."""
+    _visible[:] = [visible]
+
+
+def documents_visible_to(user: Any) -> QuerySet[Any]:
+    if not _visible:
+        raise ImproperlyConfigured("The documents app has not registered its access rule with the engine.")
+    return _visible[0](user)
+
+
+def document_model() -> type[Model]:
+    return apps.get_model("documents", "Document")
+
+
+def find_documents(user: Any, query: str, *, exact: bool = False, limit: int = 15, exclude=()) -> list[Any]:
+    """Documents ``user`` may see by their id or symbol: the symbol exactly (``exact``) or
+    beginning with ``query``; newest first."""
+    query = " ".join((query or "").split())[:100]
+    if not query:
+        return []
+    match = Q(symbol__iexact=query) if exact else Q(symbol__istartswith=query)
+    digits = query.lstrip("#")
+    if digits.isdigit() and len(digits) < 12:
+        match |= Q(pk=int(digits))
+    qs: QuerySet[Any] = (
+        documents_visible_to(user)
+        .filter(match)
+        .exclude(pk__in=list(exclude))
+        .only("pk", "symbol", "subject", "issued_date", "classification")
+        .order_by("-issued_date", "-pk")
+    )
+    return list(qs[:limit])
