@@ -37,10 +37,14 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff, formatting, migrations up to date, the dependency rules between and inside apps
+# (import-linter, contracts in pyproject.toml) and the type checker (mypy + django-stubs).
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/vanphong makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install-test
 	$(BIN)/ruff format .

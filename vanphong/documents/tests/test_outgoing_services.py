@@ -276,12 +276,12 @@ def test_a_classified_draft_is_invisible_to_readers_without_clearance(people):
 
 def test_nothing_is_half_done_when_issue_fails(people, monkeypatch):
     document = approve(people, make_draft(people))
-    from vanphong.documents.services import outgoing
+    from vanphong.documents import symbols
 
     def broken(**kwargs):
         raise ValueError("Ký hiệu hỏng.")
 
-    monkeypatch.setattr(outgoing.symbols, "format_symbol", broken)
+    monkeypatch.setattr(symbols, "format_symbol", broken)
     with pytest.raises(ValidationError, match="Ký hiệu hỏng"):
         outgoing_issue(actor=people.clerk.user, document=document)
     document.refresh_from_db()
