@@ -8,15 +8,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from vanphong.notifications.models import Notification
+from vanphong.orgs import actors
 from vanphong.orgs.models import Person
 
 
 def person_of(user: Any) -> Person | None:
     """The active staff member behind a signed-in account, or None."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    person = getattr(user, "person", None)  # RelatedObjectDoesNotExist is an AttributeError
-    return person if isinstance(person, Person) and person.active else None
+    person = actors.person_of(user)
+    return person if person is not None and person.active and user.is_active else None
 
 
 def notifications_for(person: Person, *, unread_only: bool = False) -> QuerySet[Notification]:

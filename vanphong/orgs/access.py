@@ -22,6 +22,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from vanphong.orgs.actors import person_of
 from vanphong.orgs.models import Classification, Delegation, Organization, Role, RoleAssignment
 
 if TYPE_CHECKING:
@@ -119,14 +120,10 @@ def _outermost(paths: Iterable[str]) -> list[str]:
     return kept
 
 
-def _person_of(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    try:
-        person = user.person  # type: ignore[union-attr]
-    except Exception:  # RelatedObjectDoesNotExist: an account with no person reaches nothing
-        return None
-    return person if person.active else None
+def _working_person(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
+    """The person behind an active account, while they work: only they reach anything."""
+    person = person_of(user)
+    return person if person is not None and person.active and user.is_active else None  # type: ignore[union-attr]
 
 
 def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> AccessScope:
@@ -136,7 +133,7 @@ def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> AccessScope:
     cached = getattr(user, "_vanphong_scope", None)
     if cached is not None:
         return cached
-    scope = compute_scope(_person_of(user))
+    scope = compute_scope(_working_person(user))
     if user.is_authenticated:
         user._vanphong_scope = scope  # type: ignore[union-attr]
     return scope

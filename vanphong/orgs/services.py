@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from vanphong.audit.services import audit_record, changed, snapshot
 from vanphong.orgs.access import ROLE_CAPABILITIES, Capability, can, forget_scope
+from vanphong.orgs.actors import person_of
 from vanphong.orgs.models import (
     Classification,
     Delegation,
@@ -46,13 +47,8 @@ def _require_manage(actor: Any, organization: Organization) -> None:
         raise PermissionDenied("Bạn không có quyền quản lý cán bộ của tổ chức này.")
 
 
-def _actor_person(actor: Any) -> Person | None:
-    person = getattr(actor, "person", None) if getattr(actor, "is_authenticated", False) else None
-    return person if isinstance(person, Person) else None
-
-
 def _actor_clearance(actor: Any) -> int:
-    person = _actor_person(actor)
+    person = person_of(actor)
     return person.clearance if person is not None and person.active else Classification.NONE
 
 
@@ -218,7 +214,7 @@ def person_deactivate(*, actor: Any, person: Person) -> Person:
     _require_manage(actor, person.organization)
     if not person.active:
         raise ValidationError("Cán bộ này đã thôi công tác.")
-    own = _actor_person(actor)
+    own = person_of(actor)
     if own is not None and own.pk == person.pk:
         raise ValidationError("Bạn không thể tự cho mình thôi công tác.")
     today = timezone.localdate()
@@ -278,7 +274,7 @@ def role_assign(
     right over documents, could otherwise hand themself a leader's."""
     _require_manage(actor, organization)
     _require_manage(actor, person.organization)
-    own = _actor_person(actor)
+    own = person_of(actor)
     if own is not None and own.pk == person.pk:
         raise PermissionDenied(
             "Không thể tự giao vai trò cho chính mình: việc này do người quản trị khác thực hiện."
@@ -334,7 +330,7 @@ def role_end(*, actor: Any, assignment: RoleAssignment, on: dt.date | None = Non
     """End a role on ``on`` (today by default; the role still counts on that day)."""
     _require_manage(actor, assignment.organization)
     on = on or timezone.localdate()
-    own = _actor_person(actor)
+    own = person_of(actor)
     if (
         own is not None
         and assignment.person_id == own.pk
@@ -378,7 +374,7 @@ def role_end(*, actor: Any, assignment: RoleAssignment, on: dt.date | None = Non
 
 
 def _may_delegate(actor: Any, role_assignment: RoleAssignment) -> bool:
-    own = _actor_person(actor)
+    own = person_of(actor)
     if own is not None and own.active and own.pk == role_assignment.person_id:
         return True
     return can(actor, Capability.MANAGE_PEOPLE, role_assignment.organization)
@@ -398,7 +394,7 @@ def delegation_create(
     Allowed for the holder themself or for whoever manages people of the organisation."""
     if not _may_delegate(actor, role_assignment):
         raise PermissionDenied("Bạn không có quyền ủy quyền vai trò này.")
-    creator = _actor_person(actor)
+    creator = person_of(actor)
     if creator is None:
         raise PermissionDenied("Tài khoản của bạn chưa gắn với cán bộ nào nên không lập được ủy quyền.")
     reason = (reason or "").strip()

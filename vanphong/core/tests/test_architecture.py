@@ -13,7 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 LINT = Path(sys.executable).with_name("lint-imports")
 
-pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed (make install-test)")
+pytestmark = pytest.mark.skipif(
+    not LINT.exists(), reason="import-linter is not installed (make install-test)"
+)
 
 
 def lint(tree: Path) -> subprocess.CompletedProcess[str]:

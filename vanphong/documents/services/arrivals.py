@@ -37,8 +37,9 @@ from vanphong.documents.models import (
     FileKind,
     RegisterEntry,
 )
-from vanphong.documents.services.files import _person, extraction_completed
+from vanphong.documents.services.files import extraction_completed
 from vanphong.orgs.access import Capability, can, organizations_with, scope_for
+from vanphong.orgs.actors import person_of
 from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization
 
 logger = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ def arrival_receive(
             content_type=spooled.content_type,
             size=spooled.size,
             sha256=spooled.sha256,
-            created_by=_person(actor),
+            created_by=person_of(actor),
         )
         stored = store_spooled(spooled, arrival.file)
     finally:
@@ -125,7 +126,7 @@ def arrival_receive(
                     "channel": channel,
                     "sender": arrival.sender,
                 },
-                actor_username="" if _person(actor) else "system",
+                actor_username="" if person_of(actor) else "system",
             )
             enqueue("vanphong.documents.jobs.extract_arrival", arrival.pk)
     except BaseException:

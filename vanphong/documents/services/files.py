@@ -37,16 +37,10 @@ from vanphong.documents.access import get_document_for_user
 from vanphong.documents.models import Arrival, Document, DocumentFile, FileKind, RegisterEntry
 from vanphong.documents.services import indexing
 from vanphong.orgs.access import Capability, can
-from vanphong.orgs.models import Organization, Person
+from vanphong.orgs.actors import person_of
+from vanphong.orgs.models import Organization
 
 logger = logging.getLogger(__name__)
-
-
-def _person(actor: Any) -> Person | None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    person = getattr(actor, "person", None)
-    return person if isinstance(person, Person) else None
 
 
 def file_may_attach(user: Any, document: Document) -> bool:
@@ -77,7 +71,7 @@ def file_attach(
             content_type=spooled.content_type,
             size=spooled.size,
             sha256=spooled.sha256,
-            uploaded_by=_person(actor),
+            uploaded_by=person_of(actor),
         )
         stored = store_spooled(spooled, record.file)
     finally:
@@ -96,7 +90,7 @@ def file_attach(
                     "sha256": record.sha256,
                     "kind": record.kind,
                 },
-                actor_username="" if _person(actor) else "system",
+                actor_username="" if person_of(actor) else "system",
             )
             enqueue("vanphong.documents.jobs.extract_text", record.pk)
     except BaseException:

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from vanphong.audit.services import audit_record
 from vanphong.documents.models import Document, Register, RegisterEntry, RegisterKind
 from vanphong.documents.numbering import take_number
-from vanphong.orgs.models import Classification, Organization, Person
+from vanphong.orgs.actors import person_of
+from vanphong.orgs.models import Classification, Organization
 
 
 def register_for(*, organization: Organization, kind: str, classification: int = 0) -> Register:
@@ -50,7 +51,7 @@ def entry_register(
 ) -> RegisterEntry:
     """Give ``document`` the next number of ``register`` and write the entry, in one
     transaction with its audit record."""
-    registered_by = _person(actor)
+    registered_by = person_of(actor)
     with transaction.atomic():
         when = on or timezone.localdate()
         series, number = take_number(
@@ -80,12 +81,6 @@ def entry_register(
             actor_username="" if registered_by else "system",
         )
     return entry
-
-
-def _person(actor: Any) -> Person | None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    return getattr(actor, "person", None)
 
 
 def registers_provision_defaults(

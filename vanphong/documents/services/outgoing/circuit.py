@@ -20,12 +20,12 @@ from vanphong.documents.models import (
 )
 from vanphong.documents.services.outgoing.common import (
     _locked,
-    _person_of,
     _require_drafter,
     _require_outgoing,
     _require_visible,
 )
 from vanphong.documents.services.outgoing.signature import signer_title
+from vanphong.orgs.actors import acting_person
 from vanphong.orgs.models import (
     Person,
 )
@@ -128,7 +128,7 @@ def outgoing_review_decide(*, actor: Any, step: ReviewStep, decision: str, comme
     """The reviewer's decision on their step, while its stage is the current one. When every
     step of the stage has approved, the next stage opens; the signer's approval makes the
     document approved for issue. A return sends it back to the drafter (new round)."""
-    person = _person_of(actor)
+    person = acting_person(actor)
     if step.reviewer_id != person.pk:
         raise PermissionDenied("Bước duyệt này không giao cho bạn.")
     if decision not in (ReviewDecision.APPROVED, ReviewDecision.RETURNED):

@@ -19,6 +19,7 @@ from vanphong.documents.models import (
 from vanphong.documents.services.files import file_attach
 from vanphong.documents.services.registering import register_for
 from vanphong.orgs.access import Capability, can, compute_scope
+from vanphong.orgs.actors import acting_person
 from vanphong.orgs.models import (
     Classification,
     Organization,
@@ -27,13 +28,6 @@ from vanphong.orgs.models import (
 )
 
 # --- Shared checks -------------------------------------------------------------------------------
-
-
-def _person_of(actor: Any) -> Person:
-    person = getattr(actor, "person", None) if getattr(actor, "is_authenticated", False) else None
-    if not isinstance(person, Person) or not person.active:
-        raise PermissionDenied("Tài khoản của bạn chưa gắn với cán bộ nào đang công tác.")
-    return person
 
 
 def _require_visible(actor: Any, document: Document) -> None:
@@ -47,7 +41,7 @@ def _require_outgoing(document: Document) -> None:
 
 
 def _require_drafter(actor: Any, document: Document) -> Person:
-    person = _person_of(actor)
+    person = acting_person(actor)
     if document.created_by_id != person.pk and not can(actor, Capability.WRITE, document.organization):
         raise PermissionDenied("Bạn không có quyền sửa dự thảo này.")
     return person

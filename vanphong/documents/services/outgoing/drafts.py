@@ -24,7 +24,6 @@ from vanphong.documents.services.outgoing.common import (
     _check_signer,
     _clean_doc_type,
     _locked,
-    _person_of,
     _recipient_pairs,
     _require_drafter,
     _require_outgoing,
@@ -37,6 +36,7 @@ from vanphong.documents.services.outgoing.signature import (
     suggest_authority,
 )
 from vanphong.orgs.access import Capability, can
+from vanphong.orgs.actors import acting_person
 from vanphong.orgs.models import (
     CLASSIFICATION_CODES,
     Classification,
@@ -70,7 +70,7 @@ def outgoing_draft_create(
 
     ``signing_authority`` None suggests one from the signer's role; "" means the head signs
     in their own name."""
-    person = _person_of(actor)
+    person = acting_person(actor)
     if not can(actor, Capability.WRITE, organization):
         raise PermissionDenied("Bạn không có quyền soạn thảo văn bản của cơ quan này.")
     style = style or _style_for(organization)
@@ -201,7 +201,7 @@ def outgoing_comment_add(
     *, actor: Any, document: Document, text: str, version: DraftVersion | None = None
 ) -> DraftComment:
     """A comment on a draft by anyone who can see it."""
-    person = _person_of(actor)
+    person = acting_person(actor)
     _require_visible(actor, document)
     _require_outgoing(document)
     text = (text or "").strip()

@@ -23,13 +23,13 @@ from vanphong.documents.models import (
 from vanphong.documents.numbering import series_for
 from vanphong.documents.services.outgoing.common import (
     _locked,
-    _person_of,
     _require_outgoing,
     _style_for,
     recipients_text,
 )
 from vanphong.documents.services.registering import entry_register, register_for, registers_provision_defaults
 from vanphong.orgs.access import Capability, can
+from vanphong.orgs.actors import acting_person
 from vanphong.orgs.models import (
     Organization,
 )
@@ -85,7 +85,7 @@ def outgoing_issue(*, actor: Any, document: Document, issued_date: dt.date | Non
     and the date, taken in one transaction under a lock on the document (two clerks pressing
     the button get one number), the symbol written, and the document registered at once in
     the incoming book of every hosted recipient. Issuing again answers the same entry."""
-    _person_of(actor)
+    acting_person(actor)
     organization = document.organization
     if not can(actor, Capability.REGISTER, organization):
         raise PermissionDenied("Chỉ văn thư của cơ quan mới phát hành được văn bản.")
