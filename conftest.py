@@ -56,6 +56,21 @@ def _audit_trail_emptied_after_transactional_tests(request: pytest.FixtureReques
     clear_audit_trail()
 
 
+# Audit actions that only tests write (``audit_record`` refuses an undeclared name).
+TEST_AUDIT_ACTIONS = {
+    "test.event": "Mục thử nghiệm",
+    "test.concurrent": "Mục thử nghiệm ghi đồng thời",
+    "test.before_job": "Mục thử nghiệm trước tiến trình nền",
+}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_audit_actions():
+    from vanphong.audit.actions import register_actions
+
+    register_actions(TEST_AUDIT_ACTIONS)
+
+
 @pytest.fixture(autouse=True)
 def _jobs_run_inline():
     """Jobs run in the calling thread unless a test asks for the real broker."""

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vanphong.audit.labels import action_label, target_type_label
+from vanphong.audit.actions import action_label
+from vanphong.audit.labels import target_type_label
 from vanphong.audit.models import AuditEvent
 from vanphong.audit.selectors import AuditFilters, known_actions, known_target_types
 from vanphong.orgs.access import Capability, organizations_with

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from vanphong.audit.actions import check_action
 from vanphong.audit.context import RequestContext, current_request
 from vanphong.audit.models import AuditChainHead, AuditEvent
 from vanphong.audit.verify import ChainReport, verify_chain
@@ -85,8 +86,11 @@ def audit_record(
     """Append one entry to the chain.
 
     ``action`` is a stable dotted name (``person.create``, ``auth.login_failed``,
-    ``document.view``). The client's address comes from the request in progress, if any.
+    ``document.view``) that the writing app declared in ``vanphong.audit.actions``; an
+    undeclared name raises ``ValueError``. The client's address comes from the request in
+    progress, if any.
     """
+    check_action(action)
     ctx = context or current_request.get() or RequestContext()
     if target is not None:
         target_type = target_type or target._meta.label_lower

@@ -12,8 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from vanphong.audit.actions import action_label
 from vanphong.audit.forms import AuditFilterForm
-from vanphong.audit.labels import action_label, field_label, target_type_label
+from vanphong.audit.labels import field_label, target_type_label
 from vanphong.audit.models import AuditEvent
 from vanphong.audit.selectors import (
     audit_event_get,

@@ -7,3 +7,6 @@ class DemoConfig(AppConfig):
 
     name = "vanphong.demo"
     verbose_name = "Dữ liệu mẫu và đo hiệu năng"
+
+    def ready(self) -> None:
+        from vanphong.demo import audit_actions  # noqa: F401  (declares this app's audit actions)

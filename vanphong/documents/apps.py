@@ -18,6 +18,7 @@ class DocumentsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from vanphong.documents import audit_actions  # noqa: F401  (declares this app's audit actions)
         from vanphong.documents.access import documents_visible_to
         from vanphong.tasks.sources import register_document_access
 

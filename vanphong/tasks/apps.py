@@ -6,5 +6,5 @@ class TasksConfig(AppConfig):
     verbose_name = "Theo dõi nhiệm vụ"
 
     def ready(self) -> None:
-        # The calendar's receivers and the notifications on task events.
-        from vanphong.tasks import receivers  # noqa: F401
+        # This app's audit actions; the calendar's receivers and the notifications on task events.
+        from vanphong.tasks import audit_actions, receivers  # noqa: F401

@@ -90,7 +90,7 @@ def test_json_values_round_trip_so_a_fresh_chain_verifies(province):
     }
     event = audit_record(
         actor=province.admin.user,
-        action="document.update",
+        action="test.event",
         target=province.office,
         before=before,
         after=after,

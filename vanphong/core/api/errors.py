@@ -4,6 +4,14 @@
 ``exception_handler`` (REST_FRAMEWORK["EXCEPTION_HANDLER"]) turns every exception raised in
 an API view into that format, unhandled ones included (logged, answered 500). Paths under
 /api/ that match no view are answered by ``not_found`` in vanphong/api/urls.py.
+
+One policy for what the services say, so that views need not catch anything:
+
+- ``django.core.exceptions.PermissionDenied`` (a service refusing an action to someone who
+  may see the object) answers 403 ``permission_denied`` with the service's own Vietnamese
+  message, or the generic one when it gives none;
+- ``django.core.exceptions.ValidationError`` answers 400 ``invalid`` with its fields;
+- ``Http404`` (the access layer hiding what the caller may not see) answers 404 ``not_found``.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -110,12 +118,27 @@ def _code_for(exc: exceptions.APIException) -> str:
     return code
 
 
+def refusal(exc: PermissionDenied) -> ApiError:
+    """A service's ``PermissionDenied`` as the API's 403: its own message, else the generic one."""
+    message = str(exc.args[0]).strip() if exc.args else ""
+    return ApiError(
+        status_code=status.HTTP_403_FORBIDDEN,
+        code="permission_denied",
+        message=message or MESSAGES["permission_denied"],
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-    response = drf_exception_handler(exc, context)  # also maps Http404 and PermissionDenied
+    if isinstance(exc, PermissionDenied):
+        exc = refusal(exc)
+    elif isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        # An error about no one field (Django's "__all__") is the message, as DRF's own are.
+        errors["non_field_errors"] = errors.pop(NON_FIELD_ERRORS, []) + errors.get("non_field_errors", [])
+        if not errors["non_field_errors"]:
+            del errors["non_field_errors"]
+        exc = exceptions.ValidationError(errors)
+    response = drf_exception_handler(exc, context)  # also maps Http404
     if response is None:
         # Not an API exception: a bug. Log it with its traceback and answer in our format
         # (rolling back the request's transaction when ATOMIC_REQUESTS is on).
@@ -134,8 +157,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
     assert isinstance(exc, exceptions.APIException)
     code = _code_for(exc)
     fields: dict[str, Any] = {}

@@ -3,13 +3,12 @@ registration fields (capture). See docs/api.md, "Files and capture"."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -66,7 +65,9 @@ class CaptureView(APIView):
     )
     def post(self, request: Request) -> Response:
         if not (can(request.user, Capability.REGISTER) or can(request.user, Capability.WRITE)):
-            raise PermissionDenied
+            raise PermissionDenied(
+                "Chỉ người giữ sổ văn bản hoặc soạn thảo văn bản mới dùng được chức năng đọc tệp."
+            )
         data = CaptureUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

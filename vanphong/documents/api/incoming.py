@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -15,7 +16,6 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from vanphong.audit.services import audit_record
-from vanphong.core.api.errors import ApiError
 from vanphong.core.api.schema import error_responses
 from vanphong.documents.access import get_entry_for_user
 from vanphong.documents.api.serializers_incoming import (
@@ -117,11 +117,7 @@ class IncomingViewSet(viewsets.GenericViewSet):
                 .first()
             )
             if organization is None:
-                raise ApiError(
-                    status_code=status.HTTP_403_FORBIDDEN,
-                    code="permission_denied",
-                    message="Bạn không giữ sổ văn bản đến của cơ quan nào.",
-                )
+                raise PermissionDenied("Bạn không giữ sổ văn bản đến của cơ quan nào.")
         entry = services.incoming_register(actor=request.user, organization=organization, **data)
         return Response(IncomingDetailSerializer(self._get(entry.pk)).data, status=status.HTTP_201_CREATED)
 

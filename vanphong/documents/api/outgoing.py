@@ -16,7 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from vanphong.core.api.errors import ApiError
 from vanphong.core.api.schema import error_responses
 from vanphong.documents.access import get_document_for_user
 from vanphong.documents.api.serializers_outgoing import (
@@ -121,11 +120,7 @@ class OutgoingViewSet(viewsets.GenericViewSet):
                 .first()
             )
             if data["organization"] is None:
-                raise ApiError(
-                    status_code=status.HTTP_403_FORBIDDEN,
-                    code="permission_denied",
-                    message="Bạn không được soạn thảo văn bản của cơ quan nào.",
-                )
+                raise PermissionDenied("Bạn không được soạn thảo văn bản của cơ quan nào.")
         document = services.outgoing_draft_create(actor=request.user, **data)
         return self._detail(document.pk, status.HTTP_201_CREATED)
 
@@ -191,14 +186,7 @@ class OutgoingViewSet(viewsets.GenericViewSet):
             raise Http404
         serializer = ReviewDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            step = services.outgoing_review_decide(actor=request.user, step=step, **serializer.validated_data)
-        except PermissionDenied:
-            raise ApiError(
-                status_code=status.HTTP_403_FORBIDDEN,
-                code="permission_denied",
-                message="Bước duyệt này không giao cho bạn.",
-            ) from None
+        step = services.outgoing_review_decide(actor=request.user, step=step, **serializer.validated_data)
         return Response(
             ReviewStepSerializer(ReviewStep.objects.select_related("reviewer").get(pk=step.pk)).data
         )

@@ -3,7 +3,8 @@
 Each endpoint parses its input, finds the task through the access layer (404 when the caller
 may not see it) and calls the one service that makes the change; the rules, checks and
 Vietnamese messages are the services'. A service's refusal (``PermissionDenied``) on a task
-the caller can see answers 403 with the service's message."""
+the caller can see answers 403 with the service's message, by the API's one exception handler
+(``vanphong.core.api.errors``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, QuerySet
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
@@ -24,8 +25,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vanphong.audit.services import audit_record
-from vanphong.core.api.errors import ApiError
 from vanphong.core.api.schema import error_responses
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.api.filters import parse_filters
@@ -47,7 +46,8 @@ from vanphong.tasks.api.serializers import (
     TaskUpdateSerializer,
     stats_data,
 )
-from vanphong.tasks.models import EvidenceFile, ExtensionRequest, Task, TaskEvent, TaskParty
+from vanphong.tasks.downloads import evidence_response
+from vanphong.tasks.models import ExtensionRequest, Task, TaskEvent, TaskParty
 from vanphong.tasks.services import TaskSource
 from vanphong.tasks.sources import document_model, documents_visible_to
 
@@ -85,19 +85,6 @@ def _detail_queryset(today: selectors.Today) -> QuerySet[Task]:
         ),
         today,
     )
-
-
-@contextmanager
-def _refusal_as_403() -> Iterator[None]:
-    """A service's ``PermissionDenied`` answers 403 with its own Vietnamese message."""
-    try:
-        yield
-    except PermissionDenied as exc:
-        raise ApiError(
-            status_code=status.HTTP_403_FORBIDDEN,
-            code="permission_denied",
-            message=str(exc) or "Không có quyền thực hiện thao tác này.",
-        ) from None
 
 
 @contextmanager
@@ -201,8 +188,8 @@ class TaskViewSet(viewsets.GenericViewSet):
         user = self.request.user
         today = self._today()
         task = get_task(user, pk, _detail_queryset(today))
-        if audit_view and task.classification > 0:
-            audit_record(actor=user, action="task.view", target=task, organization_id=task.organization_id)
+        if audit_view:
+            services.task_viewed(user=user, task=task)
         subtasks = selectors.with_status(
             visible_tasks(user, Task.objects.filter(parent=task)), today
         ).select_related("lead_organization", "lead_unit", "lead_person")
@@ -299,28 +286,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>\d+)")
     def file(self, request: Request, pk: Any = None, file_id: Any = None) -> FileResponse:
-        task = self._get(pk)
-        record = EvidenceFile.objects.filter(event__task=task, pk=file_id).first()
-        if record is None:
-            raise Http404
-        try:
-            stream = record.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        if task.classification > 0:
-            audit_record(
-                actor=request.user,
-                action="task.view",
-                target=task,
-                organization_id=task.organization_id,
-                after={"file": record.pk, "name": record.original_name},
-            )
-        response = FileResponse(
-            stream, as_attachment=True, filename=record.original_name, content_type=record.content_type
-        )
-        response["X-Content-SHA256"] = record.sha256
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return evidence_response(request.user, file_id, task_id=pk)
 
     # --- Giving and changing -----------------------------------------------------------------
 
@@ -354,21 +320,19 @@ class TaskViewSet(viewsets.GenericViewSet):
             "parent": parent,
         }
         recurrence = data.get("recurrence")
-        with _refusal_as_403():
-            if recurrence is not None:
-                with _nested_errors("recurrence", set(recurrence)):
-                    series = services.series_create(actor=user, **recurrence, **fields)
-                task = series.tasks.order_by("original_due_date", "id").first()
-            else:
-                task = services.task_create(actor=user, due_date=data["due_date"], **fields)
+        if recurrence is not None:
+            with _nested_errors("recurrence", set(recurrence)):
+                series = services.series_create(actor=user, **recurrence, **fields)
+            task = series.tasks.order_by("original_due_date", "id").first()
+        else:
+            task = services.task_create(actor=user, due_date=data["due_date"], **fields)
         return self._detail(task.pk, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: Any = None) -> Response:
         task = self._get(pk)
         serializer = TaskUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        with _refusal_as_403():
-            services.task_update(actor=request.user, task=task, **serializer.validated_data)
+        services.task_update(actor=request.user, task=task, **serializer.validated_data)
         return self._detail(task.pk)
 
     @extend_schema(
@@ -381,8 +345,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="accept")
     def accept(self, request: Request, pk: Any = None) -> Response:
         task = self._get(pk)
-        with _refusal_as_403():
-            services.task_accept(actor=request.user, task=task)
+        services.task_accept(actor=request.user, task=task)
         return self._detail(task.pk)
 
     @extend_schema(
@@ -410,26 +373,25 @@ class TaskViewSet(viewsets.GenericViewSet):
         user = request.user
         uploads = request.FILES.getlist("files") or data["files"]
         evidence = _documents(user, data["evidence"], "evidence")
-        with _refusal_as_403():
-            if data["completed"]:
-                services.task_complete(
-                    actor=user,
-                    task=task,
-                    text=data["text"],
-                    result_document=_document(user, data["result_document"], "result_document"),
-                    documents=evidence,
-                    uploads=uploads,
-                    on=data["completed_on"],
-                )
-            else:
-                services.task_report_progress(
-                    actor=user,
-                    task=task,
-                    text=data["text"],
-                    percent=data["percent"],
-                    documents=evidence,
-                    uploads=uploads,
-                )
+        if data["completed"]:
+            services.task_complete(
+                actor=user,
+                task=task,
+                text=data["text"],
+                result_document=_document(user, data["result_document"], "result_document"),
+                documents=evidence,
+                uploads=uploads,
+                on=data["completed_on"],
+            )
+        else:
+            services.task_report_progress(
+                actor=user,
+                task=task,
+                text=data["text"],
+                percent=data["percent"],
+                documents=evidence,
+                uploads=uploads,
+            )
         return self._detail(task.pk)
 
     @extend_schema(
@@ -448,8 +410,7 @@ class TaskViewSet(viewsets.GenericViewSet):
         task = self._get(pk)
         serializer = TaskExtensionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _refusal_as_403():
-            extension = services.extension_request(actor=request.user, task=task, **serializer.validated_data)
+        extension = services.extension_request(actor=request.user, task=task, **serializer.validated_data)
         extension = ExtensionRequest.objects.select_related("requested_by", "decided_by").get(pk=extension.pk)
         return Response(TaskExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
 
@@ -471,8 +432,7 @@ class TaskViewSet(viewsets.GenericViewSet):
             raise Http404
         serializer = TaskExtensionDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _refusal_as_403():
-            services.extension_decide(actor=request.user, request=extension, **serializer.validated_data)
+        services.extension_decide(actor=request.user, request=extension, **serializer.validated_data)
         extension = ExtensionRequest.objects.select_related("requested_by", "decided_by").get(pk=extension.pk)
         return Response(TaskExtensionSerializer(extension).data)
 
@@ -488,8 +448,7 @@ class TaskViewSet(viewsets.GenericViewSet):
         task = self._get(pk)
         serializer = TaskConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _refusal_as_403():
-            services.task_confirm(actor=request.user, task=task, text=serializer.validated_data["text"])
+        services.task_confirm(actor=request.user, task=task, text=serializer.validated_data["text"])
         return self._detail(task.pk)
 
     @extend_schema(
@@ -506,8 +465,7 @@ class TaskViewSet(viewsets.GenericViewSet):
         task = self._get(pk)
         serializer = TaskReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _refusal_as_403():
-            services.task_return(actor=request.user, task=task, reason=serializer.validated_data["reason"])
+        services.task_return(actor=request.user, task=task, reason=serializer.validated_data["reason"])
         return self._detail(task.pk)
 
     @extend_schema(
@@ -524,8 +482,7 @@ class TaskViewSet(viewsets.GenericViewSet):
         task = self._get(pk)
         serializer = TaskReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _refusal_as_403():
-            services.task_cancel(actor=request.user, task=task, reason=serializer.validated_data["reason"])
+        services.task_cancel(actor=request.user, task=task, reason=serializer.validated_data["reason"])
         return self._detail(task.pk)
 
     @extend_schema(
@@ -540,6 +497,5 @@ class TaskViewSet(viewsets.GenericViewSet):
         task = self._get(pk)
         serializer = TaskReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _refusal_as_403():
-            services.series_end(actor=request.user, task=task, reason=serializer.validated_data["reason"])
+        services.series_end(actor=request.user, task=task, reason=serializer.validated_data["reason"])
         return self._detail(task.pk)

@@ -4,7 +4,8 @@ tally and the audit record in one transaction, and announces the event after com
 
 One module per part of a task's life: ``create`` (giving a task), ``lifecycle`` (the doer's
 and the assigner's actions), ``extensions``, ``series`` (recurring tasks) and ``due_dates``;
-``common`` holds what they share. Callers import the actions from here."""
+``common`` holds what they share; ``reading`` audits the reads of classified tasks and their
+evidence files. Callers import the actions from here."""
 
 from vanphong.tasks.services.create import TaskSource, task_create, task_validate
 from vanphong.tasks.services.due_dates import effective_due_refresh
@@ -18,6 +19,7 @@ from vanphong.tasks.services.lifecycle import (
     task_return,
     task_update,
 )
+from vanphong.tasks.services.reading import evidence_open_for_user, task_viewed
 from vanphong.tasks.services.series import (
     occurrence_dates,
     series_create,
@@ -29,6 +31,7 @@ from vanphong.tasks.services.series import (
 __all__ = [
     "TaskSource",
     "effective_due_refresh",
+    "evidence_open_for_user",
     "extension_decide",
     "extension_request",
     "occurrence_dates",
@@ -45,4 +48,5 @@ __all__ = [
     "task_return",
     "task_update",
     "task_validate",
+    "task_viewed",
 ]

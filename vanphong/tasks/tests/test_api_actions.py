@@ -122,9 +122,10 @@ def test_downloading_evidence_of_a_classified_task_is_audited(client, province):
         uploads=[("mat.pdf", b"%PDF-1.4 mat")],
     )
     record = EvidenceFile.objects.get()
-    before = AuditEvent.objects.filter(action="task.view").count()
+    before = AuditEvent.objects.filter(action="task.file_download").count()
     assert get(client, province.chief, f"{URL}{task.pk}/files/{record.pk}/").status_code == 200
-    assert AuditEvent.objects.filter(action="task.view").count() == before + 1
+    assert AuditEvent.objects.filter(action="task.file_download").count() == before + 1
+    assert not AuditEvent.objects.filter(action="task.view").exists()  # a download is not a view
     assert_error(get(client, province.clerk_x, f"{URL}{task.pk}/files/{record.pk}/"), 404, "not_found")
 
 

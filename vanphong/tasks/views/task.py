@@ -2,7 +2,8 @@
 through the access layer (404 outside reach), reads its form, calls one service and, when the
 service says no, shows the page again with the form as typed and the errors next to its
 fields. A service's ``PermissionDenied`` (a reader who may see the task but not act) is a 403.
-Opening a classified task is audited (``task.view``), as downloading its evidence files is."""
+Opening a classified task is audited (``task.view``), as downloading its evidence files is
+(``task.file_download``), by ``services.reading``, which the API calls too."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vanphong.audit.services import audit_record
 from vanphong.core.forms import apply_errors
 from vanphong.tasks import selectors, services
 from vanphong.tasks.access import get_task, may_manage, may_work, visible_tasks
+from vanphong.tasks.downloads import evidence_response
 from vanphong.tasks.forms import (
     CancelForm,
     CompleteForm,
@@ -32,7 +33,6 @@ from vanphong.tasks.forms import (
 )
 from vanphong.tasks.models import (
     OPEN_STATES,
-    EvidenceFile,
     ExtensionRequest,
     ExtensionState,
     Outcome,
@@ -130,8 +130,8 @@ def render_task_page(
 ) -> HttpResponse:
     user = request.user
     today = Today.now()
-    if task.classification > 0 and status == 200:
-        audit_record(actor=user, action="task.view", target=task, organization_id=task.organization_id)
+    if status == 200:
+        services.task_viewed(user=user, task=task)
     events, visible_documents = _history(user, task)
     subtasks = list(
         selectors.task_list(user, TaskFilters(parent=task.pk), today=today).order_by("effective_due", "id")
@@ -388,23 +388,4 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, file_id: int) -> FileResponse:
     """An evidence file, streamed, to those who may see its task (404 to the others)."""
-    record = get_object_or_404(EvidenceFile.objects.select_related("event"), pk=file_id)
-    task = get_task(request.user, record.event.task_id)
-    try:
-        stream = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    if task.classification > 0:
-        audit_record(
-            actor=request.user,
-            action="task.file_download",
-            target=task,
-            organization_id=task.organization_id,
-            after={"file": record.pk, "name": record.original_name, "classification": task.classification},
-        )
-    response = FileResponse(
-        stream, as_attachment=True, filename=record.original_name, content_type=record.content_type
-    )
-    response["X-Content-SHA256"] = record.sha256
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_response(request.user, file_id)
