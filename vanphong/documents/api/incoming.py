@@ -15,7 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from vanphong.audit.services import audit_record
 from vanphong.core.api.schema import error_responses
 from vanphong.documents.access import get_entry_for_user
 from vanphong.documents.api.serializers_incoming import (
@@ -28,6 +27,7 @@ from vanphong.documents.api.serializers_incoming import (
 from vanphong.documents.models import EntryStatus, RegisterEntry
 from vanphong.documents.selectors import incoming as selectors
 from vanphong.documents.services import incoming as services
+from vanphong.documents.services.reading import document_viewed
 from vanphong.orgs.access import Capability, organizations_with
 from vanphong.orgs.api.filters import parse_filters
 
@@ -99,8 +99,7 @@ class IncomingViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request: Request, pk: Any = None) -> Response:
         entry = self._get(pk)
-        if entry.classification > 0:
-            audit_record(actor=request.user, action="document.view", target=entry.document)
+        document_viewed(user=request.user, document=entry.document)
         return Response(IncomingDetailSerializer(entry).data)
 
     def create(self, request: Request) -> Response:

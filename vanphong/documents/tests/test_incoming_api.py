@@ -12,6 +12,7 @@ from vanphong.api.tests.helpers import assert_error, bearer
 from vanphong.audit.models import AuditEvent
 from vanphong.documents.models import Assignment, Document, EntryStatus
 from vanphong.documents.services.incoming import incoming_register
+from vanphong.documents.tests.factories import incoming_entry
 from vanphong.orgs.models import Classification
 
 URL = "/api/v1/incoming/"
@@ -19,18 +20,6 @@ URL = "/api/v1/incoming/"
 
 def post(client, user, data):
     return client.post(URL, data, content_type="application/json", **bearer(user))
-
-
-def make(province, n=1, **kwargs):
-    values = {
-        "actor": province.clerk.user,
-        "organization": province.committee,
-        "symbol": f"{n}-CV/TW",
-        "subject": f"Công văn số {n}",
-        "issued_date": dt.date(2025, 11, 3),
-    }
-    values.update(kwargs)
-    return incoming_register(**values)
 
 
 def test_clerk_registers_an_incoming_document(client, province, books):
@@ -99,8 +88,8 @@ def test_a_duplicate_is_registered_and_points_to_the_first(client, province, boo
 
 
 def test_list_is_filtered_and_paginated(client, province, books):
-    make(province, 1, subject="Về phát triển kinh tế số")
-    second = make(province, 2, subject="Về công tác cán bộ")
+    incoming_entry(province, 1, subject="Về phát triển kinh tế số")
+    second = incoming_entry(province, 2, subject="Về công tác cán bộ")
     incoming_register(
         actor=province.clerk_x.user,
         organization=province.commune_x,
@@ -121,8 +110,8 @@ def test_list_is_filtered_and_paginated(client, province, books):
 
 
 def test_reader_without_clearance_gets_404_for_a_classified_document(client, province, books):
-    secret = make(province, 9, classification=Classification.MAT)
-    open_one = make(province, 10)
+    secret = incoming_entry(province, 9, classification=Classification.MAT)
+    open_one = incoming_entry(province, 10)
     response = client.get(URL, **bearer(province.specialist.user))  # reads the Tỉnh ủy? no: the office
     assert secret.pk not in [r["id"] for r in response.json()["results"]]
     assert_error(client.get(f"{URL}{secret.pk}/", **bearer(province.specialist.user)), 404, "not_found")
@@ -134,7 +123,7 @@ def test_reader_without_clearance_gets_404_for_a_classified_document(client, pro
 
 
 def test_clerk_of_another_organisation_gets_404(client, province, books):
-    entry = make(province)
+    entry = incoming_entry(province, 1)
     assert_error(client.get(f"{URL}{entry.pk}/", **bearer(province.clerk_x.user)), 404, "not_found")
     assert_error(client.get(f"{URL}abc/", **bearer(province.clerk.user)), 404, "not_found")
     assert client.get(URL, **bearer(province.clerk_x.user)).json()["count"] == 0
@@ -151,7 +140,7 @@ def test_clerk_of_another_organisation_gets_404(client, province, books):
 
 
 def test_leader_direction_creates_assignments(client, province, books):
-    entry = make(province)
+    entry = incoming_entry(province, 1)
     due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
     response = client.post(
         f"{URL}{entry.pk}/directions/",
@@ -178,7 +167,7 @@ def test_leader_direction_creates_assignments(client, province, books):
 
 
 def test_a_specialist_who_can_read_cannot_direct(client, province, books):
-    entry = make(province, actor=province.chief.user, organization=province.office)
+    entry = incoming_entry(province, 1, actor=province.chief.user, organization=province.office)
     url = f"{URL}{entry.pk}/directions/"
     assert client.get(f"{URL}{entry.pk}/", **bearer(province.specialist.user)).status_code == 200
     response = client.post(
@@ -198,14 +187,29 @@ def test_a_specialist_who_can_read_cannot_direct(client, province, books):
 
 def test_a_page_of_fifty_costs_a_constant_number_of_queries(client, province, books):
     headers = bearer(province.clerk.user)
-    make(province, 1)
+    incoming_entry(province, 1)
     client.get(URL, **headers)  # warm the session-independent caches
     with CaptureQueriesContext(connection) as few:
         assert client.get(URL, **headers).status_code == 200
     for n in range(2, 51):
-        make(province, n, classification=Classification.MAT if n % 5 == 0 else 0)
+        incoming_entry(province, n, classification=Classification.MAT if n % 5 == 0 else 0)
     with CaptureQueriesContext(connection) as many:
         response = client.get(URL, **headers)
     assert response.json()["count"] == 50 and len(response.json()["results"]) == 50
     assert len(many) == len(few)
     assert not any("extracted" in q["sql"] or '"text"' in q["sql"] for q in many.captured_queries)
+
+
+def test_the_page_and_the_api_audit_a_classified_reading_alike(client, province, books, settings):
+    """One service audits the reading of a classified document: the page and the API write
+    the same entry (action, actor, target, organisation)."""
+    from django.urls import reverse
+
+    settings.VANPHONG_TOTP_REQUIRED = "none"  # the page's sign-in without a second factor
+    secret = incoming_entry(province, 11, classification=Classification.MAT)
+    assert client.get(f"{URL}{secret.pk}/", **bearer(province.leader.user)).status_code == 200
+    client.force_login(province.leader.user)
+    assert client.get(reverse("documents:document_detail", args=[secret.document_id])).status_code == 200
+    api_read, page_read = AuditEvent.objects.filter(action="document.view").order_by("pk")
+    fields = ("action", "actor_id", "target_type", "target_id", "organization_id", "before", "after")
+    assert [getattr(api_read, f) for f in fields] == [getattr(page_read, f) for f in fields]
