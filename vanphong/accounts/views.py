@@ -257,7 +257,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.managed_accounts(user=request.user, q=q), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"search": search, "q": q, "page": page, "nav_active": "accounts"}
+    query = urlencode({"q": q}) if q else ""
+    context = {"search": search, "q": q, "query": query, "page": page, "nav_active": "accounts"}
     template = "accounts/_user_table.html" if getattr(request, "htmx", False) else "accounts/user_list.html"
     return render(request, template, context)
 

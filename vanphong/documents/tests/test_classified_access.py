@@ -23,12 +23,10 @@ from vanphong.documents.models import (
     Assignment,
     AssignmentRole,
     Direction,
-    Document,
     DocumentFile,
-    DocumentState,
     ReaderGrant,
 )
-from vanphong.documents.services.registering import entry_register, register_for
+from vanphong.documents.tests.factories import registered_entry
 from vanphong.documents.tests.test_registers_pages import sign_in
 from vanphong.orgs.models import Classification, Role
 from vanphong.orgs.tests.factories import make_actor
@@ -73,16 +71,15 @@ def people(province):
 
 
 def _document(province, people, situation, classification):
-    doc = Document.objects.create(
+    entry = registered_entry(
+        actor=province.clerk.user,
         organization=province.committee,
-        state=DocumentState.RECEIVED,
         doc_type="CV",
         symbol="77-CV/TW",
         subject="về công tác bảo vệ bí mật nhà nước",
         classification=classification,
     )
-    register = register_for(organization=province.committee, kind="den", classification=classification)
-    entry = entry_register(actor=province.clerk.user, register=register, document=doc)
+    doc = entry.document
     direction = Direction.objects.create(entry=entry, author=province.leader, text="Giao xử lý.")
     target = {
         "assign_chief": {"person": people["chief"]},

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from vanphong.audit.models import AuditEvent
 from vanphong.documents.models import Assignment, Document, DocumentLink, DocumentState, EntryStatus
-from vanphong.documents.services.incoming import incoming_direct, incoming_present, incoming_register
+from vanphong.documents.services.incoming import incoming_direct, incoming_present
+from vanphong.documents.tests.factories import incoming_entry
 from vanphong.orgs.models import Classification
 
 
@@ -19,24 +20,12 @@ def _pages_without_second_factor(settings):
     settings.VANPHONG_TOTP_REQUIRED = "none"
 
 
-def make(province, **kwargs):
-    values = {
-        "actor": province.clerk.user,
-        "organization": province.committee,
-        "symbol": "15-NQ/TW",
-        "subject": "Nghị quyết về phát triển kinh tế số",
-        "issued_date": dt.date(2025, 11, 3),
-    }
-    values.update(kwargs)
-    return incoming_register(**values)
-
-
 def entry_url(entry):
     return reverse("documents:entry_detail", args=[entry.pk])
 
 
 def test_the_page_shows_metadata_entries_and_history(client, province, books):
-    entry = make(province)
+    entry = incoming_entry(province)
     client.force_login(province.clerk.user)
     html = client.get(reverse("documents:document_detail", args=[entry.document_id])).content.decode()
     assert "15-NQ/TW" in html and "Nghị quyết về phát triển kinh tế số" in html and "03/11/2025" in html
@@ -47,7 +36,7 @@ def test_the_page_shows_metadata_entries_and_history(client, province, books):
 
 
 def test_clerk_presents_and_leader_directs_from_the_page(client, province, books):
-    entry = make(province)
+    entry = incoming_entry(province)
     client.force_login(province.clerk.user)
     response = client.post(
         reverse("documents:incoming_present", args=[entry.pk]), {"to_person": province.leader.pk, "note": ""}
@@ -81,7 +70,7 @@ def test_clerk_presents_and_leader_directs_from_the_page(client, province, books
 
 
 def test_a_bad_direction_is_shown_with_its_errors_and_nothing_saved(client, province, books):
-    entry = make(province)
+    entry = incoming_entry(province)
     client.force_login(province.leader.user)
     data = {
         "text": "Giao",
@@ -98,7 +87,7 @@ def test_a_bad_direction_is_shown_with_its_errors_and_nothing_saved(client, prov
 
 
 def test_people_without_the_right_get_404_for_actions(client, province, books):
-    entry = make(province)
+    entry = incoming_entry(province)
     client.force_login(province.specialist.user)  # cannot even see the Tỉnh ủy's book
     assert client.get(entry_url(entry)).status_code == 404
     assert (
@@ -115,7 +104,7 @@ def test_people_without_the_right_get_404_for_actions(client, province, books):
 
 
 def test_marking_processed_with_the_reply_from_the_page(client, province, books):
-    entry = make(province)
+    entry = incoming_entry(province)
     reply = Document.objects.create(
         organization=province.committee, state=DocumentState.ISSUED, symbol="20-BC/TU", subject="Báo cáo"
     )
@@ -131,7 +120,7 @@ def test_marking_processed_with_the_reply_from_the_page(client, province, books)
 
 
 def test_viewing_a_classified_document_is_audited_once_per_view(client, province, books):
-    entry = make(province, classification=Classification.MAT)
+    entry = incoming_entry(province, classification=Classification.MAT)
     client.force_login(province.leader.user)
     assert client.get(entry_url(entry)).status_code == 200
     assert client.get(reverse("documents:document_detail", args=[entry.document_id])).status_code == 200
@@ -139,7 +128,7 @@ def test_viewing_a_classified_document_is_audited_once_per_view(client, province
     assert views.count() == 2
     html = client.get(entry_url(entry)).content.decode()
     assert "Xem văn bản mật" in html  # the views are part of the history
-    open_entry = make(province, symbol="16-NQ/TW")
+    open_entry = incoming_entry(province, symbol="16-NQ/TW")
     client.get(entry_url(open_entry))
     assert AuditEvent.objects.filter(action="document.view").count() == 3
     client.force_login(province.specialist.user)
@@ -147,7 +136,7 @@ def test_viewing_a_classified_document_is_audited_once_per_view(client, province
 
 
 def test_the_history_lists_the_whole_flow_in_time_order(client, province, books):
-    entry = make(province)
+    entry = incoming_entry(province)
     incoming_present(actor=province.clerk.user, entry=entry, to_person=province.leader, note="Trình gấp")
     incoming_direct(actor=province.leader.user, entry=entry, text="Giao Văn phòng", assignments=[])
     client.force_login(province.leader.user)

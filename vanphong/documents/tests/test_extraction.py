@@ -100,9 +100,7 @@ def test_a_docx_is_read_with_its_tables_in_body_order(tmp_path):
 
 def test_a_docx_typed_in_tcvn3_is_stored_in_unicode_with_a_note(tmp_path):
     legacy = legacy_encodings.from_unicode("Nghị quyết về phát triển kinh tế - xã hội của Tỉnh ủy", "tcvn3")
-    result = extraction.extract(
-        write(tmp_path, "a.docx", docx_bytes([legacy])), files.DOCX, workdir=tmp_path
-    )
+    result = extraction.extract(write(tmp_path, "a.docx", docx_bytes([legacy])), files.DOCX, workdir=tmp_path)
     assert result.text == "Nghị quyết về phát triển kinh tế - xã hội của Tỉnh ủy"
     assert result.note == "Đã chuyển mã TCVN3 sang Unicode."
 

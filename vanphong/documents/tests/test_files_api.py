@@ -13,9 +13,9 @@ from vanphong.api.tests.helpers import assert_error
 from vanphong.audit.models import AuditEvent
 from vanphong.demo import documents_files as demo_files
 from vanphong.documents import capture
-from vanphong.documents.models import Document, DocumentState
+from vanphong.documents.models import Document
 from vanphong.documents.services import files as services
-from vanphong.documents.services.registering import entry_register
+from vanphong.documents.tests.factories import registered_entry
 from vanphong.orgs.models import Classification
 
 DEMO = demo_files.demo_documents()
@@ -36,22 +36,20 @@ def pdf_bytes():
     return demo_files.render_pdf(DEMO[0])
 
 
-def attached(province, books, data, *, name="Nghị quyết số 15.pdf", classification=Classification.NONE):
-    document = Document.objects.create(
+def attached(province, data, *, name="Nghị quyết số 15.pdf", classification=Classification.NONE):
+    document = registered_entry(
+        actor=province.clerk.user,
         organization=province.committee,
-        state=DocumentState.RECEIVED,
         subject="Về chuyển đổi số",
         classification=classification,
-    )
-    register = books["committee"]["Sổ văn bản mật đến" if classification else "Sổ văn bản đến"]
-    entry_register(actor=province.clerk.user, register=register, document=document)
+    ).document
     return services.file_attach(actor=province.chief.user, document=document, upload=(name, data))
 
 
 def test_a_reader_downloads_the_original_with_its_vietnamese_name_and_hash(
     client, province, books, pdf_bytes
 ):
-    record = attached(province, books, pdf_bytes)
+    record = attached(province, pdf_bytes)
     response = client.get(f"/api/v1/files/{record.pk}/", **bearer(province.clerk.user))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == pdf_bytes
@@ -64,7 +62,7 @@ def test_a_reader_downloads_the_original_with_its_vietnamese_name_and_hash(
 
 
 def test_a_reader_without_clearance_gets_404_for_a_classified_file(client, province, books, pdf_bytes):
-    record = attached(province, books, pdf_bytes, classification=Classification.TOI_MAT)
+    record = attached(province, pdf_bytes, classification=Classification.TOI_MAT)
     for outsider in (province.clerk, province.specialist, province.clerk_x):
         assert_error(client.get(f"/api/v1/files/{record.pk}/", **bearer(outsider.user)), 404, "not_found")
     assert not AuditEvent.objects.filter(action="document.file_download").exists()
@@ -77,7 +75,7 @@ def test_a_reader_without_clearance_gets_404_for_a_classified_file(client, provi
 
 
 def test_unknown_files_and_missing_derived_copies_are_404(client, province, books, pdf_bytes):
-    record = attached(province, books, pdf_bytes)
+    record = attached(province, pdf_bytes)
     assert_error(client.get("/api/v1/files/999999/", **bearer(province.leader.user)), 404, "not_found")
     assert_error(
         client.get(f"/api/v1/files/{record.pk}/?derived=1", **bearer(province.leader.user)), 404, "not_found"
@@ -86,7 +84,7 @@ def test_unknown_files_and_missing_derived_copies_are_404(client, province, book
 
 
 def test_the_derived_copy_is_served_when_there_is_one(client, province, books, pdf_bytes):
-    record = attached(province, books, pdf_bytes)
+    record = attached(province, pdf_bytes)
     record.derived.save("x.ocr.pdf", SimpleUploadedFile("x.ocr.pdf", b"%PDF-derived"), save=True)
     response = client.get(f"/api/v1/files/{record.pk}/?derived=1", **bearer(province.leader.user))
     assert response.status_code == 200

@@ -11,9 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vanphong.accounts.second_factor import second_factor_required
 from vanphong.audit.models import AuditEvent
 from vanphong.demo import documents_files as demo_files
-from vanphong.documents.models import Document, DocumentFile, DocumentState
+from vanphong.documents.models import DocumentFile
 from vanphong.documents.services import files as services
-from vanphong.documents.services.registering import entry_register
+from vanphong.documents.tests.factories import registered_entry
 from vanphong.orgs.models import Classification
 
 
@@ -37,23 +37,20 @@ def sign_in(client, person):
     return client
 
 
-def document(province, books, classification=Classification.NONE):
-    doc = Document.objects.create(
+def document(province, classification=Classification.NONE):
+    return registered_entry(
+        actor=province.clerk.user,
         organization=province.committee,
-        state=DocumentState.RECEIVED,
         symbol="15-NQ/TU",
         subject="Về chuyển đổi số",
         classification=classification,
-    )
-    register = books["committee"]["Sổ văn bản mật đến" if classification else "Sổ văn bản đến"]
-    entry_register(actor=province.clerk.user, register=register, document=doc)
-    return doc
+    ).document
 
 
 def test_the_document_page_lists_files_with_hash_and_state_and_offers_upload(
     client, province, books, pdf_bytes
 ):
-    doc = document(province, books)
+    doc = document(province)
     record = services.file_attach(
         actor=province.clerk.user, document=doc, upload=("Nghị quyết.pdf", pdf_bytes)
     )
@@ -67,7 +64,7 @@ def test_the_document_page_lists_files_with_hash_and_state_and_offers_upload(
 
 
 def test_a_reader_who_may_not_attach_sees_no_upload_form(client, province, books, pdf_bytes):
-    doc = document(province, books)
+    doc = document(province)
     services.file_attach(actor=province.clerk.user, document=doc, upload=("a.pdf", pdf_bytes))
     sign_in(client, province.admin)  # reads the committee's records, writes nothing
     html = client.get(reverse("documents:document_detail", args=[doc.pk])).content.decode()
@@ -76,7 +73,7 @@ def test_a_reader_who_may_not_attach_sees_no_upload_form(client, province, books
 
 
 def test_the_clerk_attaches_a_file_from_the_page(client, province, books, pdf_bytes):
-    doc = document(province, books)
+    doc = document(province)
     sign_in(client, province.clerk)
     response = client.post(
         reverse("documents:file_attach", args=[doc.pk]),
@@ -94,7 +91,7 @@ def test_the_clerk_attaches_a_file_from_the_page(client, province, books, pdf_by
 
 
 def test_attaching_to_a_document_out_of_reach_is_404(client, province, books, pdf_bytes):
-    doc = document(province, books)
+    doc = document(province)
     sign_in(client, province.clerk_x)
     response = client.post(
         reverse("documents:file_attach", args=[doc.pk]), {"file": SimpleUploadedFile("a.pdf", pdf_bytes)}
@@ -104,7 +101,7 @@ def test_attaching_to_a_document_out_of_reach_is_404(client, province, books, pd
 
 
 def test_the_download_page_route_follows_the_same_rules_as_the_api(client, province, books, pdf_bytes):
-    doc = document(province, books, classification=Classification.MAT)
+    doc = document(province, classification=Classification.MAT)
     record = services.file_attach(actor=province.clerk.user, document=doc, upload=("mật.pdf", pdf_bytes))
     sign_in(client, province.specialist)
     assert client.get(reverse("documents:file_download", args=[record.pk])).status_code == 404

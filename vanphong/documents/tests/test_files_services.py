@@ -17,9 +17,9 @@ from django.http import Http404
 from vanphong.audit.models import AuditEvent
 from vanphong.core import files
 from vanphong.demo import documents_files as demo_files
-from vanphong.documents.models import Document, DocumentFile, DocumentState, ExtractionState
+from vanphong.documents.models import DocumentFile, ExtractionState
 from vanphong.documents.services import files as services
-from vanphong.documents.services.registering import entry_register
+from vanphong.documents.tests.factories import registered_entry
 from vanphong.orgs.models import Classification
 from vanphong.search.selectors import search
 
@@ -36,22 +36,19 @@ def pdf_bytes():
     return demo_files.render_pdf(DEMO)
 
 
-def incoming(province, books, *, classification=Classification.NONE, subject="Về chuyển đổi số"):
-    document = Document.objects.create(
+def incoming(province, *, classification=Classification.NONE, subject="Về chuyển đổi số"):
+    return registered_entry(
+        actor=province.clerk.user,
         organization=province.committee,
-        state=DocumentState.RECEIVED,
         doc_type="NQ",
         symbol="15-NQ/TU",
         subject=subject,
         classification=classification,
-    )
-    register = books["committee"]["Sổ văn bản mật đến" if classification else "Sổ văn bản đến"]
-    entry_register(actor=province.clerk.user, register=register, document=document)
-    return document
+    ).document
 
 
 def test_attaching_keeps_the_exact_bytes_and_records_hash_size_and_type(province, books, pdf_bytes):
-    document = incoming(province, books)
+    document = incoming(province)
     record = services.file_attach(
         actor=province.clerk.user, document=document, upload=("Nghị quyết 15.pdf", pdf_bytes)
     )
@@ -67,7 +64,7 @@ def test_attaching_keeps_the_exact_bytes_and_records_hash_size_and_type(province
 
 
 def test_an_uploaded_file_object_is_streamed_too(province, books, pdf_bytes):
-    document = incoming(province, books)
+    document = incoming(province)
     upload = SimpleUploadedFile("scan.pdf", pdf_bytes, content_type="application/octet-stream")
     record = services.file_attach(actor=province.clerk.user, document=document, upload=upload)
     assert record.content_type == files.PDF  # sniffed, not what the browser said
@@ -80,7 +77,7 @@ def test_an_uploaded_file_object_is_streamed_too(province, books, pdf_bytes):
 
 def test_a_file_over_the_limit_is_refused_and_nothing_is_kept(province, books, settings, pdf_bytes):
     settings.VANPHONG_MAX_UPLOAD_MB = 1
-    document = incoming(province, books)
+    document = incoming(province)
     with pytest.raises(ValidationError, match="lớn hơn 1 MB"):
         services.file_attach(
             actor=province.clerk.user, document=document, upload=("big.pdf", b"%PDF-" + b"0" * 2_000_000)
@@ -90,7 +87,7 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_kept(province, books, s
 
 
 def test_an_unknown_or_dangerous_file_is_refused_in_vietnamese(province, books, settings):
-    document = incoming(province, books)
+    document = incoming(province)
     with pytest.raises(ValidationError, match="Không nhận loại tệp này"):
         services.file_attach(
             actor=province.clerk.user, document=document, upload=("virus.pdf", b"MZ\x90\x00program")
@@ -103,7 +100,7 @@ def test_an_unknown_or_dangerous_file_is_refused_in_vietnamese(province, books, 
 def test_a_failure_while_recording_removes_the_stored_bytes(
     province, books, settings, monkeypatch, pdf_bytes
 ):
-    document = incoming(province, books)
+    document = incoming(province)
 
     def broken_audit(**kwargs):
         raise RuntimeError("audit store down")
@@ -116,7 +113,7 @@ def test_a_failure_while_recording_removes_the_stored_bytes(
 
 
 def test_files_left_by_a_callers_rollback_are_removed_as_orphans(province, books, settings, pdf_bytes):
-    document = incoming(province, books)
+    document = incoming(province)
     with pytest.raises(RuntimeError), transaction.atomic():
         services.file_attach(actor=province.clerk.user, document=document, upload=("a.pdf", pdf_bytes))
         raise RuntimeError("the caller fails after attaching")
@@ -132,7 +129,7 @@ def test_files_left_by_a_callers_rollback_are_removed_as_orphans(province, books
 def test_text_is_extracted_after_commit_and_search_is_told(
     province, books, pdf_bytes, django_capture_on_commit_callbacks
 ):
-    document = incoming(province, books)
+    document = incoming(province)
     with django_capture_on_commit_callbacks(execute=True):
         record = services.file_attach(
             actor=province.clerk.user, document=document, upload=("a.pdf", pdf_bytes)
@@ -154,7 +151,7 @@ def test_running_the_extraction_again_changes_nothing(
 ):
     from vanphong.documents import jobs
 
-    document = incoming(province, books)
+    document = incoming(province)
     with django_capture_on_commit_callbacks(execute=True):
         record = services.file_attach(
             actor=province.clerk.user, document=document, upload=("a.pdf", pdf_bytes)
@@ -164,7 +161,7 @@ def test_running_the_extraction_again_changes_nothing(
 
 
 def test_verify_detects_a_changed_file(province, books, pdf_bytes):
-    document = incoming(province, books)
+    document = incoming(province)
     record = services.file_attach(actor=province.clerk.user, document=document, upload=("a.pdf", pdf_bytes))
     assert services.file_verify(record)
     Path(record.file.path).write_bytes(pdf_bytes + b"tampered")
@@ -172,7 +169,7 @@ def test_verify_detects_a_changed_file(province, books, pdf_bytes):
 
 
 def test_a_reader_gets_the_original_bytes_and_every_download_is_audited(province, books, pdf_bytes):
-    document = incoming(province, books)
+    document = incoming(province)
     record = services.file_attach(actor=province.clerk.user, document=document, upload=("a.pdf", pdf_bytes))
     opened, stream = services.file_open_for_user(user=province.leader.user, file_id=record.pk)
     with stream:
@@ -181,7 +178,7 @@ def test_a_reader_gets_the_original_bytes_and_every_download_is_audited(province
 
 
 def test_a_classified_file_is_404_for_a_reader_without_clearance_or_need(province, books, pdf_bytes):
-    document = incoming(province, books, classification=Classification.TOI_MAT)
+    document = incoming(province, classification=Classification.TOI_MAT)
     record = services.file_attach(actor=province.chief.user, document=document, upload=("mat.pdf", pdf_bytes))
     for outsider in (province.clerk, province.specialist, province.clerk_x):
         with pytest.raises(Http404):
@@ -197,7 +194,7 @@ def test_a_classified_file_is_404_for_a_reader_without_clearance_or_need(provinc
 
 
 def test_register_keepers_and_writers_of_a_holding_organisation_may_attach(province, books):
-    document = incoming(province, books)
+    document = incoming(province)
     assert services.file_may_attach(province.clerk.user, document)
     assert not services.file_may_attach(province.clerk_x.user, document)
     assert not services.file_may_attach(province.admin.user, document)

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from vanphong.core.pending import pending_for
 from vanphong.documents.models import Arrival, ArrivalState, DocumentFile, EntryStatus, RegisterEntry
-from vanphong.documents.services.incoming import incoming_direct, incoming_present, incoming_register
+from vanphong.documents.services.incoming import incoming_direct, incoming_present
+from vanphong.documents.tests.factories import incoming_entry
 from vanphong.orgs.models import Classification
 
 LIST = reverse("documents:incoming_list")
@@ -24,18 +25,6 @@ def _pages_without_second_factor(settings):
     """The clerk and the leader are cleared for classified documents, so sign-in would ask
     them for a TOTP code; these tests are about the pages behind it."""
     settings.VANPHONG_TOTP_REQUIRED = "none"
-
-
-def make(province, n=1, **kwargs):
-    values = {
-        "actor": province.clerk.user,
-        "organization": province.committee,
-        "symbol": f"{n}-CV/TW",
-        "subject": f"Công văn số {n} về kinh tế số",
-        "issued_date": dt.date(2025, 11, 3),
-    }
-    values.update(kwargs)
-    return incoming_register(**values)
 
 
 def form_data(**overrides):
@@ -60,7 +49,7 @@ def form_data(**overrides):
 
 
 def test_the_form_opens_with_the_focus_on_the_symbol_and_fields_in_reading_order(client, province, books):
-    make(province, 1, issuer_name="")
+    incoming_entry(province, 1, issuer_name="")
     client.force_login(province.clerk.user)
     html = client.get(FORM).content.decode()
     order = [
@@ -142,7 +131,7 @@ def test_the_symbol_reader_says_what_the_symbol_means_and_fills_empty_fields(cli
 
 
 def test_the_symbol_reader_warns_of_an_earlier_registration(client, province, books):
-    earlier = make(province, 7)
+    earlier = incoming_entry(province, 7)
     client.force_login(province.clerk.user)
     html = client.get(PARSE, {"symbol": "07-CV/TW", "issued_date": "03/11/2025"}).content.decode()
     assert "có thể đã vào sổ" in html and f"số đến <strong>{earlier.number}</strong>" in html
@@ -182,9 +171,9 @@ def test_registering_from_an_arrival_prefills_the_form(client, province, books, 
 
 
 def test_the_list_shows_marks_counts_and_answers_htmx_with_the_partial(client, province, books):
-    make(province, 1, urgency="hoa_toc")
-    make(province, 2, classification=Classification.MAT)
-    done = make(province, 3)
+    incoming_entry(province, 1, urgency="hoa_toc")
+    incoming_entry(province, 2, classification=Classification.MAT)
+    done = incoming_entry(province, 3)
     done.status = EntryStatus.DONE
     done.save()
     client.force_login(province.clerk.user)
@@ -202,8 +191,8 @@ def test_the_list_shows_marks_counts_and_answers_htmx_with_the_partial(client, p
 
 
 def test_a_reader_without_clearance_does_not_see_classified_documents_in_the_list(client, province, books):
-    make(province, 1, actor=province.chief.user, organization=province.office)
-    make(
+    incoming_entry(province, 1, actor=province.chief.user, organization=province.office)
+    incoming_entry(
         province,
         2,
         actor=province.chief.user,
@@ -217,7 +206,7 @@ def test_a_reader_without_clearance_does_not_see_classified_documents_in_the_lis
 
 def test_the_list_costs_the_same_queries_for_one_or_fifty_documents(client, province, books):
     client.force_login(province.clerk.user)
-    make(province, 1)
+    incoming_entry(province, 1)
     client.get(LIST)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -225,15 +214,15 @@ def test_the_list_costs_the_same_queries_for_one_or_fifty_documents(client, prov
     with CaptureQueriesContext(connection) as one:
         client.get(LIST)
     for n in range(2, 51):
-        make(province, n)
+        incoming_entry(province, n)
     with CaptureQueriesContext(connection) as fifty:
         client.get(LIST)
     assert len(fifty) == len(one)
 
 
 def test_pending_work_for_the_clerk_the_leader_and_the_assignee(client, province, books):
-    entry = make(province, 1)
-    make(province, 2)
+    entry = incoming_entry(province, 1)
+    incoming_entry(province, 2)
     clerk_groups = {g.key: g for g in pending_for(province.clerk.user)}
     assert clerk_groups["documents.to_present"].count == 2
     assert len(clerk_groups["documents.to_present"].items) == 2

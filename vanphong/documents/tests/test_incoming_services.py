@@ -24,31 +24,19 @@ from vanphong.documents.services.incoming import (
     incoming_find_duplicate,
     incoming_mark_processed,
     incoming_present,
-    incoming_register,
     issuer_resolve,
     symbol_read,
 )
+from vanphong.documents.tests.factories import ISSUED_DATE, incoming_entry
 from vanphong.orgs.models import Classification, Role
 from vanphong.orgs.tests.factories import OrganizationFactory, UnitFactory, make_actor
 
-DAY = dt.date(2025, 11, 3)
-
-
-def register(province, **kwargs):
-    values = {
-        "actor": province.clerk.user,
-        "organization": province.committee,
-        "symbol": "15-NQ/TW",
-        "subject": "Nghị quyết về phát triển kinh tế số",
-        "issued_date": DAY,
-    }
-    values.update(kwargs)
-    return incoming_register(**values)
+DAY = ISSUED_DATE  # the date of what incoming_entry registers
 
 
 def test_registering_parses_the_symbol_and_gives_the_next_incoming_number(province, books):
-    first = register(province, symbol="số: 15-nq/tw")
-    second = register(province, symbol="1059/QĐ-TTg", issuer_name="Thủ tướng Chính phủ")
+    first = incoming_entry(province, symbol="số: 15-nq/tw")
+    second = incoming_entry(province, symbol="1059/QĐ-TTg", issuer_name="Thủ tướng Chính phủ")
     doc = first.document
     assert (doc.symbol, doc.doc_type, doc.number, doc.style) == ("15-NQ/TW", "NQ", 15, "party")
     assert doc.state == DocumentState.RECEIVED and doc.organization == province.committee
@@ -65,7 +53,9 @@ def test_registering_parses_the_symbol_and_gives_the_next_incoming_number(provin
 def test_a_symbol_that_does_not_parse_is_kept_as_typed_with_a_warning(province, books):
     reading = symbol_read("Công văn không số")
     assert reading.parsed is None and "Không đọc được" in reading.warning
-    entry = register(province, symbol="  Công văn   không số ", issuer_name="Sở Tài chính", doc_type="CV")
+    entry = incoming_entry(
+        province, symbol="  Công văn   không số ", issuer_name="Sở Tài chính", doc_type="CV"
+    )
     assert entry.document.symbol == "Công văn không số"
     assert entry.document.number is None and entry.document.doc_type == "CV"
     assert symbol_read("08-NQ/TU").warning == ""
@@ -81,27 +71,27 @@ def test_issuer_is_resolved_among_organisations_sharing_an_abbreviation(province
     ubnd = OrganizationFactory(name="Ủy ban nhân dân tỉnh", abbreviation="UBND", hosted=False)
     assert issuer_resolve(abbreviation="UBND", organization=province.commune_x) == ubnd
     with pytest.raises(ValidationError) as error:
-        register(province, symbol="12-CV/ĐU")
+        incoming_entry(province, symbol="12-CV/ĐU")
     assert "issuer_name" in error.value.message_dict
 
 
 def test_a_classified_document_goes_to_the_classified_register(province, books):
-    entry = register(province, classification=Classification.MAT)
+    entry = incoming_entry(province, classification=Classification.MAT)
     assert entry.register == books["committee"]["Sổ văn bản mật đến"]
     assert entry.classification == Classification.MAT and entry.number == 1
 
 
 def test_only_register_keepers_may_register(province, books):
     with pytest.raises(PermissionDenied):
-        register(province, actor=province.specialist.user)
+        incoming_entry(province, actor=province.specialist.user)
     with pytest.raises(PermissionDenied):
-        register(province, actor=province.clerk_x.user)
+        incoming_entry(province, actor=province.clerk_x.user)
     assert not Document.objects.exists()
 
 
 def test_bad_input_is_refused_in_vietnamese_and_nothing_is_consumed(province, books):
     with pytest.raises(ValidationError) as error:
-        register(
+        incoming_entry(
             province,
             subject=" ",
             doc_type="XYZ",
@@ -122,22 +112,22 @@ def test_a_failure_after_numbering_rolls_everything_back(province, books, monkey
 
     monkeypatch.setattr(incoming, "entry_register", broken)
     with pytest.raises(RuntimeError):
-        register(province)
+        incoming_entry(province)
     assert not Document.objects.exists()
     assert not AuditEvent.objects.filter(action="document.receive").exists()
 
 
 def test_the_same_document_registered_twice_points_to_the_first_registration(province, books):
-    first = register(province)
-    again = register(province, symbol="15 - nq / tw", subject="Bản giấy của cùng văn bản")
+    first = incoming_entry(province)
+    again = incoming_entry(province, symbol="15 - nq / tw", subject="Bản giấy của cùng văn bản")
     assert again.duplicate_of == first and again.number == first.number + 1
-    third = register(province)
+    third = incoming_entry(province)
     assert third.duplicate_of == first
     # Another date, another symbol or another issuer is another document.
-    assert register(province, issued_date=DAY - dt.timedelta(days=1)).duplicate_of is None
-    assert register(province, symbol="16-NQ/TW").duplicate_of is None
+    assert incoming_entry(province, issued_date=DAY - dt.timedelta(days=1)).duplicate_of is None
+    assert incoming_entry(province, symbol="16-NQ/TW").duplicate_of is None
     # By name, ignoring case and diacritics, for issuers outside the directory.
-    named = register(province, symbol="45/KH-UBND", issuer_name="Ủy ban nhân dân huyện Cũ")
+    named = incoming_entry(province, symbol="45/KH-UBND", issuer_name="Ủy ban nhân dân huyện Cũ")
     found = incoming_find_duplicate(
         organization=province.committee,
         symbol="45/kh-ubnd",
@@ -154,13 +144,13 @@ def test_the_same_document_registered_twice_points_to_the_first_registration(pro
 
 
 def test_duplicates_are_looked_for_in_the_same_organisation_only(province, books):
-    register(province)
-    other = register(province, actor=province.clerk_x.user, organization=province.commune_x)
+    incoming_entry(province)
+    other = incoming_entry(province, actor=province.clerk_x.user, organization=province.commune_x)
     assert other.duplicate_of is None
 
 
 def test_present_to_a_leader_then_the_leader_directs_with_assignments(province, books):
-    entry = register(province)
+    entry = incoming_entry(province)
     unit = UnitFactory(organization=province.office, name="Phòng Tổng hợp")
     incoming_present(actor=province.clerk.user, entry=entry, to_person=province.leader, note="Khẩn")
     entry.refresh_from_db()
@@ -193,7 +183,7 @@ def test_present_to_a_leader_then_the_leader_directs_with_assignments(province, 
 
 
 def test_direction_needs_the_right_to_direct_or_to_have_been_presented(province, books):
-    entry = register(province)
+    entry = incoming_entry(province)
     with pytest.raises(PermissionDenied):
         incoming_direct(actor=province.specialist.user, entry=entry, text="Ý kiến", assignments=[])
     with pytest.raises(PermissionDenied):
@@ -205,7 +195,7 @@ def test_direction_needs_the_right_to_direct_or_to_have_been_presented(province,
 
 
 def test_presenting_to_someone_who_cannot_see_the_document_is_refused(province, books):
-    entry = register(province, classification=Classification.MAT)
+    entry = incoming_entry(province, classification=Classification.MAT)
     with pytest.raises(ValidationError):
         incoming_present(actor=province.clerk.user, entry=entry, to_person=province.specialist)
     with pytest.raises(ValidationError):
@@ -215,7 +205,7 @@ def test_presenting_to_someone_who_cannot_see_the_document_is_refused(province, 
 
 
 def test_invalid_assignments_are_refused_row_by_row_and_nothing_is_saved(province, books):
-    entry = register(province, classification=Classification.MAT)
+    entry = incoming_entry(province, classification=Classification.MAT)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     outside = OrganizationFactory(name="Sở Tài chính", hosted=False)
     with pytest.raises(ValidationError) as error:
@@ -257,7 +247,7 @@ def test_invalid_assignments_are_refused_row_by_row_and_nothing_is_saved(provinc
 
 
 def test_marking_processed_links_the_reply(province, books):
-    entry = register(province)
+    entry = incoming_entry(province)
     reply = Document.objects.create(
         organization=province.committee,
         state=DocumentState.ISSUED,
@@ -278,7 +268,7 @@ def test_marking_processed_links_the_reply(province, books):
 
 
 def test_the_reply_must_be_an_outgoing_document_of_the_same_organisation(province, books):
-    entry = register(province)
+    entry = incoming_entry(province)
     foreign = Document.objects.create(
         organization=province.commune_x, state=DocumentState.ISSUED, symbol="01-BC/ĐU", subject="Báo cáo"
     )
@@ -291,7 +281,7 @@ def test_the_reply_must_be_an_outgoing_document_of_the_same_organisation(provinc
 
 
 def test_a_lead_assignee_may_mark_processed(province, books):
-    entry = register(province)
+    entry = incoming_entry(province)
     incoming_direct(
         actor=province.leader.user,
         entry=entry,

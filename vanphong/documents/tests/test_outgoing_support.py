@@ -12,11 +12,8 @@ from typing import Any
 import pytest
 
 from vanphong.documents.models import Document, ReviewDecision, ReviewKind
-from vanphong.documents.services.outgoing import (
-    outgoing_draft_create,
-    outgoing_review_decide,
-    outgoing_submit,
-)
+from vanphong.documents.services.outgoing import outgoing_review_decide, outgoing_submit
+from vanphong.documents.tests.factories import outgoing_draft
 from vanphong.orgs.models import Classification, Person, Role, RoleAssignment
 from vanphong.orgs.tests.factories import make_actor
 
@@ -57,17 +54,8 @@ def people_fixture(province, books) -> OutgoingPeople:
 
 
 def make_draft(people: OutgoingPeople, **overrides: Any) -> Document:
-    values: dict[str, Any] = {
-        "actor": people.drafter.user,
-        "organization": people.committee,
-        "doc_type": "NQ",
-        "subject": "Nghị quyết về phát triển kinh tế số tỉnh",
-        "signer": people.leader,
-        "recipients": [(people.commune_x, "để thực hiện"), people.commune_y, people.centre],
-        "body": "Ban Thường vụ Tỉnh ủy quyết nghị.\n\nGiao các cấp ủy tổ chức thực hiện.",
-    }
-    values.update(overrides)
-    return outgoing_draft_create(**values)
+    """The Tỉnh ủy's Nghị quyết of ``outgoing_draft``, drafted by the specialist."""
+    return outgoing_draft(people, **{"actor": people.drafter.user, **overrides})
 
 
 def approve(people: OutgoingPeople, document: Document) -> Document:

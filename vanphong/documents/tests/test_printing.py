@@ -21,7 +21,8 @@ from vanphong.documents.models import (
     LinkKind,
     Recipient,
 )
-from vanphong.documents.services.registering import entry_register, register_for
+from vanphong.documents.services.registering import entry_register
+from vanphong.documents.tests.factories import registered_entry
 from vanphong.documents.tests.test_registers_pages import sign_in
 from vanphong.orgs.models import Classification
 
@@ -41,19 +42,16 @@ INCOMING_HEADERS = [
 
 
 def _incoming(province, *, subject, symbol="", classification=0, doc_type="CV", issuer=None):
-    doc = Document.objects.create(
+    return registered_entry(
+        actor=province.clerk.user,
         organization=province.committee,
-        state=DocumentState.RECEIVED,
+        received_at=timezone.now(),
         doc_type=doc_type,
         symbol=symbol,
         issuer=issuer or province.centre,
         issued_date=dt.date(YEAR, 1, 5),
         subject=subject,
         classification=classification,
-    )
-    register = register_for(organization=province.committee, kind="den", classification=classification)
-    return entry_register(
-        actor=province.clerk.user, register=register, document=doc, received_at=timezone.now()
     )
 
 

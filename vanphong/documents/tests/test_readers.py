@@ -8,27 +8,23 @@ from vanphong.documents.models import (
     Assignment,
     AssignmentRole,
     Direction,
-    Document,
-    DocumentState,
     ReaderGrant,
 )
-from vanphong.documents.services.registering import entry_register, register_for
+from vanphong.documents.tests.factories import registered_entry
 from vanphong.documents.tests.test_registers_pages import sign_in
 from vanphong.orgs.models import Classification, Role
 from vanphong.orgs.tests.factories import make_actor
 
 
 def _registered(province, classification):
-    doc = Document.objects.create(
+    return registered_entry(
+        actor=province.clerk.user,
         organization=province.committee,
-        state=DocumentState.RECEIVED,
         doc_type="NQ",
         symbol="09-NQ/TW",
         subject="về bảo vệ bí mật nhà nước",
         classification=classification,
     )
-    register = register_for(organization=province.committee, kind="den", classification=classification)
-    return entry_register(actor=province.clerk.user, register=register, document=doc)
 
 
 @pytest.fixture

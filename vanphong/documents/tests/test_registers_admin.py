@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from vanphong.audit.models import AuditEvent
-from vanphong.documents.models import Document, DocumentState, RegisterEntry
-from vanphong.documents.services.registering import entry_register
+from vanphong.documents.models import RegisterEntry
+from vanphong.documents.tests.factories import registered_entry
 from vanphong.orgs.tests.factories import UserFactory
 
 MODELS = [
@@ -35,11 +35,8 @@ def staff_client(db, client, settings):
 
 @pytest.fixture
 def entry(province, books):
-    doc = Document.objects.create(
-        organization=province.committee, state=DocumentState.RECEIVED, subject="Thử"
-    )
-    return entry_register(
-        actor=province.clerk.user, register=books["committee"]["Sổ văn bản đến"], document=doc
+    return registered_entry(
+        actor=province.clerk.user, register=books["committee"]["Sổ văn bản đến"], subject="Thử"
     )
 
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from vanphong.audit.models import AuditEvent
-from vanphong.documents.models import Document, DocumentState, NumberReset, Register, RegisterKind, Term
+from vanphong.documents.models import NumberReset, Register, RegisterKind, Term
 from vanphong.documents.services import registers as services
-from vanphong.documents.services.registering import entry_register
+from vanphong.documents.tests.factories import registered_entry
 from vanphong.orgs.models import Role
 from vanphong.orgs.tests.factories import make_actor
 
@@ -32,13 +32,9 @@ def _create(actor, org, **overrides):
 
 
 def _enter(register, actor, doc_type="CV"):
-    doc = Document.objects.create(
-        organization=register.organization,
-        state=DocumentState.RECEIVED,
-        doc_type=doc_type,
-        subject="Về việc thử",
+    return registered_entry(
+        actor=actor.user, register=register, doc_type=doc_type, subject="Về việc thử", on=dt.date(2026, 3, 2)
     )
-    return entry_register(actor=actor.user, register=register, document=doc, on=dt.date(2026, 3, 2))
 
 
 def test_chief_of_office_opens_a_register_and_it_is_audited(province, office_chief):
@@ -190,10 +186,8 @@ def test_terms_never_overlap(province, office_chief):
 
 def test_a_new_term_cannot_start_before_numbers_already_given_in_the_old_one(province, office_chief, books):
     outgoing = books["committee"]["Sổ văn bản đi"]
-    doc = Document.objects.create(
-        organization=province.committee, state=DocumentState.ISSUED, doc_type="NQ", subject="Nghị quyết thử"
-    )
-    entry_register(actor=province.clerk.user, register=outgoing, document=doc)  # today, term 2025 - 2030
+    # Numbered today, in the term 2025 - 2030.
+    registered_entry(actor=province.clerk.user, register=outgoing, doc_type="NQ", subject="Nghị quyết thử")
     with pytest.raises(ValidationError, match="sau ngày bắt đầu nhiệm kỳ mới"):
         services.term_create(
             actor=office_chief.user,

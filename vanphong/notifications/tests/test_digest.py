@@ -13,7 +13,7 @@ from vanphong.notifications.models import DigestLog, Notification
 from vanphong.notifications.services import notify, send_digests
 from vanphong.tasks import jobs
 from vanphong.tasks.calendar import WorkCalendar
-from vanphong.tasks.tests.factories import give_task
+from vanphong.tasks.tests.factories import TaskFactory
 
 D = dt.date
 DAY = D(2024, 5, 6)  # a Monday with no holiday near it
@@ -29,9 +29,9 @@ def clerk(province, settings):
 
 
 def give(province, title, due):
-    return give_task(
-        actor=province.chief.user,
-        organization=province.committee,
+    return TaskFactory(
+        province=province,
+        actor=province.chief,
         title=title,
         lead=province.clerk_x,
         due_date=due,

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from vanphong.documents.models import Document, DocumentFile, DocumentState, RegisterKind
+from vanphong.documents.models import Document, DocumentFile, RegisterKind
 from vanphong.documents.services.indexing import document_metadata_changed, document_text_changed
-from vanphong.documents.services.registering import entry_register, register_for
 from vanphong.documents.tests.conftest import books  # noqa: F401 (a fixture)
+from vanphong.documents.tests.factories import registered_entry
 from vanphong.orgs.models import Organization
 
 DocumentMaker = Callable[..., Document]
@@ -51,10 +51,11 @@ def make_document(books, province) -> DocumentMaker:  # noqa: F811
         signer_name: str = "",
         **fields: Any,
     ) -> Document:
-        org = organization or province.committee
-        document = Document.objects.create(
-            organization=org,
-            state=DocumentState.RECEIVED if kind == RegisterKind.INCOMING else DocumentState.ISSUED,
+        document = registered_entry(
+            actor=province.clerk.user,
+            organization=organization or province.committee,
+            kind=kind,
+            on=issued_date or dt.date(2026, 3, 2),
             doc_type=doc_type,
             symbol=symbol,
             issuer=issuer,
@@ -64,13 +65,7 @@ def make_document(books, province) -> DocumentMaker:  # noqa: F811
             classification=classification,
             signer_name=signer_name,
             **fields,
-        )
-        entry_register(
-            actor=province.clerk.user,
-            register=register_for(organization=org, kind=kind, classification=classification),
-            document=document,
-            on=issued_date or dt.date(2026, 3, 2),
-        )
+        ).document
         document_metadata_changed(document)
         if text:
             add_text(document, text)

@@ -12,11 +12,11 @@ import pytest
 from django.utils import timezone
 
 from vanphong.api.tests.helpers import bearer
-from vanphong.documents.models import Document, DocumentState
+from vanphong.documents.tests.factories import DocumentFactory
 from vanphong.orgs.models import Classification
 from vanphong.tasks.models import SourceKind, Task
 from vanphong.tasks.selectors import Today
-from vanphong.tasks.tests.factories import give_task
+from vanphong.tasks.tests.factories import TaskFactory
 
 URL = "/api/v1/tasks/"
 
@@ -41,27 +41,19 @@ def soon() -> dt.date:
 
 def document(organization: Any, subject: str = "Văn bản", classification: int = Classification.NONE):
     """A received document owned by ``organization`` (its readers see it)."""
-    return Document.objects.create(
-        organization=organization,
-        state=DocumentState.RECEIVED,
-        subject=subject,
-        classification=classification,
-    )
+    return DocumentFactory(organization=organization, subject=subject, classification=classification)
 
 
-def give(province: Any, lead: Any, *, actor: Any = None, organization: Any = None, **kwargs: Any) -> Task:
-    """A task given by the Tỉnh ủy (entered by the Chánh Văn phòng unless said otherwise)."""
+def give(province: Any, lead: Any, **kwargs: Any) -> Task:
+    """A task given by the Tỉnh ủy after a conclusion, due in 30 days (entered by the Chánh
+    Văn phòng unless another ``actor``, a person, is said)."""
     values: dict[str, Any] = {
-        "actor": (actor or province.chief).user,
-        "organization": organization or province.committee,
-        "title": "Nhiệm vụ",
-        "lead": lead,
-        "due_date": days(30),
+        "actor": province.chief,
+        "due_in": 30,
         "source_kind": SourceKind.CONCLUSION,
         "source_label": "Thông báo kết luận số 12-TB/TU",
     }
-    values.update(kwargs)
-    return give_task(**values)
+    return TaskFactory(province=province, lead=lead, **{**values, **kwargs})
 
 
 def get(client: Any, person: Any, url: str, **params: Any) -> Any:

@@ -12,7 +12,7 @@ from vanphong.tasks import selectors, services
 from vanphong.tasks.calendar import WorkCalendar, due_soon_until
 from vanphong.tasks.models import CalendarDay, DayKind, Outcome, Status, Task
 from vanphong.tasks.selectors import Today
-from vanphong.tasks.tests.factories import give_task
+from vanphong.tasks.tests.factories import TaskFactory
 
 D = dt.date
 # Quốc khánh 2026: Tuesday 1 and Wednesday 2 September; Saturday 5 September worked in this test.
@@ -57,11 +57,9 @@ def test_due_soon_window_is_counted_in_working_days():
 
 
 def _task(province, due, *, assigned=None):
-    return give_task(
-        actor=province.leader.user,
-        organization=province.committee,
+    return TaskFactory(
+        province=province,
         title="Báo cáo sơ kết",
-        lead=province.commune_x,
         due_date=due,
         assigned_on=assigned or due - dt.timedelta(days=20),
         calendar=CAL,

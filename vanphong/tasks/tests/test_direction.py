@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from vanphong.documents.models import Assignment
-from vanphong.documents.services.incoming import incoming_direct, incoming_register
+from vanphong.documents.services.incoming import incoming_direct
+from vanphong.documents.tests.factories import incoming_entry
 from vanphong.orgs.models import Classification
 from vanphong.tasks.access import visible_tasks
 from vanphong.tasks.models import PartyRole, SourceKind, Task
@@ -17,15 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def register(province, **kw):
-    values = {
-        "actor": province.clerk.user,
-        "organization": province.committee,
-        "symbol": "57-NQ/TW",
-        "subject": "Nghị quyết về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số",
-        "issued_date": dt.date(2024, 12, 22),
-    }
-    values.update(kw)
-    return incoming_register(**values)
+    """Nghị quyết 57-NQ/TW, registered by the Tỉnh ủy's văn thư."""
+    subject = "Nghị quyết về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"
+    values = {"symbol": "57-NQ/TW", "subject": subject, "issued_date": dt.date(2024, 12, 22)}
+    return incoming_entry(province, **{**values, **kw})
 
 
 def test_a_direction_with_a_lead_and_cooperating_units_makes_one_task(province, books):

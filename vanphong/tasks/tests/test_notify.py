@@ -16,6 +16,7 @@ from vanphong.tasks import services
 from vanphong.tasks.calendar import WorkCalendar
 from vanphong.tasks.models import EventKind, Task, TaskEvent
 from vanphong.tasks.notify import notify_event
+from vanphong.tasks.tests.factories import TaskFactory
 
 CAL = WorkCalendar.of()
 DUE = dt.date.today() + dt.timedelta(days=30)
@@ -41,16 +42,10 @@ def kinds(person):
 
 
 def give(province, run, **kwargs):
-    fields = {
-        "actor": province.chief.user,
-        "organization": province.committee,
-        "title": "Chuẩn bị báo cáo sơ kết 6 tháng",
-        "lead": province.clerk_x,
-        "due_date": DUE,
-        "calendar": CAL,
-        **kwargs,
-    }
-    return run(services.task_create, **fields)
+    """The Chánh Văn phòng gives An Phú's clerk a task of the Tỉnh ủy, receivers run."""
+    fields = {"actor": province.chief, "lead": province.clerk_x, "due_date": DUE, "calendar": CAL}
+    fields["title"] = "Chuẩn bị báo cáo sơ kết 6 tháng"
+    return run(TaskFactory, province=province, **{**fields, **kwargs})
 
 
 def test_a_new_task_tells_its_assignees_and_cooperating_parties_not_the_giver(province, run_on_commit):

@@ -19,7 +19,7 @@ from vanphong.tasks.calendar import WorkCalendar
 from vanphong.tasks.models import CalendarDay, ReminderKind, ReminderLog
 from vanphong.tasks.reminders import Recipients, send_reminders
 from vanphong.tasks.services import TaskSource
-from vanphong.tasks.tests.factories import give_task
+from vanphong.tasks.tests.factories import TaskFactory, give_task
 
 D = dt.date
 # Tuesday 30/4 and Wednesday 1/5/2024 are holidays; the weekend is Saturday and Sunday.
@@ -44,9 +44,9 @@ def people(province):
 
 
 def give(province, *, lead=None, due=DUE, classification=None, title="Báo cáo kết quả chuyển đổi số"):
-    return give_task(
-        actor=province.chief.user,
-        organization=province.committee,
+    return TaskFactory(
+        province=province,
+        actor=province.chief,
         title=title,
         lead=lead or province.clerk_x,
         due_date=due,
@@ -275,7 +275,12 @@ def test_a_classified_task_reaches_only_those_who_may_see_it(people):
     province, head_x = people
     head_x.clearance = Classification.MAT
     head_x.save(update_fields=["clearance"])
+    clerk_x = province.clerk_x
+    clerk_x.clearance = Classification.MAT  # cleared when named lead (the party rule) ...
+    clerk_x.save(update_fields=["clearance"])
     task = give(province, classification=Classification.MAT)
+    clerk_x.clearance = Classification.NONE  # ... withdrawn since
+    clerk_x.save(update_fields=["clearance"])
     send_reminders(D(2024, 5, 3), calendar=CAL)
     send_reminders(D(2024, 5, 9), calendar=CAL)
     told = set(ReminderLog.objects.values_list("person__user__username", flat=True))
@@ -657,6 +662,9 @@ def test_the_digest_lists_what_each_assignee_is_given(people):
         worker.save(update_fields=["unit"])
         workers.append(worker)
     named_worker, other_worker = workers
+    # clerk_x is named on classified tasks while cleared (the party rule), then loses the clearance.
+    province.clerk_x.clearance = Classification.MAT
+    province.clerk_x.save(update_fields=["clearance"])
     due_days = [D(2024, 4, 15), D(2024, 4, 22), D(2024, 5, 2), D(2024, 5, 3), D(2024, 5, 6)]
     n = 0
     for lead in (province.clerk_x, province.commune_x, unit, head_x):
@@ -668,6 +676,8 @@ def test_the_digest_lists_what_each_assignee_is_given(people):
                 )
                 if lead == unit and classification and due.day % 2 == 0:
                     TaskParty.objects.create(task=task, role="cooperate", person=named_worker)
+    province.clerk_x.clearance = Classification.NONE
+    province.clerk_x.save(update_fields=["clearance"])
     for extra in range(12):  # more than a section lists, for the unit's people
         give(province, lead=unit, due=D(2024, 4, 10), title=f"Việc thêm {extra:02d}")
     day = D(2024, 5, 3)

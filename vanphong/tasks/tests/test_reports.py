@@ -22,7 +22,7 @@ from vanphong.tasks import reports, services
 from vanphong.tasks.models import ExtensionRequest, SourceKind
 from vanphong.tasks.reports import ReportScope, ScopeKind
 from vanphong.tasks.selectors import Today
-from vanphong.tasks.tests.factories import give_task
+from vanphong.tasks.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -35,16 +35,10 @@ def today() -> Today:
     return Today.now(day=AS_OF)
 
 
-def give(province, title, lead, due, *, actor=None, organization=None, **kw):
-    return give_task(
-        actor=(actor or province.chief).user,
-        organization=organization or province.committee,
-        title=title,
-        lead=lead,
-        due_date=due,
-        assigned_on=GIVEN,
-        **kw,
-    )
+def give(province, title, lead, due, **kw):
+    """Given by the Tỉnh ủy (the Chánh Văn phòng enters it) on ``GIVEN`` unless said."""
+    fields = {"actor": province.chief, "title": title, "lead": lead, "due_date": due, "assigned_on": GIVEN}
+    return TaskFactory(province=province, **{**fields, **kw})
 
 
 @pytest.fixture
@@ -78,13 +72,7 @@ def tasks(province):
     t["running"] = give(p, "Xây dựng đề án du lịch", x, D(2025, 4, 25))
     t["soon"] = give(p, "Báo cáo quý về an ninh trật tự", y, D(2025, 4, 17))
     t["extended"] = give(p, "Sơ kết nghị quyết về nông nghiệp", x, D(2025, 3, 10))
-    t["undated"] = give_task(
-        actor=p.chief.user,
-        organization=p.committee,
-        title="Theo dõi việc học tập nghị quyết",
-        lead=x,
-        assigned_on=D(2025, 3, 5),
-    )
+    t["undated"] = give(p, "Theo dõi việc học tập nghị quyết", x, None, assigned_on=D(2025, 3, 5))
     t["cancelled"] = give(p, "Tổ chức hội nghị đã hoãn", y, D(2025, 3, 18))
     secretary_x = make_actor("secretary_x", x, Role.LANH_DAO_CAP_UY)
     t["by_commune"] = give(p, "Chỉnh trang trụ sở xã", x, D(2025, 3, 21), actor=secretary_x, organization=x)

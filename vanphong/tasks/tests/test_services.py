@@ -25,23 +25,11 @@ from vanphong.tasks.models import (
     TaskState,
 )
 from vanphong.tasks.signals import task_event
-from vanphong.tasks.tests.factories import give_task
+from vanphong.tasks.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 TODAY = timezone.localdate()
-
-
-def give(province, **kw):
-    fields = {
-        "actor": province.leader.user,
-        "organization": province.committee,
-        "title": "Xây dựng kế hoạch thực hiện Kết luận của Ban Thường vụ",
-        "lead": province.commune_x,
-        "due_date": TODAY + dt.timedelta(days=30),
-    }
-    fields.update(kw)
-    return give_task(**fields)
 
 
 def test_the_whole_lifecycle_with_history_audit_and_events(province, django_capture_on_commit_callbacks):
@@ -51,7 +39,7 @@ def test_the_whole_lifecycle_with_history_audit_and_events(province, django_capt
     )
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            task = give(province, cooperating=[province.commune_y])
+            task = TaskFactory(province=province, cooperating=[province.commune_y])
             services.task_accept(actor=province.clerk_x.user, task=task)
             services.task_report_progress(
                 actor=province.clerk_x.user, task=task, text="Đã họp triển khai", percent=40
@@ -75,7 +63,7 @@ def test_the_whole_lifecycle_with_history_audit_and_events(province, django_capt
 
 
 def test_returning_a_completion_reopens_the_task_and_the_counts(province):
-    task = give(province)
+    task = TaskFactory(province=province)
     services.task_report_progress(actor=province.clerk_x.user, task=task, text="Một nửa", percent=50)
     services.task_complete(actor=province.clerk_x.user, task=task, text="Xong")
     assert selectors.tally_counts(None).done_on_time == 1
@@ -96,7 +84,7 @@ def test_returning_a_completion_reopens_the_task_and_the_counts(province):
 
 
 def test_who_may_act(province):
-    task = give(province)
+    task = TaskFactory(province=province)
     assert may_work(province.clerk_x.user, task) and not may_manage(province.clerk_x.user, task)
     assert not may_work(province.clerk_y.user, task) and not may_manage(province.clerk_y.user, task)
     assert may_manage(province.chief.user, task)  # the Văn phòng follows up for the committee
@@ -105,20 +93,20 @@ def test_who_may_act(province):
     with pytest.raises(PermissionDenied):
         services.task_confirm(actor=province.clerk_x.user, task=task)
     with pytest.raises(PermissionDenied):
-        give(province, actor=province.clerk_x.user)  # a commune does not give the committee's tasks
+        TaskFactory(province=province, actor=province.clerk_x.user)  # a commune gives no Tỉnh ủy task
     # The Văn phòng's specialist enters the committee's conclusions on its behalf.
-    entered = give(province, actor=province.specialist.user, issued_by=province.leader)
+    entered = TaskFactory(province=province, actor=province.specialist.user, issued_by=province.leader)
     assert entered.created_by == province.specialist and entered.issued_by == province.leader
     with pytest.raises(ValidationError) as err:  # nor in the name of someone who does not lead
-        give(province, actor=province.specialist.user, issued_by=province.clerk_x)
+        TaskFactory(province=province, actor=province.specialist.user, issued_by=province.clerk_x)
     assert "không phải lãnh đạo" in err.value.message_dict["issued_by"][0]
 
 
 def test_bad_input_is_refused_in_vietnamese_and_leaves_nothing(province):
     before = Task.objects.count()
     with pytest.raises(ValidationError) as err:
-        give(
-            province,
+        TaskFactory(
+            province=province,
             title="  ",
             lead=None,
             due_date=TODAY - dt.timedelta(days=1),
@@ -128,10 +116,10 @@ def test_bad_input_is_refused_in_vietnamese_and_leaves_nothing(province):
     assert set(messages) >= {"title", "lead", "due_date"}
     assert "Hãy nhập tên nhiệm vụ." in messages["title"]
     with pytest.raises(ValidationError) as err:
-        give(province, cooperating=[province.commune_x])
+        TaskFactory(province=province, cooperating=[province.commune_x])
     assert "Nơi chủ trì không đồng thời là nơi phối hợp." in err.value.message_dict["cooperating"]
     assert Task.objects.count() == before
-    task = give(province)
+    task = TaskFactory(province=province)
     for percent, message in ((100, "hoàn thành"), (120, "từ 0 đến 100")):
         with pytest.raises(ValidationError) as err:
             services.task_report_progress(actor=province.clerk_x.user, task=task, text="x", percent=percent)
@@ -146,7 +134,7 @@ def test_bad_input_is_refused_in_vietnamese_and_leaves_nothing(province):
 
 
 def test_a_bad_evidence_file_loses_nothing(province):
-    task = give(province)
+    task = TaskFactory(province=province)
     with pytest.raises(ValidationError):
         services.task_report_progress(
             actor=province.clerk_x.user, task=task, text="Kèm tệp", percent=30, uploads=[("rong.pdf", b"")]
@@ -156,7 +144,7 @@ def test_a_bad_evidence_file_loses_nothing(province):
 
 
 def test_evidence_files_are_kept_with_their_hash(province):
-    task = give(province)
+    task = TaskFactory(province=province)
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     services.task_report_progress(
         actor=province.clerk_x.user,
@@ -173,7 +161,7 @@ def test_evidence_files_are_kept_with_their_hash(province):
 
 
 def test_extension_requests_one_at_a_time_and_refusal_needs_a_reason(province):
-    task = give(province)
+    task = TaskFactory(province=province)
     new = task.due_date + dt.timedelta(days=10)
     with pytest.raises(ValidationError):
         services.extension_request(
@@ -198,26 +186,28 @@ def test_extension_requests_one_at_a_time_and_refusal_needs_a_reason(province):
 
 
 def test_breakdown_rolls_progress_up_and_the_parent_waits_for_its_children(province):
-    parent = give(
-        province, title="Chương trình hành động thực hiện Nghị quyết 57-NQ/TW", lead=province.commune_x
+    parent = TaskFactory(
+        province=province,
+        title="Chương trình hành động thực hiện Nghị quyết 57-NQ/TW",
+        lead=province.commune_x,
     )
     # The lead breaks its task down (it may, as the doer of the parent).
-    a = give(
-        province,
+    a = TaskFactory(
+        province=province,
         actor=province.clerk_x.user,
         organization=province.commune_x,
         parent=parent,
         title="Hạ tầng số",
     )
-    b = give(
-        province,
+    b = TaskFactory(
+        province=province,
         actor=province.clerk_x.user,
         organization=province.commune_x,
         parent=parent,
         title="Nhân lực số",
     )
     with pytest.raises(ValidationError) as err:
-        give(province, parent=parent, due_date=parent.due_date + dt.timedelta(days=1))
+        TaskFactory(province=province, parent=parent, due_date=parent.due_date + dt.timedelta(days=1))
     assert "nhiệm vụ con" in str(err.value)
     services.task_report_progress(actor=province.clerk_x.user, task=a, text="Đang làm", percent=60)
     parent.refresh_from_db()
@@ -240,8 +230,8 @@ def test_breakdown_rolls_progress_up_and_the_parent_waits_for_its_children(provi
 
 
 def test_cancelling_a_parent_cancels_its_open_children(province):
-    parent = give(province)
-    child = give(province, parent=parent, lead=province.commune_y)
+    parent = TaskFactory(province=province)
+    child = TaskFactory(province=province, parent=parent, lead=province.commune_y)
     services.task_cancel(actor=province.leader.user, task=parent, reason="Không còn phù hợp")
     child.refresh_from_db()
     assert child.outcome == Outcome.CANCELLED and child.state == TaskState.CANCELLED
@@ -249,15 +239,15 @@ def test_cancelling_a_parent_cancels_its_open_children(province):
 
 
 def test_classification_is_inherited_and_never_lowered(province):
-    parent = give(province, classification=Classification.MAT)
-    child = give(province, parent=parent)
+    parent = TaskFactory(province=province, classification=Classification.MAT)
+    child = TaskFactory(province=province, parent=parent)
     assert child.classification == Classification.MAT
     with pytest.raises(ValidationError):
-        give(province, parent=parent, classification=Classification.NONE)
+        TaskFactory(province=province, parent=parent, classification=Classification.NONE)
 
 
 def test_correcting_the_due_date_moves_the_original_until_an_extension_is_granted(province):
-    task = give(province)
+    task = TaskFactory(province=province)
     later = task.due_date + dt.timedelta(days=31)
     services.task_update(actor=province.leader.user, task=task, due_date=later, title="Tên mới")
     task.refresh_from_db()
@@ -341,13 +331,13 @@ def test_a_series_makes_its_occurrences_ahead_once(province):
 
 def test_a_unit_or_a_person_may_lead(province):
     unit = UnitFactory(organization=province.office, name="Phòng Tổng hợp")
-    by_unit = give(province, lead=unit)
+    by_unit = TaskFactory(province=province, lead=unit)
     assert (by_unit.lead_organization, by_unit.lead_unit, by_unit.lead_person) == (
         province.office,
         unit,
         None,
     )
-    by_person = give(province, lead=province.specialist)
+    by_person = TaskFactory(province=province, lead=province.specialist)
     assert by_person.lead_person == province.specialist and by_person.lead_organization == province.office
     assert may_work(province.specialist.user, by_person)
 
@@ -357,7 +347,7 @@ def test_tasks_recount_finds_and_fixes_a_drift(province):
 
     from vanphong.tasks.models import TaskTally
 
-    give(province)
+    TaskFactory(province=province)
     call_command("tasks_recount")  # in step
     TaskTally.objects.update(count=7)
     with pytest.raises(CommandError):
@@ -370,7 +360,7 @@ def test_the_admin_lists_tasks_and_keeps_the_calendar(province, client):
     from vanphong.accounts.tests.helpers import sign_in
     from vanphong.orgs.tests.factories import UserFactory
 
-    give(province)
+    TaskFactory(province=province)
     sign_in(client, UserFactory(username="root", is_staff=True, is_superuser=True))
     assert client.get("/quan-tri-he-thong/tasks/task/").status_code == 200
     assert client.get("/quan-tri-he-thong/tasks/calendarday/").status_code == 200
@@ -379,10 +369,13 @@ def test_the_admin_lists_tasks_and_keeps_the_calendar(province, client):
 def test_no_one_gives_a_task_classified_above_their_own_clearance(province):
     # The Văn phòng's specialist (no clearance) may give the committee's tasks, not secret ones.
     with pytest.raises(ValidationError) as err:
-        give(province, actor=province.specialist.user, classification=Classification.MAT)
+        TaskFactory(province=province, actor=province.specialist.user, classification=Classification.MAT)
     assert "độ mật cao hơn" in err.value.message_dict["classification"][0]
     assert (
-        give(province, actor=province.chief.user, classification=Classification.TOI_MAT).classification == 2
+        TaskFactory(
+            province=province, actor=province.chief.user, classification=Classification.TOI_MAT
+        ).classification
+        == 2
     )
 
 
@@ -390,17 +383,21 @@ def test_no_one_gives_a_task_classified_above_their_own_clearance(province):
 
 
 def test_breaking_a_task_down_is_done_in_the_lead_organisations_name_only(province):
-    parent = give(province, lead=province.commune_x)
+    parent = TaskFactory(province=province, lead=province.commune_x)
     with pytest.raises(PermissionDenied):  # not in the committee's name, nor the Bí thư's
-        give(province, actor=province.clerk_x.user, parent=parent, issued_by=province.leader)
+        TaskFactory(province=province, actor=province.clerk_x.user, parent=parent, issued_by=province.leader)
     with pytest.raises(PermissionDenied):
-        give(province, actor=province.clerk_x.user, organization=province.commune_y, parent=parent)
-    child = give(province, actor=province.clerk_x.user, organization=province.commune_x, parent=parent)
+        TaskFactory(
+            province=province, actor=province.clerk_x.user, organization=province.commune_y, parent=parent
+        )
+    child = TaskFactory(
+        province=province, actor=province.clerk_x.user, organization=province.commune_x, parent=parent
+    )
     assert child.organization == province.commune_x and child.issued_by == province.clerk_x
 
 
 def test_the_office_specialist_enters_tasks_but_does_not_decide_on_them(province):
-    task = give(province)
+    task = TaskFactory(province=province)
     assert not may_manage(province.specialist.user, task) and may_manage(province.chief.user, task)
     request = services.extension_request(
         actor=province.clerk_x.user,
@@ -416,7 +413,7 @@ def test_the_lead_cannot_date_its_completion_back_but_the_office_can_for_an_outs
     from vanphong.orgs.tests.factories import OrganizationFactory
 
     past = TODAY - dt.timedelta(days=40)
-    task = give(province, assigned_on=past, due_date=past + dt.timedelta(days=5))
+    task = TaskFactory(province=province, assigned_on=past, due_date=past + dt.timedelta(days=5))
     with pytest.raises(ValidationError) as err:
         services.task_complete(
             actor=province.clerk_x.user, task=task, text="Xong", on=past + dt.timedelta(days=3)
@@ -425,7 +422,9 @@ def test_the_lead_cannot_date_its_completion_back_but_the_office_can_for_an_outs
     outside = OrganizationFactory(
         name="Ban cán sự đảng UBND tỉnh", short_name="BCS UBND", parent=province.committee, hosted=False
     )
-    theirs = give(province, lead=outside, assigned_on=past, due_date=past + dt.timedelta(days=5))
+    theirs = TaskFactory(
+        province=province, lead=outside, assigned_on=past, due_date=past + dt.timedelta(days=5)
+    )
     assert may_work(province.specialist.user, theirs)  # the Văn phòng reports for a body not on the system
     services.task_complete(
         actor=province.specialist.user,
@@ -438,8 +437,8 @@ def test_the_lead_cannot_date_its_completion_back_but_the_office_can_for_an_outs
 
 
 def test_a_confirmed_task_or_a_child_under_a_finished_parent_is_not_returned(province):
-    parent = give(province)
-    child = give(province, parent=parent, lead=province.commune_y)
+    parent = TaskFactory(province=province)
+    child = TaskFactory(province=province, parent=parent, lead=province.commune_y)
     services.task_complete(actor=province.clerk_y.user, task=child, text="Xong")
     services.task_complete(actor=province.clerk_x.user, task=parent, text="Xong")
     with pytest.raises(ValidationError) as err:
@@ -451,7 +450,7 @@ def test_a_confirmed_task_or_a_child_under_a_finished_parent_is_not_returned(pro
 
 
 def test_an_approval_never_shortens_and_a_cancel_closes_pending_requests(province):
-    task = give(province)
+    task = TaskFactory(province=province)
     request = services.extension_request(
         actor=province.clerk_x.user,
         task=task,
@@ -470,8 +469,8 @@ def test_an_approval_never_shortens_and_a_cancel_closes_pending_requests(provinc
 
 
 def test_a_child_due_date_stays_within_its_parent_when_corrected_or_extended(province):
-    parent = give(province)
-    child = give(province, parent=parent, due_date=parent.due_date - dt.timedelta(days=5))
+    parent = TaskFactory(province=province)
+    child = TaskFactory(province=province, parent=parent, due_date=parent.due_date - dt.timedelta(days=5))
     with pytest.raises(ValidationError):
         services.task_update(
             actor=province.leader.user, task=child, due_date=parent.due_date + dt.timedelta(days=1)
@@ -514,7 +513,7 @@ def test_a_series_can_be_stopped_and_its_occurrences_keep_who_entered_them(provi
 def test_moving_a_holiday_refreshes_the_old_and_the_new_day(province):
     from vanphong.tasks.models import CalendarDay, DayKind
 
-    task = give(province, due_date=D(2031, 3, 3), assigned_on=D(2031, 1, 5))
+    task = TaskFactory(province=province, due_date=D(2031, 3, 3), assigned_on=D(2031, 1, 5))
     holiday = CalendarDay.objects.create(date=D(2031, 3, 3), kind=DayKind.HOLIDAY, name="Nghỉ bù")
     task.refresh_from_db()
     assert task.effective_due == D(2031, 3, 4)

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vanphong.audit.models import AuditEvent
-from vanphong.documents.services.incoming import incoming_register
+from vanphong.documents.tests.factories import incoming_entry
 from vanphong.orgs.models import Classification
 from vanphong.orgs.tests.factories import UnitFactory
 from vanphong.tasks import services
 from vanphong.tasks.models import SourceKind, Task
-from vanphong.tasks.tests.factories import give_task
+from vanphong.tasks.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -27,15 +27,8 @@ def _pages_without_second_factor(settings):
     settings.VANPHONG_TOTP_REQUIRED = "none"
 
 
-def give(province, lead, *, actor=None, organization=None, due=20, **kw):
-    return give_task(
-        actor=(actor or province.leader).user,
-        organization=organization or province.committee,
-        title=kw.pop("title", "Nhiệm vụ thử"),
-        lead=lead,
-        due_date=None if due is None else TODAY + dt.timedelta(days=due),
-        **kw,
-    )
+def give(province, lead, *, due=20, **kw):
+    return TaskFactory(province=province, lead=lead, due_in=due, **kw)
 
 
 def backdate(task, *, due_days_ago):
@@ -223,9 +216,8 @@ def test_a_classified_task_is_404_for_an_uncleared_reader_and_its_reading_is_aud
 
 
 def test_task_page_shows_source_dates_subtasks_and_history(client, province, books):
-    entry = incoming_register(
-        actor=province.clerk.user,
-        organization=province.committee,
+    entry = incoming_entry(
+        province,
         symbol="12-TB/TU",
         subject="Thông báo kết luận của Ban Thường vụ",
         issued_date=TODAY - dt.timedelta(days=3),
@@ -264,10 +256,7 @@ def test_a_due_date_on_a_holiday_shows_the_working_day_it_moves_to(client, provi
     while day.weekday() >= 4:  # a Monday to Thursday, so that the next day is worked
         day += dt.timedelta(days=1)
     CalendarDay.objects.create(date=day, name="Nghỉ bù")
-    task = give_task(
-        actor=province.leader.user, organization=province.committee, title="Hạn ngày nghỉ",
-        lead=province.commune_x, due_date=day,
-    )  # fmt: skip
+    task = TaskFactory(province=province, title="Hạn ngày nghỉ", due_date=day)
     _, html = get(client, province.leader, "tasks:detail", task.pk)
     assert f"tính đến hết ngày {(day + dt.timedelta(days=1)):%d/%m/%Y}" in html
 
@@ -276,9 +265,8 @@ def test_a_due_date_on_a_holiday_shows_the_working_day_it_moves_to(client, provi
 
 
 def test_document_page_lists_the_tasks_from_the_document(client, province, books):
-    entry = incoming_register(
-        actor=province.clerk.user,
-        organization=province.committee,
+    entry = incoming_entry(
+        province,
         symbol="05-NQ/TU",
         subject="Nghị quyết về chuyển đổi số",
         issued_date=TODAY,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from vanphong.audit.models import AuditEvent
 from vanphong.documents.services.incoming import incoming_register
+from vanphong.documents.tests.factories import incoming_entry
 from vanphong.orgs.models import Classification
 from vanphong.tasks import services
 from vanphong.tasks.models import (
@@ -27,7 +28,7 @@ from vanphong.tasks.models import (
     TaskSeries,
     TaskState,
 )
-from vanphong.tasks.tests.factories import give_task
+from vanphong.tasks.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -42,17 +43,6 @@ def _pages_without_second_factor(settings, tmp_path):
 
 def d(days: int) -> str:
     return f"{TODAY + dt.timedelta(days=days):%d/%m/%Y}"
-
-
-def give(province, lead=None, *, actor=None, due=20, **kw):
-    return give_task(
-        actor=(actor or province.leader).user,
-        organization=kw.pop("organization", province.committee),
-        title=kw.pop("title", "Nhiệm vụ thử"),
-        lead=lead or province.commune_x,
-        due_date=TODAY + dt.timedelta(days=due),
-        **kw,
-    )
 
 
 def post(client, person, name, *args, data=None, **kwargs):
@@ -152,7 +142,7 @@ def test_create_a_recurring_task(client, province):
 
 
 def test_the_doer_adds_a_subtask_from_the_task_page(client, province):
-    parent = give(province, province.commune_x, due=30, title="Nhiệm vụ lớn")
+    parent = TaskFactory(province=province, due_in=30, title="Nhiệm vụ lớn")
     client.force_login(province.clerk_x.user)
     html = client.get(reverse("tasks:detail", args=[parent.pk])).content.decode()
     assert f"?parent={parent.pk}" in html
@@ -178,9 +168,8 @@ def test_the_doer_adds_a_subtask_from_the_task_page(client, province):
 
 
 def test_create_from_a_document_starts_from_it_and_links_it(client, province, books):
-    entry = incoming_register(
-        actor=province.clerk.user,
-        organization=province.committee,
+    entry = incoming_entry(
+        province,
         symbol="09-NQ/TU",
         subject="Nghị quyết về phát triển du lịch",
         issued_date=TODAY,
@@ -196,6 +185,7 @@ def test_create_from_a_document_starts_from_it_and_links_it(client, province, bo
         title="Xây dựng chương trình hành động",
         source_document=str(entry.document_id),
         source_kind=SourceKind.RESOLUTION,
+        cooperating=[f"organization:{province.commune_y.pk}"],  # no one uncleared for Mật
     )
     response, _ = post(client, province.leader, "tasks:create", data=data)
     task = Task.objects.get()
@@ -249,7 +239,7 @@ def test_document_search_finds_only_documents_the_reader_may_see(client, provinc
 
 
 def test_accept(client, province):
-    task = give(province)
+    task = TaskFactory(province=province)
     response, _ = post(client, province.clerk_x, "tasks:accept", task.pk)
     task.refresh_from_db()
     assert response.status_code == 302 and task.state == TaskState.ACCEPTED
@@ -258,7 +248,7 @@ def test_accept(client, province):
 
 
 def test_progress_report_with_documents_and_files(client, province, books):
-    task = give(province)
+    task = TaskFactory(province=province)
     evidence = commune_document(province)
     data = {
         "text": "Đã họp triển khai",
@@ -278,7 +268,7 @@ def test_progress_report_with_documents_and_files(client, province, books):
 
 
 def test_progress_report_errors_keep_what_was_typed(client, province, books):
-    task = give(province)
+    task = TaskFactory(province=province)
     evidence = commune_document(province)
     data = {"text": "", "percent": "130", "documents": [str(evidence.pk)]}
     response, html = post(client, province.clerk_x, "tasks:progress", task.pk, data=data)
@@ -295,7 +285,7 @@ def test_progress_report_errors_keep_what_was_typed(client, province, books):
 
 
 def test_complete_with_result_document_and_a_service_refusal(client, province, books):
-    task = give(province)
+    task = TaskFactory(province=province)
     result = commune_document(province, symbol="15-BC/ĐU", subject="Báo cáo hoàn thành")
     before = f"{task.assigned_on - dt.timedelta(days=1):%d/%m/%Y}"
     data = {"text": "Đã xong", "on": before, "result_document": str(result.pk)}
@@ -310,7 +300,7 @@ def test_complete_with_result_document_and_a_service_refusal(client, province, b
 
 
 def test_extension_request_and_decision(client, province):
-    task = give(province, due=10)
+    task = TaskFactory(province=province, due_in=10)
     data = {"new_due_date": d(5), "reason": "Thiếu số liệu"}
     response, html = post(client, province.clerk_x, "tasks:extension_request", task.pk, data=data)
     assert response.status_code == 400 and "Hạn đề nghị phải sau hạn hiện tại" in html
@@ -342,7 +332,7 @@ def test_extension_request_and_decision(client, province):
 
 
 def completed(province):
-    task = give(province)
+    task = TaskFactory(province=province)
     return services.task_complete(actor=province.clerk_x.user, task=task, text="Đã xong")
 
 
@@ -367,7 +357,7 @@ def test_return(client, province):
 
 
 def test_cancel(client, province):
-    task = give(province)
+    task = TaskFactory(province=province)
     response, html = post(client, province.leader, "tasks:cancel", task.pk, data={"reason": ""})
     assert response.status_code == 400 and "Trường này là bắt buộc" in html
     response, _ = post(client, province.leader, "tasks:cancel", task.pk, data={"reason": "Không còn cần"})
@@ -378,7 +368,7 @@ def test_cancel(client, province):
 
 
 def test_edit(client, province):
-    task = give(province, due=10)
+    task = TaskFactory(province=province, due_in=10)
     client.force_login(province.leader.user)
     html = client.get(reverse("tasks:edit", args=[task.pk])).content.decode()
     assert 'value="Nhiệm vụ thử"' in html and f'value="{d(10)}"' in html
@@ -400,7 +390,7 @@ def test_edit(client, province):
 
 
 def test_evidence_files_download_only_for_those_who_see_the_task(client, province):
-    task = give(province, classification=Classification.NONE)
+    task = TaskFactory(province=province, classification=Classification.NONE)
     services.task_report_progress(
         actor=province.clerk_x.user, task=task, text="Ảnh hiện trường", uploads=[("anh.pdf", PDF)]
     )
@@ -414,7 +404,7 @@ def test_evidence_files_download_only_for_those_who_see_the_task(client, provinc
 
 
 def test_classified_evidence_downloads_are_audited(client, province):
-    task = give(province, classification=Classification.MAT, lead=province.office)
+    task = TaskFactory(province=province, classification=Classification.MAT, lead=province.office)
     services.task_report_progress(
         actor=province.chief.user, task=task, text="Tài liệu", uploads=[("a.pdf", PDF)]
     )
