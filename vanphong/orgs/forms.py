@@ -268,12 +268,3 @@ class QuotaForm(BaseForm):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(organization=organization, active=True)
-
-
-def party_choices(*, organizations: Any, units: Any, people: Any) -> list[tuple[str, Any]]:
-    """Choices grouped for the picker: organisations, units, people ("organization:5" ...)."""
-    return [
-        ("Cơ quan, đơn vị", [(f"organization:{o.pk}", o.short_name or o.name) for o in organizations]),
-        ("Phòng", [(f"unit:{u.pk}", f"{u.name} — {u.organization.short_name}") for u in units]),
-        ("Cán bộ", [(f"person:{p.pk}", f"{p.full_name} — {p.organization.short_name}") for p in people]),
-    ]

@@ -7,6 +7,10 @@ Visibility:
   (own or delegated) may list them, external (non-hosted) correspondents included, because
   addressing a document needs them. Anyone else gets an empty list.
 * people (their roles and clearance) are visible only inside the reader's READ reach.
+
+Who an organisation may name lead or cooperating party of a task, or assignee of a direction
+(``party_scope``, ``party_refusal``, and ``party_choices`` for the pickers), is decided here
+once, for the services and the pages alike.
 """
 
 from __future__ import annotations
@@ -16,9 +20,18 @@ from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from vanphong.orgs.access import Capability, get_for_user, organizations_with, restrict, scope_for
-from vanphong.orgs.models import Organization, OrgLevel, Person, RoleAssignment, StaffQuota, Unit
+from vanphong.orgs.models import (
+    Classification,
+    Organization,
+    OrgLevel,
+    Person,
+    RoleAssignment,
+    StaffQuota,
+    Unit,
+)
 
 
 def _may_use_directory(user: Any) -> bool:
@@ -192,3 +205,143 @@ def staffing_rows(*, user: Any) -> list[StaffingRow]:
             u.organization = org  # already loaded: no extra query when a caller reads it
             rows.append(StaffingRow(organization=org, unit=u, approved=u.approved, filled=u.filled))
     return rows
+
+
+# --- Who may be named to act: lead, cooperating, assignee -------------------------------------
+
+Party = Organization | Unit | Person
+
+# Limits of the pickers' lists (a province has a few hundred organisations); never of the rule.
+PICKER_MAX_ORGANIZATIONS = 300
+PICKER_MAX_UNITS = 300
+PICKER_MAX_PEOPLE = 400
+
+
+@dataclass(frozen=True)
+class PartyScope:
+    """Who ``giver`` may name lead or cooperating party of a task given in its name, or
+    assignee of a direction on a document of its books:
+
+    * the organisations of its subtree (itself included) that are active — and that use the
+      system, unless ``outside_bodies`` (a task may be given to a body under the giver that
+      does not use the system, for instance a Ban cán sự đảng: the giver's Văn phòng reports for it;
+      a direction may not, its assignees must read the document here);
+    * the active units of itself and of the organisations directly under it;
+    * the active people working there, cleared for ``classification``;
+
+    units and people only of active organisations. Unsliced querysets in picker order."""
+
+    giver: Organization
+    classification: int = Classification.NONE
+    outside_bodies: bool = False
+
+    @property
+    def organizations(self) -> QuerySet[Organization]:
+        qs = Organization.objects.filter(path__startswith=self.giver.path, active=True)
+        if not self.outside_bodies:
+            qs = qs.filter(hosted=True)
+        return qs.order_by("path")
+
+    @property
+    def _near(self) -> Q:
+        near = Q(organization=self.giver) | Q(organization__parent=self.giver)
+        return near & Q(organization__active=True)
+
+    @property
+    def units(self) -> QuerySet[Unit]:
+        return (
+            Unit.objects.filter(self._near, active=True)
+            .select_related("organization")
+            .order_by("organization__path", "order", "name")
+        )
+
+    @property
+    def people(self) -> QuerySet[Person]:
+        return (
+            Person.objects.active()
+            .filter(self._near, clearance__gte=self.classification)
+            .select_related("organization")
+            .order_by("organization__path", "full_name", "pk")
+        )
+
+    def names(self, target: Party) -> bool:
+        """Whether ``target`` is in the scope (one query)."""
+        qs: QuerySet[Any]
+        if isinstance(target, Organization):
+            qs = self.organizations
+        elif isinstance(target, Unit):
+            qs = self.units
+        elif isinstance(target, Person):
+            qs = self.people
+        else:
+            return False
+        return qs.filter(pk=target.pk).exists()
+
+
+def party_scope(
+    giver: Organization, *, classification: int = Classification.NONE, outside_bodies: bool = False
+) -> PartyScope:
+    """Who ``giver`` may name to act (see ``PartyScope``)."""
+    return PartyScope(giver=giver, classification=classification, outside_bodies=outside_bodies)
+
+
+def _party_label(target: Party) -> str:
+    """The name a picker shows: an organisation's short name, a unit or a person with the
+    short name of their organisation."""
+    if isinstance(target, Organization):
+        return target.short_name or target.name
+    return f"{target} — {target.organization.short_name}"
+
+
+def party_refusal(
+    giver: Organization,
+    target: Party,
+    *,
+    classification: int = Classification.NONE,
+    outside_bodies: bool = False,
+) -> str | None:
+    """Why ``giver`` may not name ``target`` lead or cooperating party (or assignee) of an
+    item of ``classification``, in Vietnamese; None when it may. Exactly the people and
+    bodies ``party_scope`` lists. A service checking that a party is still active first
+    keeps its own words for it; this answers the same for those it does not check."""
+    if party_scope(giver, classification=classification, outside_bodies=outside_bodies).names(target):
+        return None
+    organization = target if isinstance(target, Organization) else getattr(target, "organization", None)
+    if not getattr(target, "active", False) or (organization is not None and not organization.active):
+        return _("“%(name)s” không còn hoạt động, công tác.") % {"name": target}
+    if isinstance(target, Organization) and not target.hosted and not outside_bodies:
+        return _("“%(name)s” không dùng hệ thống này, không giao việc được.") % {"name": target}
+    if isinstance(target, Person) and party_scope(giver).names(target):
+        level = Classification(classification).label if classification in Classification.values else ""
+        return _("“%(name)s” không được tiếp cận văn bản, nhiệm vụ có độ mật “%(level)s”.") % {
+            "name": _party_label(target),
+            "level": level,
+        }
+    return _("“%(name)s” không thuộc phạm vi giao việc của %(giver)s.") % {
+        "name": _party_label(target) if not isinstance(target, Organization) else target.name,
+        "giver": giver.name,
+    }
+
+
+def party_choices(
+    giver: Organization | None,
+    *,
+    classification: int = Classification.NONE,
+    outside_bodies: bool = False,
+) -> list[tuple[str, Any]]:
+    """The lead and cooperating pickers' choices for ``giver``: ``party_scope`` grouped into
+    organisations, units and people ("organization:5", "unit:3", "person:7"), each group cut
+    at the pickers' limit. No giver, empty groups."""
+    organizations: Any = ()
+    units: Any = ()
+    people: Any = ()
+    if giver is not None:
+        scope = party_scope(giver, classification=classification, outside_bodies=outside_bodies)
+        organizations = scope.organizations[:PICKER_MAX_ORGANIZATIONS]
+        units = scope.units[:PICKER_MAX_UNITS]
+        people = scope.people[:PICKER_MAX_PEOPLE]
+    return [
+        ("Cơ quan, đơn vị", [(f"organization:{o.pk}", _party_label(o)) for o in organizations]),
+        ("Phòng", [(f"unit:{u.pk}", _party_label(u)) for u in units]),
+        ("Cán bộ", [(f"person:{p.pk}", _party_label(p)) for p in people]),
+    ]

@@ -241,16 +241,19 @@ def _programme_tasks(story: Story, docs: dict[str, Any]) -> None:
                 lead = story.target(sub_lead, commune)
                 start = given + dt.timedelta(days=7 + 10 * j)
                 sub_due = min(item_due, start + dt.timedelta(days=rng.choice((45, 60, 90, 120))))
+                # An agency gives no work to a commune (orgs.selectors.party_scope): the
+                # committee does, the Văn phòng entering it under the agency's item.
+                by_committee = sub_lead == "commune"
                 sub = story.give(
-                    actor=giver,
-                    organization=cast.orgs[giver_key],
+                    actor=office if by_committee else giver,
+                    organization=cast.committee if by_committee else cast.orgs[giver_key],
                     title=sub_title.format(commune=cast.orgs[commune].name),
                     lead=lead,
                     assigned_on=min(start, today),
                     due=max(sub_due, min(start, today)),
                     source=TaskSource(kind=SourceKind.RESOLUTION, document=central, label=label),
                     parent=item,
-                    issued_by=giver,
+                    issued_by=cast.people["bithu"] if by_committee else giver,
                 )
                 story.play(sub)
             story.play(item)
@@ -273,8 +276,10 @@ def _series_tasks(story: Story) -> int:
             "content": "Gửi báo cáo về Văn phòng Tỉnh ủy để tổng hợp, báo cáo Thường trực Tỉnh ủy.",
             "lead": story.target(lead_spec),
             "cooperating": [story.target(s) for s in coop_specs],
-            "source_kind": SourceKind.REPORT_REQUEST,
-            "source_label": "Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XII, nhiệm kỳ 2025 - 2030",
+            "source": TaskSource(
+                kind=SourceKind.REPORT_REQUEST,
+                label="Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XII, nhiệm kỳ 2025 - 2030",
+            ),
             "issued_by": cast.people["thuongtruc"],
         }
         rule = TaskSeries(frequency=frequency, day_of_month=day, starts_on=starts_on)

@@ -8,9 +8,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from vanphong.documents.models import Document, DocumentState, RegisterEntry
-from vanphong.orgs.access import ROLE_CAPABILITIES, SUBTREE_ROLES, Capability, organizations_with
-from vanphong.orgs.forms import party_choices
-from vanphong.orgs.models import Person, RoleAssignment, Unit
+from vanphong.orgs.access import ROLE_CAPABILITIES, SUBTREE_ROLES, Capability
+from vanphong.orgs.models import Person, RoleAssignment
+from vanphong.orgs.selectors import party_choices
 
 
 def leaders_for(entry: RegisterEntry) -> QuerySet[Person]:
@@ -30,18 +30,11 @@ def leaders_for(entry: RegisterEntry) -> QuerySet[Person]:
     )
 
 
-def direction_targets(user: Any, entry: RegisterEntry) -> list[tuple[str, Any]]:
-    reach = organizations_with(user, Capability.READ).filter(hosted=True, active=True)
-    near = reach.filter(Q(pk=entry.organization_id) | Q(parent_id=entry.organization_id))
-    organizations = reach.order_by("path")[:200]
-    units = Unit.objects.filter(organization__in=near, active=True).select_related("organization")[:200]
-    people = (
-        Person.objects.active()
-        .filter(organization__in=near, clearance__gte=entry.classification)
-        .select_related("organization")
-        .order_by("organization__path", "full_name")[:300]
-    )
-    return party_choices(organizations=organizations, units=units, people=people)
+def direction_targets(entry: RegisterEntry) -> list[tuple[str, Any]]:
+    """Who may be named on a direction on ``entry``, grouped for the picker: the rule the
+    service applies (``orgs.selectors.party_scope``), given by the organisation whose book
+    holds the entry, for its classification."""
+    return party_choices(entry.organization, classification=entry.classification)
 
 
 def reply_candidates(entry: RegisterEntry) -> QuerySet[Document]:

@@ -44,6 +44,7 @@ from vanphong.documents.services.registering import entry_register, register_for
 from vanphong.documents.symbols import ParsedSymbol, parse_symbol
 from vanphong.orgs.access import Capability, can, compute_scope
 from vanphong.orgs.models import Classification, Organization, Person, Unit
+from vanphong.orgs.selectors import party_refusal
 from vanphong.tasks.models import SourceKind, Task
 from vanphong.tasks.services import TaskSource, task_create
 
@@ -213,7 +214,20 @@ def _check_choices(*, doc_type: str, urgency: str, classification: int) -> dict[
     return errors
 
 
-def incoming_register(
+@dataclass(frozen=True)
+class _ValidIncoming:
+    """What ``incoming_validate`` found right, ready to be written."""
+
+    symbol: str
+    reading: SymbolReading
+    subject: str
+    issuer: Organization | None
+    issuer_name: str
+    doc_type: str
+    now: dt.datetime
+
+
+def incoming_validate(
     *,
     actor: Any,
     organization: Organization,
@@ -226,22 +240,12 @@ def incoming_register(
     urgency: str = Urgency.NORMAL,
     classification: int = Classification.NONE,
     received_at: dt.datetime | None = None,
-    channel: str = "",
-    signer_name: str = "",
-    signer_position: str = "",
     page_count: int | None = None,
-    files: Iterable[Any] = (),
     arrival: Arrival | None = None,
-    notes: str = "",
-) -> RegisterEntry:
-    """Register a received document in ``organization``'s incoming book with the next number.
-
-    The symbol is parsed to fill the type, number and style (a symbol that does not parse
-    is kept as typed); the issuer is resolved from the symbol's body code when not given;
-    a classified document goes to the classified book; an earlier registration of the same
-    document is recorded in ``duplicate_of`` (the document is still registered: the clerk
-    has been warned by the form, and a second paper copy is a fact worth recording).
-    """
+) -> _ValidIncoming:
+    """Every check ``incoming_register`` makes before it writes: ``PermissionDenied`` when
+    ``actor`` does not keep ``organization``'s books, else ``ValidationError`` with a
+    Vietnamese message per field; reads the symbol and resolves the issuer. Writes nothing."""
     if not can(actor, Capability.REGISTER, organization):
         raise PermissionDenied(_("Bạn không giữ sổ văn bản của %(org)s.") % {"org": organization.name})
     symbol, subject = (symbol or "").strip(), " ".join((subject or "").split())
@@ -286,27 +290,121 @@ def incoming_register(
         issuer_name = issuer.name
     if issuer is None and not issuer_name:
         raise ValidationError({"issuer_name": _("Hãy cho biết cơ quan ban hành văn bản.")})
-    document_type = doc_type or (parsed.effective_doc_type if parsed else None) or ""
+    return _ValidIncoming(
+        symbol=symbol,
+        reading=reading,
+        subject=subject,
+        issuer=issuer,
+        issuer_name=issuer_name,
+        doc_type=doc_type or (parsed.effective_doc_type if parsed else None) or "",
+        now=now,
+    )
 
+
+def incoming_register(
+    *,
+    actor: Any,
+    organization: Organization,
+    symbol: str,
+    subject: str,
+    issuer: Organization | None = None,
+    issuer_name: str = "",
+    issued_date: dt.date | None = None,
+    doc_type: str = "",
+    urgency: str = Urgency.NORMAL,
+    classification: int = Classification.NONE,
+    received_at: dt.datetime | None = None,
+    channel: str = "",
+    signer_name: str = "",
+    signer_position: str = "",
+    page_count: int | None = None,
+    files: Iterable[Any] = (),
+    arrival: Arrival | None = None,
+    notes: str = "",
+) -> RegisterEntry:
+    """Register a received document in ``organization``'s incoming book with the next number.
+
+    The symbol is parsed to fill the type, number and style (a symbol that does not parse
+    is kept as typed); the issuer is resolved from the symbol's body code when not given;
+    a classified document goes to the classified book; an earlier registration of the same
+    document is recorded in ``duplicate_of`` (the document is still registered: the clerk
+    has been warned by the form, and a second paper copy is a fact worth recording).
+    Checks first (``incoming_validate``), then writes (``_incoming_persist``).
+    """
+    valid = incoming_validate(
+        actor=actor,
+        organization=organization,
+        symbol=symbol,
+        subject=subject,
+        issuer=issuer,
+        issuer_name=issuer_name,
+        issued_date=issued_date,
+        doc_type=doc_type,
+        urgency=urgency,
+        classification=classification,
+        received_at=received_at,
+        page_count=page_count,
+        arrival=arrival,
+    )
+    return _incoming_persist(
+        valid,
+        actor=actor,
+        organization=organization,
+        issued_date=issued_date,
+        urgency=urgency,
+        classification=classification,
+        received_at=received_at,
+        channel=channel,
+        signer_name=signer_name,
+        signer_position=signer_position,
+        page_count=page_count,
+        files=files,
+        arrival=arrival,
+        notes=notes,
+    )
+
+
+def _incoming_persist(
+    valid: _ValidIncoming,
+    *,
+    actor: Any,
+    organization: Organization,
+    issued_date: dt.date | None,
+    urgency: str,
+    classification: int,
+    received_at: dt.datetime | None,
+    channel: str,
+    signer_name: str,
+    signer_position: str,
+    page_count: int | None,
+    files: Iterable[Any],
+    arrival: Arrival | None,
+    notes: str,
+) -> RegisterEntry:
+    """Write a validated registration in one transaction: the duplicate looked up, the
+    document, its audit entry, the register entry with the next number (taken under the
+    register's row lock, ``entry_register``), the search index, the arrival marked and the
+    files attached. A failure leaves nothing behind, no number consumed."""
+    parsed = valid.reading.parsed
     with transaction.atomic():
         duplicate = incoming_find_duplicate(
             organization=organization,
-            symbol=symbol,
+            symbol=valid.symbol,
             issued_date=issued_date,
-            issuer=issuer,
-            issuer_name=issuer_name,
+            issuer=valid.issuer,
+            issuer_name=valid.issuer_name,
         )
         document = Document.objects.create(
             organization=organization,
             state=DocumentState.RECEIVED,
             style=parsed.style if parsed else Style.PARTY,
-            doc_type=document_type,
+            doc_type=valid.doc_type,
             number=parsed.number if parsed else None,
-            symbol=reading.symbol,
-            issuer=issuer,
-            issuer_name=issuer_name,
+            symbol=valid.reading.symbol,
+            issuer=valid.issuer,
+            issuer_name=valid.issuer_name,
             issued_date=issued_date,
-            subject=subject,
+            subject=valid.subject,
             signer_name=signer_name.strip(),
             signer_position=signer_position.strip(),
             page_count=page_count,
@@ -327,7 +425,7 @@ def incoming_register(
             actor=actor,
             register=register,
             document=document,
-            received_at=received_at or now,
+            received_at=received_at or valid.now,
             channel=channel or (arrival.channel if arrival is not None else ""),
             duplicate_of=duplicate,
             notes=notes.strip(),
@@ -442,12 +540,12 @@ def _clean_assignment(
             "unit": _("không có phòng này."),
             "person": _("không có cán bộ này."),
         }[key]
-    if not target.active:
-        return None, _("“%(name)s” không còn hoạt động, công tác.") % {"name": target}
-    if key == "organization" and not target.hosted:
-        return None, _("“%(name)s” không dùng hệ thống này, không giao việc được.") % {"name": target}
-    if key == "person" and target.clearance < entry.classification:
-        return None, _("“%(name)s” không được tiếp cận văn bản có độ mật này.") % {"name": target}
+    # Who may be named: the rule of tasks (the giver is the organisation whose book holds the
+    # entry), for every role — one named "for information" reads the document too. The task
+    # made of the direction (``_follow_up_task``) relies on this check.
+    refusal = party_refusal(entry.organization, target, classification=entry.classification)
+    if refusal:
+        return None, refusal
     role = row.get("role") or ""
     if role not in AssignmentRole.values:
         return None, _("vai trò phải là chủ trì, phối hợp hoặc để biết.")
@@ -490,7 +588,7 @@ def _follow_up_task(direction: Direction, assignments: list[Assignment], *, acto
             label=f"Văn bản đến số {entry.number}, {symbol}: ý kiến chỉ đạo của {direction.author}",
         ),
         issued_by=direction.author,
-        check_access=False,  # may_direct was checked above
+        check_access=False,  # may_direct and party_refusal (_clean_assignment) were checked above
     )
     Assignment.objects.filter(pk__in=[a.pk for a in acting]).update(task=task)
     for a in acting:
@@ -503,8 +601,10 @@ def incoming_direct(
 ) -> Direction:
     """Record a leader's direction (bút phê) and who must act on it, by when.
 
-    Each assignment names exactly one organisation, unit or person (an instance or its id),
-    a role (lead, cooperate, inform) and an optional due date. Lead and cooperating
+    Each assignment names exactly one organisation, unit or person (an instance or its id)
+    that the entry's organisation may name (``orgs.selectors.party_refusal``: its subtree,
+    the units and people of it and of the organisations directly under it, people cleared
+    for the entry), a role (lead, cooperate, inform) and an optional due date. Lead and cooperating
     assignments are followed as one task of the task engine, made here in the same
     transaction (``_follow_up_task``) and kept on each of them (``Assignment.task``).
     """

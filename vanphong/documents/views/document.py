@@ -11,8 +11,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from vanphong.audit.labels import ACTION_LABELS
-from vanphong.audit.services import audit_record
+from vanphong.audit.actions import action_title
 from vanphong.documents import panels
 from vanphong.documents.access import get_document_for_user, get_entry_for_user
 from vanphong.documents.forms.incoming import AssignmentFormSet, DirectionForm, PresentForm, ProcessedForm
@@ -20,6 +19,7 @@ from vanphong.documents.models import Document, DocumentFile, RegisterEntry, Reg
 from vanphong.documents.selectors import incoming as selectors
 from vanphong.documents.selectors.direction import direction_targets, leaders_for, reply_candidates
 from vanphong.documents.services import incoming as services
+from vanphong.documents.services.reading import document_viewed
 from vanphong.orgs.access import Capability, can
 
 
@@ -31,7 +31,7 @@ def _history(document: Document, entries: list[RegisterEntry]) -> list[dict[str,
     return [
         {
             "at": event.at,
-            "label": str(ACTION_LABELS.get(event.action, event.action)),
+            "label": action_title(event.action),
             "action": event.action,
             "who": (event.actor.get_full_name() or event.actor.get_username())
             if event.actor
@@ -53,7 +53,7 @@ def _actions(request: HttpRequest, entry: RegisterEntry, given: dict[str, Any]) 
     if can(user, Capability.REGISTER, entry.organization):
         context["present_form"] = given.get("present_form") or PresentForm(people=leaders_for(entry))
     if services.may_direct(user, entry):
-        targets = direction_targets(user, entry)
+        targets = direction_targets(entry)
         context["direction_form"] = given.get("direction_form") or DirectionForm()
         context["assignment_rows"] = given.get("assignment_rows") or AssignmentFormSet(
             prefix="pc", form_kwargs={"targets": targets}
@@ -84,8 +84,8 @@ def render_document_page(
         current_entry = incoming[0] if len(incoming) == 1 else None
     else:
         current_entry = next((e for e in entries if e.pk == current_entry.pk), current_entry)
-    if document.classification > 0 and status == 200:
-        audit_record(actor=user, action="document.view", target=document)
+    if status == 200:
+        document_viewed(user=user, document=document)
     context: dict[str, Any] = {
         "document": document,
         "entries": entries,

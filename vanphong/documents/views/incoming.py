@@ -347,7 +347,7 @@ def incoming_present_view(request: HttpRequest, entry_id: int) -> HttpResponse:
 @require_POST
 def incoming_direct_view(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = _entry_for_action(request, entry_id)
-    targets = direction_targets(request.user, entry)
+    targets = direction_targets(entry)
     form = DirectionForm(request.POST)
     rows = AssignmentFormSet(request.POST, prefix="pc", form_kwargs={"targets": targets})
     if form.is_valid() and rows.is_valid():

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from vanphong.orgs.access import Capability, compute_scope
 from vanphong.orgs.models import Classification, Organization, Person
+from vanphong.orgs.selectors import party_refusal
 from vanphong.tasks import tally
 from vanphong.tasks.access import may_assign_for, may_work
 from vanphong.tasks.calendar import WorkCalendar
@@ -170,6 +171,24 @@ def task_validate(
             "name": issued_by.full_name,
             "org": organization.name,
         }
+    # Who may be named is decided once, in orgs (``party_refusal``), for tasks and directions.
+    # Without ``check_access`` the caller vouches for it: a direction's assignments were
+    # checked by the documents service (``incoming_direct``), a recurring occurrence copies
+    # the parties its series was given with.
+    if check_access:
+        level = classification if classification in Classification.values else floor
+        if "lead" not in errors and lead is not None:
+            refusal = party_refusal(organization, lead, classification=level, outside_bodies=True)
+            if refusal:
+                errors["lead"] = refusal
+        if "cooperating" not in errors:
+            refusals = [
+                refusal
+                for c in cooperating
+                if (refusal := party_refusal(organization, c, classification=level, outside_bodies=True))
+            ]
+            if refusals:
+                errors["cooperating"] = refusals
     if errors:
         raise ValidationError(errors)
     return _Valid(
@@ -203,9 +222,11 @@ def task_create(
 ) -> Task:
     """Give a task. ``lead`` is the organisation, unit or person in charge (chủ trì);
     ``cooperating`` the others (phối hợp); ``source`` where it comes from. The
-    classification is the source document's unless a higher one is given. ``check_access``
-    is False only where the caller has checked who acts (recurring occurrences, a direction
-    whose leader the documents service checked)."""
+    classification is the source document's unless a higher one is given. Who may be named
+    lead or cooperating party is ``orgs.selectors.party_refusal``'s rule, with ``organization``
+    as the giver. ``check_access`` is False only where the caller has checked who acts and
+    whom they name (recurring occurrences, a direction whose leader and assignments the
+    documents service checked)."""
     valid = task_validate(
         actor=actor,
         organization=organization,

@@ -8,15 +8,13 @@ from typing import Any
 from django.db.models import Q
 
 from vanphong.orgs.access import Capability, can, organizations_with
-from vanphong.orgs.forms import party_choices
 from vanphong.orgs.models import Organization, Person, Unit
+from vanphong.orgs.selectors import party_choices
 from vanphong.tasks.access import may_assign_for, may_work
 from vanphong.tasks.models import Task
 
-# Limits of the pickers' lists (a province has a few hundred organisations).
+# Limit of the giver picker's list (a province has a few hundred organisations).
 MAX_ORGANIZATIONS = 300
-MAX_UNITS = 300
-MAX_PEOPLE = 400
 
 
 def person_of(user: Any) -> Person | None:
@@ -59,27 +57,10 @@ def may_give_tasks(user: Any) -> bool:
 
 
 def party_targets(giver: Organization | None) -> list[tuple[str, Any]]:
-    """Who may be named lead or cooperating on a task given in the name of ``giver``: the
-    organisations under it (itself included), and the units and people of it and of the
-    organisations directly under it — grouped for the picker ("organization:5"...)."""
-    if giver is None:
-        return party_choices(organizations=[], units=[], people=[])
-    organizations = Organization.objects.filter(
-        path__startswith=giver.path, active=True, hosted=True
-    ).order_by("path")[:MAX_ORGANIZATIONS]
-    near = Q(organization=giver) | Q(organization__parent=giver)
-    units = (
-        Unit.objects.filter(near, active=True, organization__active=True)
-        .select_related("organization")
-        .order_by("organization__path", "order", "name")[:MAX_UNITS]
-    )
-    people = (
-        Person.objects.active()
-        .filter(near, organization__active=True)
-        .select_related("organization")
-        .order_by("organization__path", "full_name")[:MAX_PEOPLE]
-    )
-    return party_choices(organizations=organizations, units=units, people=people)
+    """Who may be named lead or cooperating on a task given in the name of ``giver``, grouped
+    for the picker: the rule the service applies (``orgs.selectors.party_scope``, bodies not
+    using the system included, as ``task_validate`` accepts them)."""
+    return party_choices(giver, outside_bodies=True)
 
 
 def resolve_target(value: str) -> Organization | Unit | Person | None:
