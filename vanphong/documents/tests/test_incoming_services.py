@@ -105,7 +105,7 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_consumed(province, bo
 
 
 def test_a_failure_after_numbering_rolls_everything_back(province, books, monkeypatch):
-    import vanphong.documents.services.incoming as incoming
+    from vanphong.documents.services.incoming import register as incoming
 
     def broken(**kwargs):
         raise RuntimeError("disk full")
