@@ -345,3 +345,12 @@ def party_choices(
         ("Phòng", [(f"unit:{u.pk}", _party_label(u)) for u in units]),
         ("Cán bộ", [(f"person:{p.pk}", _party_label(p)) for p in people]),
     ]
+
+
+def resolve_target(value: str) -> Organization | Unit | Person | None:
+    """The organisation, unit or person a picker's value names ("organization:5"), or None."""
+    kind, _sep, pk = (value or "").partition(":")
+    model = {"organization": Organization, "unit": Unit, "person": Person}.get(kind)
+    if model is None or not pk.isdigit():
+        return None
+    return model.objects.filter(pk=int(pk)).first()

@@ -19,7 +19,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from vanphong.orgs.access import Capability, scope_for
+from vanphong.orgs.access import Capability, can, organizations_with, scope_for
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization
 from vanphong.tasks.models import Task, TaskParty
 
@@ -55,7 +56,7 @@ def _reach_q(org_ids: list[int]) -> Q:
     )
 
 
-def task_visibility_q(user: Any) -> Q:
+def task_visibility_q(user: Actor) -> Q:
     scope = scope_for(user)
     if scope.person_id is None:
         return Q(pk__in=[])
@@ -73,12 +74,12 @@ def task_visibility_q(user: Any) -> Q:
     return (unclassified | classified) & Q(classification__lte=scope.clearance)
 
 
-def visible_tasks(user: Any, queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:
+def visible_tasks(user: Actor, queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:
     qs = Task.objects.all() if queryset is None else queryset
     return qs.filter(task_visibility_q(user))
 
 
-def get_task(user: Any, pk: Any, queryset: QuerySet[Task] | None = None) -> Task:
+def get_task(user: Actor, pk: Any, queryset: QuerySet[Task] | None = None) -> Task:
     """One task the user may see, or 404."""
     try:
         return visible_tasks(user, queryset).get(pk=pk)
@@ -86,7 +87,7 @@ def get_task(user: Any, pk: Any, queryset: QuerySet[Task] | None = None) -> Task
         raise Http404 from None
 
 
-def may_assign_for(user: Any, organization: Organization) -> bool:
+def may_assign_for(user: Actor, organization: Organization) -> bool:
     """Whether ``user`` may give tasks in the name of ``organization``: DIRECT there, or
     DIRECT or WRITE in its Văn phòng (the office enters the committee's conclusions)."""
     scope = scope_for(user)
@@ -99,7 +100,7 @@ def may_assign_for(user: Any, organization: Organization) -> bool:
     )
 
 
-def may_direct_for(user: Any, organization: Organization) -> bool:
+def may_direct_for(user: Actor, organization: Organization) -> bool:
     """DIRECT in ``organization`` or in its Văn phòng: the assigner's decisions (entering a
     task for the committee is not enough to decide on it)."""
     scope = scope_for(user)
@@ -109,7 +110,7 @@ def may_direct_for(user: Any, organization: Organization) -> bool:
     return any(scope.reaches(Capability.DIRECT, office) for office in offices)
 
 
-def may_manage(user: Any, task: Task) -> bool:
+def may_manage(user: Actor, task: Task) -> bool:
     """The assigner's side: confirm, return, decide extensions, cancel, edit — the leader
     who gave it, who entered it, or DIRECT in the giving organisation or its Văn phòng."""
     scope = scope_for(user)
@@ -120,7 +121,7 @@ def may_manage(user: Any, task: Task) -> bool:
     return may_direct_for(user, task.organization)
 
 
-def may_work(user: Any, task: Task) -> bool:
+def may_work(user: Actor, task: Task) -> bool:
     """The doer's side: accept, report progress, complete, ask for more time. For a lead
     organisation that does not use the system (hosted=False: a state body, an outside
     agency), whoever may give the task's tasks — the giver's Văn phòng — reports for it."""
@@ -135,8 +136,38 @@ def may_work(user: Any, task: Task) -> bool:
     return not lead.hosted and may_assign_for(user, task.organization)
 
 
-def may_backdate(user: Any, task: Task) -> bool:
+def may_backdate(user: Actor, task: Task) -> bool:
     """Who may record a completion date earlier than the day of the report: the assigner's
     side, and the Văn phòng entering what an outside organisation reported — never the
     lead organisation for itself (it would be counted on time by its own word)."""
     return may_manage(user, task) or may_assign_for(user, task.organization)
+
+
+# Limit of the giver picker's list (a province has a few hundred organisations).
+MAX_GIVERS = 300
+
+
+def assignable_organizations(user: Any, *, parent: Task | None = None) -> list[Organization]:
+    """The organisations in whose name ``user`` may give a task (``may_assign_for``):
+    where they direct, and the committees whose Văn phòng they work in. Breaking down a task
+    they lead, also in the name of its lead organisation."""
+    offices = organizations_with(user, Capability.WRITE).filter(is_office=True, active=True)
+    directing = organizations_with(user, Capability.DIRECT)
+    candidates = (
+        Organization.objects.filter(Q(pk__in=directing.values("pk")) | Q(pk__in=offices.values("parent_id")))
+        .filter(active=True, hosted=True)
+        .order_by("depth", "path")[:MAX_GIVERS]
+    )
+    result = [o for o in candidates if may_assign_for(user, o)]
+    if parent is not None and may_work(user, parent):
+        lead = parent.lead_organization
+        if all(o.pk != lead.pk for o in result):
+            result.insert(0, lead)
+    return result
+
+
+def may_give_tasks(user: Any) -> bool:
+    """Whether ``user`` may give tasks in any organisation's name (shows "Giao nhiệm vụ")."""
+    return can(user, Capability.DIRECT) or (
+        organizations_with(user, Capability.WRITE).filter(is_office=True, active=True).exists()
+    )

@@ -22,7 +22,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from vanphong.orgs.models import Person
+from vanphong.orgs.actors import Actor
+from vanphong.orgs.models import Organization, Person
+from vanphong.orgs.selectors import party_choices
 from vanphong.tasks.access import visible_tasks
 from vanphong.tasks.calendar import WorkCalendar, due_soon_until
 from vanphong.tasks.models import Outcome, PartyRole, Status, Task, TaskParty, TaskTally
@@ -168,7 +170,9 @@ def mine_q(person_id: int) -> Q:
     return q | Exists(TaskParty.objects.filter(shared, task=OuterRef("pk"), role=PartyRole.COOPERATE))
 
 
-def task_list(user: Any, filters: TaskFilters | None = None, *, today: Today | None = None) -> QuerySet[Task]:
+def task_list(
+    user: Actor, filters: TaskFilters | None = None, *, today: Today | None = None
+) -> QuerySet[Task]:
     """The tasks ``user`` may see that pass ``filters``, with ``status`` annotated, newest
     given first (overdue lists: order by ``effective_due``)."""
     filters = filters or TaskFilters()
@@ -226,7 +230,7 @@ def task_list(user: Any, filters: TaskFilters | None = None, *, today: Today | N
 
 
 def overdue_list(
-    user: Any, filters: TaskFilters | None = None, *, today: Today | None = None
+    user: Actor, filters: TaskFilters | None = None, *, today: Today | None = None
 ) -> QuerySet[Task]:
     """Open tasks past their due date, the most days late first."""
     today = today or Today.now()
@@ -301,7 +305,7 @@ def _conditional_counts(qs: QuerySet[Task], today: Today) -> Counts:
     return Counts(**{k: v or 0 for k, v in row.items()})
 
 
-def counts(user: Any, filters: TaskFilters | None = None, *, today: Today | None = None) -> Counts:
+def counts(user: Actor, filters: TaskFilters | None = None, *, today: Today | None = None) -> Counts:
     """Status counts of the tasks ``user`` may see that pass ``filters`` (SQL only)."""
     today = today or Today.now()
     base = filters or TaskFilters()
@@ -328,7 +332,7 @@ def organization_counts(
 
 
 def counts_by_lead_organization(
-    user: Any, filters: TaskFilters | None = None, *, today: Today | None = None
+    user: Actor, filters: TaskFilters | None = None, *, today: Today | None = None
 ) -> dict[int, Counts]:
     """The same counts per lead organisation (id → Counts), in one grouped query."""
     today = today or Today.now()
@@ -485,3 +489,10 @@ def tally_by_organization(
         done = row["done_on_time"] + row["done_late"]
         row["on_time_rate"] = None if done == 0 else round(100 * row["done_on_time"] / done, 1)
     return sorted(rows.values(), key=lambda r: (-r["overdue"], -r["total"], r["organization_id"]))
+
+
+def party_targets(giver: Organization | None) -> list[tuple[str, Any]]:
+    """Who may be named lead or cooperating on a task given in the name of ``giver``, grouped
+    for the picker: the rule the service applies (``orgs.selectors.party_scope``, bodies not
+    using the system included, as ``task_validate`` accepts them)."""
+    return party_choices(giver, outside_bodies=True)

@@ -13,10 +13,11 @@ from django.utils.http import urlencode
 from vanphong.core import pending
 from vanphong.documents import panels
 from vanphong.documents.selectors.incoming import first_with_total
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.tasks import selectors
+from vanphong.tasks.access import may_give_tasks
 from vanphong.tasks.models import Status
 from vanphong.tasks.selectors import TaskFilters, Today
-from vanphong.tasks.views.common import may_give_tasks, person_of
 
 PANEL_LIMIT = 50
 
@@ -50,7 +51,7 @@ def tasks_panel(request: HttpRequest, document: Any) -> panels.Panel | None:
     )
 
 
-def _my_group(user: Any, key: str, title: str, status: str) -> pending.PendingGroup | None:
+def _my_group(user: Actor, key: str, title: str, status: str) -> pending.PendingGroup | None:
     me = person_of(user)
     if me is None:
         return None
@@ -72,10 +73,10 @@ def _my_group(user: Any, key: str, title: str, status: str) -> pending.PendingGr
 
 
 @pending.register("tasks.overdue")
-def pending_overdue(user: Any) -> pending.PendingGroup | None:
+def pending_overdue(user: Actor) -> pending.PendingGroup | None:
     return _my_group(user, "tasks.overdue", "Nhiệm vụ quá hạn", Status.OVERDUE.value)
 
 
 @pending.register("tasks.due_soon")
-def pending_due_soon(user: Any) -> pending.PendingGroup | None:
+def pending_due_soon(user: Actor) -> pending.PendingGroup | None:
     return _my_group(user, "tasks.due_soon", "Nhiệm vụ sắp đến hạn", Status.DUE_SOON.value)

@@ -21,9 +21,9 @@ from vanphong.orgs.selectors import party_refusal, party_scope
 from vanphong.orgs.tests.factories import OrganizationFactory, PersonFactory, UnitFactory, make_actor
 from vanphong.tasks import services
 from vanphong.tasks.models import Task
+from vanphong.tasks.selectors import party_targets
 from vanphong.tasks.tests.factories import give_task
 from vanphong.tasks.tests.test_api_support import URL, post
-from vanphong.tasks.views.common import party_targets
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

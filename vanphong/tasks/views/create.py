@@ -17,18 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vanphong.core.forms import apply_errors
 from vanphong.orgs.access import scope_for
 from vanphong.orgs.models import Organization
+from vanphong.orgs.selectors import resolve_target
 from vanphong.tasks import services
-from vanphong.tasks.access import get_task, may_work
+from vanphong.tasks.access import assignable_organizations, get_task, may_work
 from vanphong.tasks.forms import TaskCreateForm
 from vanphong.tasks.models import SourceKind, Task
+from vanphong.tasks.selectors import party_targets
 from vanphong.tasks.services import TaskSource
 from vanphong.tasks.sources import documents_visible_to, find_documents
-from vanphong.tasks.views.common import (
-    assignable_organizations,
-    parse_int,
-    party_targets,
-    resolve_target,
-)
+from vanphong.tasks.views.common import parse_int
 
 # A document's type tells where a task taken from it comes from.
 SOURCE_BY_DOC_TYPE = {

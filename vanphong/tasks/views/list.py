@@ -17,12 +17,15 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from vanphong.core.forms import parse_date
+from vanphong.core.http import HtmxHttpRequest
 from vanphong.orgs.access import ROLE_CAPABILITIES, Capability, organizations_with, scope_for
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Organization, Person, RoleAssignment, Unit
 from vanphong.tasks import selectors
+from vanphong.tasks.access import may_give_tasks
 from vanphong.tasks.models import SourceKind, Status
 from vanphong.tasks.selectors import STATUS_FILTERS, TaskFilters, Today
-from vanphong.tasks.views.common import may_give_tasks, parse_int, person_of
+from vanphong.tasks.views.common import parse_int
 
 PER_PAGE = 50
 MAX_CHOICES = 300
@@ -138,7 +141,7 @@ def _with_selected(options: list[Any], model: Any, pk: int | None) -> list[Any]:
     return options
 
 
-def filter_choices(user: Any, filters: TaskFilters) -> dict[str, list[Any]]:
+def filter_choices(user: Actor, filters: TaskFilters) -> dict[str, list[Any]]:
     reach = organizations_with(user, Capability.READ)
     scope = scope_for(user)
     # Organisations: those the reader works in or under, and those above them (who give tasks).
@@ -209,7 +212,7 @@ def _annotate_rows(tasks: list[Any], today: Today) -> None:
         task.days_late = selectors.days_late(task, today)
 
 
-def _list_page(request: HttpRequest, *, overdue: bool) -> HttpResponse:
+def _list_page(request: HtmxHttpRequest, *, overdue: bool) -> HttpResponse:
     user = request.user
     query = read_query(request, overdue=overdue)
     today = Today.now()
