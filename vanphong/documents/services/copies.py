@@ -8,8 +8,6 @@ and goes into the classified copy register: copying it is recorded in its own bo
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,8 +16,10 @@ from vanphong.audit.services import audit_record
 from vanphong.documents import symbols
 from vanphong.documents.access import get_document_for_user
 from vanphong.documents.models import Document, DocumentState, RegisterEntry, RegisterKind, Style
+from vanphong.documents.services.indexing import document_metadata_changed
 from vanphong.documents.services.registering import entry_register, register_for
 from vanphong.orgs.access import Capability, can
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import CLASSIFICATION_CODES, Classification, Organization, Person
 
 COPY_FORMS = {"SY": "Bản sao y", "SL": "Bản sao lục", "TrS": "Bản trích sao"}
@@ -30,7 +30,7 @@ MAX_COPIES = 500
 
 def document_copy(
     *,
-    actor: Any,
+    actor: Actor,
     original: Document,
     form: str,
     organization: Organization,
@@ -108,6 +108,7 @@ def document_copy(
             raise ValidationError(str(exc)) from None
         copy.number = entry.number
         copy.save(update_fields=["symbol", "number", "updated_at"])
+        document_metadata_changed(copy)
         details = {
             "form": form,
             "original": original.pk,

@@ -18,6 +18,7 @@ from vanphong.documents.models import (
     ReviewKind,
     ReviewStep,
 )
+from vanphong.documents.services.indexing import document_metadata_changed
 from vanphong.documents.services.outgoing.common import (
     _locked,
     _require_drafter,
@@ -25,7 +26,7 @@ from vanphong.documents.services.outgoing.common import (
     _require_visible,
 )
 from vanphong.documents.services.outgoing.signature import signer_title
-from vanphong.orgs.actors import acting_person
+from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import (
     Person,
 )
@@ -46,7 +47,7 @@ def current_stage(document: Document) -> int | None:
 
 
 def outgoing_submit(
-    *, actor: Any, document: Document, steps: Sequence[Mapping[str, Any]]
+    *, actor: Actor, document: Document, steps: Sequence[Mapping[str, Any]]
 ) -> list[ReviewStep]:
     """Send a draft round the circuit. ``steps``: ``{"stage", "kind", "reviewer"}`` each;
     stages run in order (their numbers only give the order), the steps of a stage in
@@ -58,9 +59,9 @@ def outgoing_submit(
         raise ValidationError({"steps": ["Cần ít nhất bước ký ban hành của người ký."]})
     parsed: list[tuple[int, str, Person]] = []
     for i, step in enumerate(steps, start=1):
-        kind, reviewer = step.get("kind"), step.get("reviewer")
+        kind, reviewer = step.get("kind", ""), step.get("reviewer")
         try:
-            stage = int(step.get("stage"))
+            stage = int(step.get("stage", ""))
         except (TypeError, ValueError):
             stage = 0
         if stage < 1:
@@ -110,6 +111,7 @@ def outgoing_submit(
         )
         document.state = DocumentState.IN_REVIEW
         document.save(update_fields=["state", "updated_at"])
+        document_metadata_changed(document)
         audit_record(
             actor=actor,
             action="outgoing.submit",
@@ -124,7 +126,7 @@ def outgoing_submit(
     return list(document.review_steps.filter(round=round_number).order_by("stage", "id"))
 
 
-def outgoing_review_decide(*, actor: Any, step: ReviewStep, decision: str, comment: str = "") -> ReviewStep:
+def outgoing_review_decide(*, actor: Actor, step: ReviewStep, decision: str, comment: str = "") -> ReviewStep:
     """The reviewer's decision on their step, while its stage is the current one. When every
     step of the stage has approved, the next stage opens; the signer's approval makes the
     document approved for issue. A return sends it back to the drafter (new round)."""
@@ -154,11 +156,14 @@ def outgoing_review_decide(*, actor: Any, step: ReviewStep, decision: str, comme
             document.state = DocumentState.DRAFT
         elif not document.review_steps.filter(round=step.round, decision=ReviewDecision.PENDING).exists():
             document.state = DocumentState.APPROVED
-            document.signer_name = document.signer.full_name
+            signer = document.signer
+            assert signer is not None  # the circuit ends with the signer's step
+            document.signer_name = signer.full_name
             if not document.signer_position:
-                document.signer_position = signer_title(document.signer, document.organization)
+                document.signer_position = signer_title(signer, document.organization)
         if document.state != before_state:
             document.save(update_fields=["state", "signer_name", "signer_position", "updated_at"])
+            document_metadata_changed(document)
         audit_record(
             actor=actor,
             action="outgoing.review_decide",

@@ -19,6 +19,7 @@ from vanphong.documents.models import (
     Style,
     Urgency,
 )
+from vanphong.documents.services.indexing import document_metadata_changed
 from vanphong.documents.services.outgoing.common import (
     _attach,
     _check_signer,
@@ -36,7 +37,7 @@ from vanphong.documents.services.outgoing.signature import (
     suggest_authority,
 )
 from vanphong.orgs.access import Capability, can
-from vanphong.orgs.actors import acting_person
+from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import (
     CLASSIFICATION_CODES,
     Classification,
@@ -53,7 +54,7 @@ COMMENTABLE_STATES = frozenset({DocumentState.DRAFT, DocumentState.IN_REVIEW, Do
 
 def outgoing_draft_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     doc_type: str,
     subject: str,
@@ -113,6 +114,7 @@ def outgoing_draft_create(
         seen.add(org.pk)
     if errors:
         raise ValidationError(errors)
+    assert code is not None  # an unknown type was refused above
     if signer is not None and signing_authority is None:
         signing_authority = suggest_authority(organization, signer)
 
@@ -137,6 +139,7 @@ def outgoing_draft_create(
             Recipient(document=document, organization=org, purpose=purpose[:60]) for org, purpose in pairs
         )
         stored = [_attach(actor, document, upload) for upload in files]
+        document_metadata_changed(document)
         version = DraftVersion.objects.create(
             document=document,
             number=1,
@@ -164,7 +167,7 @@ def outgoing_draft_create(
 
 
 def outgoing_version_add(
-    *, actor: Any, document: Document, body: str = "", file: Any = None, note: str = ""
+    *, actor: Actor, document: Document, body: str = "", file: Any = None, note: str = ""
 ) -> DraftVersion:
     """A new version of a draft (a changed text, a new file): only while it is a draft."""
     _require_visible(actor, document)
@@ -198,7 +201,7 @@ def outgoing_version_add(
 
 
 def outgoing_comment_add(
-    *, actor: Any, document: Document, text: str, version: DraftVersion | None = None
+    *, actor: Actor, document: Document, text: str, version: DraftVersion | None = None
 ) -> DraftComment:
     """A comment on a draft by anyone who can see it."""
     person = acting_person(actor)

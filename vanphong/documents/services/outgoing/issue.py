@@ -21,6 +21,7 @@ from vanphong.documents.models import (
     RegisterKind,
 )
 from vanphong.documents.numbering import series_for
+from vanphong.documents.services.indexing import document_metadata_changed
 from vanphong.documents.services.outgoing.common import (
     _locked,
     _require_outgoing,
@@ -29,7 +30,7 @@ from vanphong.documents.services.outgoing.common import (
 )
 from vanphong.documents.services.registering import entry_register, register_for, registers_provision_defaults
 from vanphong.orgs.access import Capability, can
-from vanphong.orgs.actors import acting_person
+from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import (
     Organization,
 )
@@ -80,7 +81,7 @@ def _lock_counters(document: Document, targets: Iterable[Any], on: dt.date) -> N
         RegisterCounter.objects.select_for_update().get(register_id=register_id, series=series)
 
 
-def outgoing_issue(*, actor: Any, document: Document, issued_date: dt.date | None = None) -> RegisterEntry:
+def outgoing_issue(*, actor: Actor, document: Document, issued_date: dt.date | None = None) -> RegisterEntry:
     """Issue an approved document: the next number of the organisation's outgoing register
     and the date, taken in one transaction under a lock on the document (two clerks pressing
     the button get one number), the symbol written, and the document registered at once in
@@ -139,6 +140,7 @@ def outgoing_issue(*, actor: Any, document: Document, issued_date: dt.date | Non
                 "updated_at",
             ]
         )
+        document_metadata_changed(document)
         now = timezone.now()
         delivered = []
         for recipient in hosted:
