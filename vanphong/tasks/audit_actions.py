@@ -20,5 +20,8 @@ register_actions(
         "task.view": _("Xem nhiệm vụ mật"),
         "task.file_download": _("Tải tệp minh chứng của nhiệm vụ mật"),
         "task.report": _("Lập báo cáo tình hình thực hiện nhiệm vụ"),
+        "calendar_day.create": _("Thêm ngày vào lịch ngày nghỉ, ngày làm bù"),
+        "calendar_day.update": _("Sửa ngày trong lịch ngày nghỉ, ngày làm bù"),
+        "calendar_day.delete": _("Xóa ngày khỏi lịch ngày nghỉ, ngày làm bù"),
     }
 )

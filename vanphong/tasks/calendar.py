@@ -1,6 +1,8 @@
 """Working days: the ordinary week (weekend days are a setting, Saturday and Sunday by
-default) corrected by the ``CalendarDay`` rows an administrator keeps — holidays, Tết and
-the bridges announced each year, and the weekend days worked in exchange.
+default), less the public holidays computed for every year (``public_holidays``: 1/1, Tết,
+Giỗ Tổ, 30/4, 1/5, Quốc khánh), corrected by the ``CalendarDay`` rows the office keeps — the
+Government's yearly decisions: bridges, days off in lieu, the weekend days worked in exchange.
+A row wins over a computed holiday (a ``working`` row on a computed holiday makes it worked).
 
 A deadline that falls on a day off moves to the next working day (Bộ luật Dân sự 2015,
 Art. 148(5)): that is the task's ``effective_due``.
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from vanphong.tasks.models import CalendarDay, DayKind
+from vanphong.tasks.public_holidays import public_holiday_dates
 
 ONE_DAY = dt.timedelta(days=1)
 # A run of days off longer than this means a misconfigured calendar (every day a holiday).
@@ -31,14 +34,19 @@ class WorkCalendar:
     weekend: frozenset[int] = frozenset({5, 6})
     holidays: frozenset[dt.date] = field(default_factory=frozenset)
     working: frozenset[dt.date] = field(default_factory=frozenset)  # weekend days worked
+    computed: bool = False  # also the public holidays computed for every year
 
     @classmethod
     def load(cls) -> WorkCalendar:
-        """The calendar as the database holds it now (a few rows a year)."""
-        holidays, working = set(), set()
+        """The calendar as the database holds it now (a few rows a year), with the computed
+        public holidays."""
+        holidays: set[dt.date] = set()
+        working: set[dt.date] = set()
         for day, kind in CalendarDay.objects.values_list("date", "kind"):
             (holidays if kind == DayKind.HOLIDAY else working).add(day)
-        return cls(weekend=weekend_days(), holidays=frozenset(holidays), working=frozenset(working))
+        return cls(
+            weekend=weekend_days(), holidays=frozenset(holidays), working=frozenset(working), computed=True
+        )
 
     @classmethod
     def of(
@@ -47,14 +55,22 @@ class WorkCalendar:
         weekend: Iterable[int] = (5, 6),
         holidays: Iterable[dt.date] = (),
         working: Iterable[dt.date] = (),
-    ):
-        return cls(weekend=frozenset(weekend), holidays=frozenset(holidays), working=frozenset(working))
+        computed: bool = False,
+    ) -> WorkCalendar:
+        return cls(
+            weekend=frozenset(weekend),
+            holidays=frozenset(holidays),
+            working=frozenset(working),
+            computed=computed,
+        )
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.holidays:
             return False
         if day in self.working:
             return True
+        if self.computed and day in public_holiday_dates(day.year):
+            return False
         return day.weekday() not in self.weekend
 
     def next_working_day(self, day: dt.date) -> dt.date:

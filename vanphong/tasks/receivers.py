@@ -16,7 +16,7 @@ from vanphong.tasks.services import effective_due_refresh
 @receiver(pre_save, sender=CalendarDay, dispatch_uid="tasks.calendar_saving")
 def calendar_saving(sender: Any, instance: CalendarDay, **kwargs: Any) -> None:
     """Remember the day a row had, so that moving a holiday refreshes both days."""
-    instance._previous_date = (
+    instance._previous_date = (  # type: ignore[attr-defined]  # a memo for calendar_changed
         CalendarDay.objects.filter(pk=instance.pk).values_list("date", flat=True).first()
         if instance.pk
         else None
@@ -27,4 +27,7 @@ def calendar_saving(sender: Any, instance: CalendarDay, **kwargs: Any) -> None:
 @receiver(post_delete, sender=CalendarDay, dispatch_uid="tasks.calendar_deleted")
 def calendar_changed(sender: Any, instance: CalendarDay, **kwargs: Any) -> None:
     previous = getattr(instance, "_previous_date", None)
-    effective_due_refresh(around=[d for d in (instance.date, previous) if d is not None])
+    # How many open tasks moved, for the service that made the change (``calendar_day_save``).
+    instance._tasks_moved = effective_due_refresh(  # type: ignore[attr-defined]  # a memo for the service
+        around=[d for d in (instance.date, previous) if d is not None]
+    )

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from vanphong.tasks.views import calendar as views_calendar
 from vanphong.tasks.views import create as views_create
 from vanphong.tasks.views import list as views_list
 from vanphong.tasks.views import task as views_task
@@ -12,6 +13,10 @@ urlpatterns = [
     path("giao/", views_create.task_create, name="create"),
     path("giao/noi-thuc-hien/", views_create.create_targets, name="create_targets"),
     path("tim-van-ban/", views_create.document_search, name="document_search"),
+    path("lich-nghi/", views_calendar.calendar_year, name="calendar"),
+    path("lich-nghi/them/", views_calendar.calendar_day_edit, name="calendar_add"),
+    path("lich-nghi/<int:pk>/sua/", views_calendar.calendar_day_edit, name="calendar_edit"),
+    path("lich-nghi/<int:pk>/xoa/", views_calendar.calendar_day_remove, name="calendar_delete"),
     path("tep/<int:file_id>/", views_task.evidence_download, name="evidence_download"),
     path("<int:task_id>/", views_task.task_detail, name="detail"),
     path("<int:task_id>/sua/", views_task.task_edit, name="edit"),

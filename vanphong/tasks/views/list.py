@@ -5,6 +5,7 @@ the dashboards link here with ``status``, ``organization``, ``lead_organization`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ from vanphong.tasks import selectors
 from vanphong.tasks.access import may_give_tasks
 from vanphong.tasks.models import SourceKind, Status
 from vanphong.tasks.selectors import STATUS_FILTERS, TaskFilters, Today
+from vanphong.tasks.services.calendar_days import may_keep_calendar
 from vanphong.tasks.views.common import parse_int
 
 PER_PAGE = 50
@@ -191,7 +193,7 @@ def hidden_filters(query: ListQuery, url: str) -> list[tuple[str, str]]:
     document, a parent task): said in words, each with a link that drops it."""
     f = query.filters
     status = {"status": f.status} if f.status else {}
-    notes = []
+    notes: list[tuple[str, tuple[str, ...]]] = []
     if f.period_from or f.period_to:
         start = f"từ {f.period_from:%d/%m/%Y} " if f.period_from else ""
         end = f"đến {f.period_to:%d/%m/%Y}" if f.period_to else ""
@@ -207,7 +209,7 @@ def hidden_filters(query: ListQuery, url: str) -> list[tuple[str, str]]:
 # --- The pages -----------------------------------------------------------------------------------
 
 
-def _annotate_rows(tasks: list[Any], today: Today) -> None:
+def _annotate_rows(tasks: Iterable[Any], today: Today) -> None:
     for task in tasks:
         task.days_late = selectors.days_late(task, today)
 
@@ -255,6 +257,8 @@ def _list_page(request: HtmxHttpRequest, *, overdue: bool) -> HttpResponse:
         ),
         "hidden_filters": hidden_filters(query, reverse(url_name)),
         "can_create": may_give_tasks(user),
+        # Called by the full page only (not by the htmx results): the link to the office calendar.
+        "can_keep_calendar": lambda: may_keep_calendar(user),
         "nav_active": "tasks",
     }
     if request.htmx and not request.htmx.boosted:
@@ -263,10 +267,10 @@ def _list_page(request: HtmxHttpRequest, *, overdue: bool) -> HttpResponse:
 
 
 @require_GET
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: HtmxHttpRequest) -> HttpResponse:
     return _list_page(request, overdue=False)
 
 
 @require_GET
-def task_overdue(request: HttpRequest) -> HttpResponse:
+def task_overdue(request: HtmxHttpRequest) -> HttpResponse:
     return _list_page(request, overdue=True)
