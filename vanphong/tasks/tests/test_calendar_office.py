@@ -59,7 +59,9 @@ def test_a_due_date_on_tet_2027_moves_to_the_next_working_day(province):
     calendar = WorkCalendar.load()
     assert calendar.effective_due(D(2027, 2, 5)) == D(2027, 2, 10)  # Friday, the eve → Wednesday
     assert calendar.effective_due(D(2027, 2, 8)) == D(2027, 2, 10)
-    task = TaskFactory(province=province, title="Báo cáo đầu năm", due_date=D(2027, 2, 8))
+    task = TaskFactory(
+        province=province, title="Báo cáo đầu năm", due_date=D(2027, 2, 8), assigned_on=D(2027, 1, 4)
+    )
     assert task.effective_due == D(2027, 2, 10)
 
 
@@ -80,7 +82,9 @@ def _open(client, who, name, *args, **params):
 
 @pytest.mark.django_db
 def test_the_office_adds_a_bridge_day_and_the_open_tasks_move(client, province):
-    task = TaskFactory(province=province, title="Báo cáo sau Tết", due_date=D(2027, 2, 10))
+    task = TaskFactory(
+        province=province, title="Báo cáo sau Tết", due_date=D(2027, 2, 10), assigned_on=D(2027, 1, 4)
+    )
     assert task.effective_due == D(2027, 2, 10)
 
     response, html = _open(client, province.chief, "tasks:calendar", nam=2027)
