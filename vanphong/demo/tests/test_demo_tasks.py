@@ -155,7 +155,9 @@ def test_copy_with_rebuilt_indexes_keeps_every_index_and_key(db, monkeypatch):
             return indexes, {r[0] for r in cursor.fetchall()}
 
     before = shape()
-    monkeypatch.setattr(demo, "REBUILD_AT", 100)
+    from vanphong.demo.tasks import bulk
+
+    monkeypatch.setattr(bulk, "REBUILD_AT", 100)  # the module that reads it
     result = demo.bulk_load(1500, today=timezone.localdate(), method="copy", batch=400)
     assert result["rebuilt_indexes"] and result["tasks"] == 1500
     assert shape() == before
