@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from vanphong.core.names import vietnamese_full_name
 
 
 class User(AbstractUser):
@@ -21,7 +24,11 @@ class User(AbstractUser):
         verbose_name = _("tài khoản")
         verbose_name_plural = _("tài khoản")
 
-    def is_locked(self, now: timezone.datetime | None = None) -> bool:
+    def get_full_name(self) -> str:
+        """Family name first ("Lê Thị Thanh Xuân"): ``first_name`` holds the given name."""
+        return vietnamese_full_name(self.last_name, self.first_name)
+
+    def is_locked(self, now: dt.datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
 
 
@@ -51,5 +58,5 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
 
-    def is_usable(self, now: timezone.datetime | None = None) -> bool:
+    def is_usable(self, now: dt.datetime | None = None) -> bool:
         return self.revoked_at is None and self.expires_at > (now or timezone.now())

@@ -21,6 +21,7 @@ Sources, with the confidence marks of /work/shared/domain/FACTS.md:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -153,6 +154,23 @@ def codes(system: System | str | None = None, *, in_symbol: bool | None = None) 
         if (system is None or entry_system == System(system))
         and (in_symbol is None or entry.in_symbol == in_symbol)
     )
+
+
+def type_label(entry: DocType) -> str:
+    """How a type is named in every list of types to choose from: "Nghị quyết (NQ)"."""
+    return f"{entry.name} ({entry.code})"
+
+
+def type_choices(keep: Callable[[DocType], bool] | None = None) -> list[tuple[str, str]]:
+    """``(code, "Nghị quyết (NQ)")`` for each code of the catalogue (copy forms left out, and
+    the types ``keep`` refuses), in alphabetical order of the label: the one list every
+    filter and form of document types shows."""
+    seen: dict[str, str] = {}
+    for entry in DOC_TYPES:
+        if entry.copy or entry.code in seen or (keep is not None and not keep(entry)):
+            continue
+        seen[entry.code] = type_label(entry)
+    return sorted(seen.items(), key=lambda item: (fold(item[1]), item[1]))
 
 
 def name_of(code: str, system: System | str | None = None) -> str | None:

@@ -15,6 +15,9 @@ names in the header are ``orgs.naming``'s.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
@@ -25,7 +28,19 @@ from vanphong.documents.models import Document, DocumentState, Style, Urgency
 from vanphong.documents.services.outgoing import recipients_text, signature_block
 from vanphong.orgs.naming import CLASSIFICATION_MARKS, header_names, issued_place
 
-URGENCY_MARKS = {Urgency.URGENT: "KHẨN", Urgency.VERY_URGENT: "THƯỢNG KHẨN", Urgency.FLASH: "HỎA TỐC"}
+URGENCY_MARKS: dict[str, str] = {Urgency.URGENT: "KHẨN", Urgency.VERY_URGENT: "THƯỢNG KHẨN", Urgency.FLASH: "HỎA TỐC"}
+
+
+# "V/v", "v/v", "V/V:", "Về việc" … typed by the drafter at the start of a công văn's subject.
+_LEADING_VV = re.compile(r"^\s*(?:v\s*/\s*v|về\s+việc)(?:\s*[.:,\-–]\s*|\s+|$)", re.IGNORECASE)
+
+
+def letter_subject_line(subject: str) -> str:
+    """A công văn's subject line under its number: "V/v" once, whether or not the drafter
+    typed it ("V/v góp ý dự thảo" and "góp ý dự thảo" both give "V/v góp ý dự thảo")."""
+    text = " ".join(subject.split())
+    text = _LEADING_VV.sub("", unicodedata.normalize("NFC", text), count=1).strip()
+    return f"V/v {text}" if text else ""
 
 
 def number_line(document: Document) -> str:
@@ -68,7 +83,7 @@ def render_outgoing_docx(document: Document) -> bytes:
         number=number_line(document),
         place_date=place_and_date(document),
         party=party,
-        subject_line=f"V/v {document.subject}" if is_letter else "",
+        subject_line=letter_subject_line(document.subject) if is_letter else "",
         marks=(CLASSIFICATION_MARKS.get(document.classification), URGENCY_MARKS.get(document.urgency)),
         draft=document.state != DocumentState.ISSUED,
     )

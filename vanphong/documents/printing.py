@@ -44,9 +44,11 @@ from vanphong.documents.models import (
     RegisterKind,
 )
 from vanphong.documents.numbering import number_text
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Classification
 
 PDF_MAX_ROWS = 5000
+HEADER_ROW = 3  # the Excel sheet's row of column headings, under the title and the subtitle
 CHUNK = 1000
 
 
@@ -110,8 +112,8 @@ TITLES = {
     Layout.OUTGOING: "SỔ ĐĂNG KÝ VĂN BẢN ĐI",
     Layout.FOLLOW_UP: "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN",
 }
-ROLE_ORDER = {AssignmentRole.LEAD: 0, AssignmentRole.COOPERATE: 1, AssignmentRole.INFORM: 2}
-ROLE_WORDS = {
+ROLE_ORDER: dict[str, int] = {AssignmentRole.LEAD: 0, AssignmentRole.COOPERATE: 1, AssignmentRole.INFORM: 2}
+ROLE_WORDS: dict[str, str] = {
     AssignmentRole.LEAD: "chủ trì",
     AssignmentRole.COOPERATE: "phối hợp",
     AssignmentRole.INFORM: "để biết",
@@ -181,8 +183,15 @@ _ENTRY_FIELDS = (
 )
 
 
+# A book is printed in number order: series by series (one per year in a yearly book; the
+# classified series after the ordinary one; one per type in a Party outgoing book), each from
+# 01 up. The period is taken by registration date, and a number's series follows its
+# registration date (``entry_register``), so the book of year Y holds year Y's numbers only.
+PRINT_ORDER = ("series", "number", "id")
+
+
 def register_rows(
-    *, user: Any, register: Register, layout: Layout, date_from: dt.date, date_to: dt.date
+    *, user: Actor, register: Register, layout: Layout, date_from: dt.date, date_to: dt.date
 ) -> QuerySet[RegisterEntry]:
     """The entries of ``register`` registered within the period that ``user`` may see, in
     register order, with what the layout's columns need (and nothing wide)."""
@@ -229,7 +238,7 @@ def register_rows(
                 .order_by("id"),
             )
         )
-    return qs.order_by("registered_at", "id")
+    return qs.order_by(*PRINT_ORDER)
 
 
 def _local_date(value: dt.datetime | None) -> dt.date | None:
@@ -337,7 +346,7 @@ def _follow_up_row(entry: RegisterEntry, today: dt.date) -> list[Any]:
         progress = str(EntryStatus(entry.status).label)
         if due and due < today:
             progress += "; quá hạn"
-    replies = "; ".join(link.source.symbol for link in doc.replies if link.source.symbol)
+    replies = "; ".join(link.source.symbol for link in doc.replies if link.source.symbol)  # type: ignore[attr-defined]  # to_attr of register_rows
     return [
         entry.number,
         described,
@@ -385,8 +394,18 @@ def _excel(
     for index, (_header, width, _kind) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A4"
+    # Printed like the PDF: A4 landscape, every column on the page's width, the column headings
+    # repeated at the top of each page.
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    single_line = Alignment(wrap_text=False, vertical="top", horizontal="center")
     heading = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
     def cell(value: Any, *, font: Font | None = None, alignment: Alignment | None = None) -> WriteOnlyCell:
@@ -404,7 +423,7 @@ def _excel(
     for values in rows:
         out = []
         for value, (_header, _width, kind) in zip(values, columns, strict=True):
-            c = cell(value, alignment=wrap)
+            c = cell(value, alignment=single_line if kind in ("date", "int") else wrap)
             if kind == "date":
                 c.number_format = "DD/MM/YYYY"
             out.append(c)
@@ -414,6 +433,22 @@ def _excel(
     wb.save(target)
     target.seek(0)
     return target, count
+
+
+# The PDF page: A4 landscape less the margins of print.html. A date (dd/mm/yyyy at 10.5pt
+# in a serif face, with the cell's padding) needs 21 mm to stay on one line; a number 12 mm.
+PDF_PAGE_WIDTH_MM = 297 - 15 - 12
+PDF_FIXED_MM = {"date": 22.0, "int": 13.0}
+
+
+def pdf_column_widths(columns: list[tuple[str, int, str]]) -> list[float]:
+    """Column widths in per cent of the PDF table: dates and numbers a fixed width that holds
+    them on one line, the text columns sharing the rest in proportion to their Excel widths."""
+    fixed = sum(PDF_FIXED_MM.get(kind, 0.0) for _h, _w, kind in columns)
+    text_total = sum(w for _h, w, kind in columns if kind not in PDF_FIXED_MM)
+    left = PDF_PAGE_WIDTH_MM - fixed
+    widths_mm = [PDF_FIXED_MM.get(kind) or left * w / text_total for _h, w, kind in columns]
+    return [round(100 * mm / PDF_PAGE_WIDTH_MM, 1) for mm in widths_mm]
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
@@ -460,8 +495,9 @@ def _pdf(
             "subtitle": subtitle,
             "period": period,
             "columns": columns,
-            "col_widths": [round(100 * w / sum(w for _h, w, _k in columns), 1) for _h, w, _k in columns],
+            "col_widths": pdf_column_widths(columns),
             "numeric_columns": [i for i, (_h, _w, kind) in enumerate(columns) if kind in ("int", "date")],
+            "date_columns": [i for i, (_h, _w, kind) in enumerate(columns) if kind == "date"],
             "rows": body,
             "printed_at": timezone.localtime(),
         },
@@ -474,7 +510,7 @@ def _pdf(
 
 def register_print(
     *,
-    actor: Any,
+    actor: Actor,
     register: Register,
     layout: Layout | str,
     fmt: Format | str,

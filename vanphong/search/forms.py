@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vanphong.documents.doctypes import DOC_TYPES
+from vanphong.documents.doctypes import type_choices
 from vanphong.documents.models import DocumentState, EntryStatus
 from vanphong.orgs.models import CLASSIFICATION_BY_CODE, CLASSIFICATION_CODES, Classification
 from vanphong.search.models import ResultKind
@@ -16,11 +16,7 @@ from vanphong.search.selectors import Filters
 
 
 def doc_type_choices() -> list[tuple[str, str]]:
-    seen: dict[str, str] = {}
-    for entry in DOC_TYPES:
-        if entry.in_symbol and not entry.copy and entry.code not in seen:
-            seen[entry.code] = f"{entry.name} ({entry.code})"
-    return sorted(seen.items(), key=lambda item: item[1])
+    return type_choices(lambda entry: entry.in_symbol)
 
 
 class SearchForm(forms.Form):
@@ -41,9 +37,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, issuers: list[tuple[int, str]], clearance: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["loai"].choices = [("", _("Tất cả")), *doc_type_choices()]
-        self.fields["noi_ban_hanh"].choices = [("", _("Tất cả")), *issuers]
-        self.fields["do_mat"].choices = [("", _("Tất cả"))] + [
+        cast(forms.ChoiceField, self.fields["loai"]).choices = [("", _("Tất cả")), *doc_type_choices()]
+        cast(forms.ChoiceField, self.fields["noi_ban_hanh"]).choices = [("", _("Tất cả")), *issuers]
+        cast(forms.ChoiceField, self.fields["do_mat"]).choices = [("", _("Tất cả"))] + [
             (CLASSIFICATION_CODES[c], c.label) for c in Classification if c <= clearance
         ]
 

@@ -136,7 +136,7 @@ class Rows:
         if not rows:
             return 0
         sql, values, adapters = self._layout(model, with_pk="id" in rows[0])
-        tuples = [values(row) for row in rows]
+        tuples: list[Any] = [values(row) for row in rows]  # tuples, or lists once adapted
         if _REQUIRED in tuples[0]:
             raise ValueError(f"{model.__name__}: a required column has no value")
         if adapters:
@@ -234,6 +234,8 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
     for plan, document_id, entry_id in zip(plans, document_ids, entry_ids, strict=True):
         org = plan.organization
         register = _register(ctx, org, plan.kind, plan.classification)
+        # Registered on the plan's day, and numbered by that day, as ``entry_register`` does:
+        # the number belongs to the series of the year the entry is registered in (and printed).
         series, number = ctx.numbers.take(
             register, doc_type=plan.doc_type, classification=plan.classification, on=plan.day
         )
@@ -277,8 +279,8 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
             "classification": plan.classification,
             "status": status,
             "processed_at": _aware(plan.day + dt.timedelta(days=20), 16) if done else None,
-            "received_at": _aware(plan.day + dt.timedelta(days=rng.randint(0, 2)), 9) if incoming else None,
-            "registered_at": _aware(plan.day + dt.timedelta(days=rng.randint(0, 2)), 10),
+            "received_at": _aware(plan.day, 9) if incoming else None,
+            "registered_at": _aware(plan.day, 10),
             "registered_by_id": _pk(ctx.clerks.get(org.pk)),
             "channel": rng.choice(("điện tử", "điện tử", "giấy", "liên thông")) if incoming else "nội bộ",
         }

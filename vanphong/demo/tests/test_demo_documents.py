@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from vanphong.demo import orgs as demo
 from vanphong.demo.documents import CENTRAL, seed_documents
-from vanphong.documents.models import Document, DocumentLink, RegisterCounter, RegisterEntry
+from vanphong.documents.models import Document, DocumentLink, NumberReset, RegisterCounter, RegisterEntry
 from vanphong.orgs.models import Classification, Organization
 from vanphong.search.models import SearchEntry
 from vanphong.search.selectors import search
@@ -24,6 +27,18 @@ def test_demo_year_numbers_never_repeat_or_skip_and_everything_is_indexed(db):
     assert len(series) == len(counters) > 10
     for row in series:
         assert row["n"] == row["last"] == counters[(row["register_id"], row["series"])]
+    # A yearly book's number belongs to the series of the year it was registered in (the year
+    # the book is printed for), and numbers follow the registration dates.
+    yearly = RegisterEntry.objects.filter(register__reset=NumberReset.YEARLY).order_by(
+        "register", "series", "number"
+    )
+    assert {e.series for e in yearly} >= {"2025", "2026"}
+    last_day: dict[tuple[int, str], dt.date] = {}
+    for entry in yearly:
+        day = timezone.localdate(entry.registered_at)
+        assert entry.series.split("|")[0] == str(day.year), (entry.series, day)
+        assert day >= last_day.get((entry.register_id, entry.series), day)
+        last_day[(entry.register_id, entry.series)] = day
 
     # The central resolutions are registered, so every citation of one is linked to it.
     assert DocumentLink.objects.count() == counts["links"] > 0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -21,11 +22,7 @@ CHANNELS = [
 
 
 def doc_type_choices() -> list[tuple[str, str]]:
-    seen: dict[str, str] = {}
-    for entry in doctypes.DOC_TYPES:
-        if entry.in_symbol and not entry.copy and entry.code not in seen:
-            seen[entry.code] = f"{entry.name} ({entry.code})"
-    return [("", "— Theo ký hiệu —"), *sorted(seen.items(), key=lambda item: item[1])]
+    return [("", "— Theo ký hiệu —"), *doctypes.type_choices(lambda entry: entry.in_symbol)]
 
 
 class IncomingRegisterForm(forms.Form):
@@ -58,7 +55,7 @@ class IncomingRegisterForm(forms.Form):
         label="Độ mật", choices=Classification.choices, coerce=int, initial=Classification.NONE
     )
     signer_name = forms.CharField(label="Người ký", max_length=120, required=False)
-    files = MultipleFileField(label="Tệp văn bản", required=False)
+    files = MultipleFileField(label="Tệp văn bản", required=False)  # type: ignore[assignment]  # a field, not BaseForm.files
     received_at = forms.DateTimeField(
         label="Ngày đến",
         input_formats=DATETIME_FORMATS,
@@ -97,7 +94,7 @@ class PresentForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_person"].choices = [("", "— Chọn lãnh đạo —")] + [
+        cast(forms.ChoiceField, self.fields["to_person"]).choices = [("", "— Chọn lãnh đạo —")] + [
             (p.pk, f"{p.full_name}{' — ' + p.position.name if p.position_id else ''}") for p in people
         ]
 
@@ -118,10 +115,11 @@ class AssignmentRowForm(forms.Form):
         label="Hạn xử lý", required=False, input_formats=DATE_FORMATS, widget=DateInput()
     )
 
-    def __init__(self, *args: Any, targets: list[tuple[str, Any]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, targets: Sequence[tuple[str, Any]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [("", "—"), *targets]
+        cast(forms.ChoiceField, self.fields["target"]).choices = [("", "—"), *targets]
         # The first row is usually the lead, the next ones cooperate.
+        assert self.prefix is not None  # a row of AssignmentFormSet
         self.fields["role"].initial = (
             AssignmentRole.LEAD if self.prefix.endswith("-0") else AssignmentRole.COOPERATE
         )
@@ -148,6 +146,6 @@ class ProcessedForm(forms.Form):
 
     def __init__(self, *args: Any, replies: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reply"].choices = [("", "— Không có —")] + [
+        cast(forms.ChoiceField, self.fields["reply"]).choices = [("", "— Không có —")] + [
             (d.pk, f"{d.symbol or 'Chưa có số'} — {d.subject[:80]}") for d in replies
         ]

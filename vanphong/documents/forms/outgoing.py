@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
 
+from vanphong.core.forms import label_choices
 from vanphong.documents import doctypes
 from vanphong.documents.models import ReviewDecision, Urgency
 from vanphong.documents.services.copies import COPY_FORMS
 from vanphong.documents.services.outgoing import AUTHORITY_CHOICES
 from vanphong.orgs.access import Capability, organizations_with, scope_for
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.forms import BaseForm
 from vanphong.orgs.models import Classification, Organization, Person, Role, RoleAssignment
 
@@ -20,13 +22,8 @@ LEADER_ROLES = (Role.LANH_DAO_CAP_UY, Role.LANH_DAO_VAN_PHONG, Role.LANH_DAO_PHO
 
 
 def outgoing_type_choices() -> list[tuple[str, str]]:
-    """Types an office issues (no copies, no legal normative documents), Party ones first."""
-    seen: dict[str, str] = {}
-    for entry in doctypes.DOC_TYPES:
-        if entry.copy or entry.normative or entry.code in seen:
-            continue
-        seen[entry.code] = f"{entry.code} — {entry.name}"
-    return sorted(seen.items(), key=lambda item: item[1].lower())
+    """Types an office issues (no copies, no legal normative documents)."""
+    return doctypes.type_choices(lambda entry: not entry.normative)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -43,7 +40,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-def _people_choice(user: Any) -> Any:
+def _people_choice(user: Actor) -> Any:
     """Colleagues who may take part in a circuit: people of the organisations where the user
     holds a role, of the bodies under them (the Văn phòng under the Tỉnh ủy) and above them
     (the committee's leaders, for someone in an agency)."""
@@ -82,23 +79,23 @@ class DraftForm(BaseForm):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     body = forms.CharField(label="Nội dung", required=False, widget=forms.Textarea(attrs={"rows": 12}))
-    files = MultipleFileField(label="Tệp dự thảo", required=False)
+    files = MultipleFileField(label="Tệp dự thảo", required=False)  # type: ignore[assignment]  # a field, not BaseForm.files
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         orgs = organizations_with(user, Capability.WRITE).filter(hosted=True, active=True).order_by("path")
-        self.fields["organization"].queryset = orgs
-        self.fields["doc_type"].choices = [("", "— Chọn loại —"), *outgoing_type_choices()]
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = orgs
+        cast(forms.ChoiceField, self.fields["doc_type"]).choices = [("", "— Chọn loại —"), *outgoing_type_choices()]
         clearance = scope_for(user).clearance
-        self.fields["classification"].choices = [
+        cast(forms.ChoiceField, self.fields["classification"]).choices = [
             (v, label) for v, label in Classification.choices if v <= clearance
         ]
         leaders = RoleAssignment.objects.current().filter(role__in=LEADER_ROLES, organization__in=orgs)
-        self.fields["signer"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["signer"]).queryset = (
             Person.objects.active().filter(pk__in=leaders.values("person")).select_related("organization")
         ).order_by("full_name")
-        self.fields["signer"].label_from_instance = lambda p: f"{p.full_name} — {p.organization.short_name}"
-        self.fields["recipients"].label_from_instance = lambda o: o.name
+        label_choices(self.fields["signer"], lambda p: f"{p.full_name} — {p.organization.short_name}")
+        label_choices(self.fields["recipients"], lambda o: o.name)
 
     def service_values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -141,12 +138,12 @@ class SubmitForm(BaseForm):
         empty_label="— Không qua bước này —",
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = _people_choice(user).exclude(user__isnull=True)
         for name in ("department", "appraisal_content", "appraisal_format"):
-            self.fields[name].queryset = people
-            self.fields[name].label_from_instance = lambda p: f"{p.full_name} — {p.organization.short_name}"
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = people
+            label_choices(self.fields[name], lambda p: f"{p.full_name} — {p.organization.short_name}")
 
     def steps(self, signer: Person | None) -> list[dict[str, Any]]:
         data = self.cleaned_data
@@ -195,8 +192,8 @@ class CopyForm(BaseForm):
     )
     copies_count = forms.IntegerField(label="Số lượng bản", min_value=1, max_value=500, initial=1)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = (
             organizations_with(user, Capability.REGISTER).filter(hosted=True, active=True).order_by("path")
         )

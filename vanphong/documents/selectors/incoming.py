@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from vanphong.audit.models import AuditEvent
@@ -22,6 +23,7 @@ from vanphong.documents.models import (
     RegisterEntry,
     RegisterKind,
 )
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization
 
 # The columns an incoming list shows: no file, no extracted text, no recipients.
@@ -61,13 +63,26 @@ INCOMING_LIST_FIELDS = (
 )
 
 
+# Newest first, in register order: by the date of registration (which fixes the year, so
+# the series), then the ordinary book before the classified one, each by its number. A
+# book's numbers follow its registration dates, so within a year the ordinary book reads
+# 330, 329, 328 … and a classified entry ("Sổ văn bản mật đến" số 22) sits after the ordinary
+# entries of its own day, never between two numbers of the ordinary series.
+INCOMING_ORDER = (
+    TruncDate("registered_at").desc(),
+    "register__classified",
+    "-number",
+    "-pk",
+)
+
+
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def incoming_list(
     *,
-    user: Any,
+    user: Actor,
     organization: Organization | int | None = None,
     q: str | None = None,
     status: str | None = None,
@@ -78,7 +93,8 @@ def incoming_list(
     presented_to: int | None = None,
     assigned_to: int | None = None,
 ) -> QuerySet[RegisterEntry]:
-    """Incoming register entries the user may see, newest first, filtered in SQL.
+    """Incoming register entries the user may see, newest first in register order
+    (``INCOMING_ORDER``), filtered in SQL.
 
     ``q`` is a plain filter on symbol, subject and issuer name (full-text search lives in the
     search app). ``presented_to`` / ``assigned_to`` are person ids: presented to them and
@@ -118,11 +134,11 @@ def incoming_list(
     return (
         qs.select_related("document", "register", "document__issuer")
         .only(*INCOMING_LIST_FIELDS)
-        .order_by("-registered_at", "-pk")
+        .order_by(*INCOMING_ORDER)
     )
 
 
-def incoming_counts(*, user: Any, organization: Organization | int | None = None) -> dict[str, int]:
+def incoming_counts(*, user: Actor, organization: Organization | int | None = None) -> dict[str, int]:
     """How many visible incoming entries there are in all and in each status: one query."""
     qs = entries_visible_to(user).filter(register__kind=RegisterKind.INCOMING)
     if organization is not None:
@@ -133,7 +149,7 @@ def incoming_counts(*, user: Any, organization: Organization | int | None = None
     return {key: value or 0 for key, value in qs.aggregate(**aggregates).items()}
 
 
-def incoming_detail(*, user: Any, queryset: QuerySet[RegisterEntry] | None = None) -> QuerySet[RegisterEntry]:
+def incoming_detail(*, user: Actor, queryset: QuerySet[RegisterEntry] | None = None) -> QuerySet[RegisterEntry]:
     """Entries with everything their detail page or API record shows, prefetched."""
     qs = entries_visible_to(user, queryset).select_related(
         "document", "document__issuer", "register", "organization", "presented_to", "registered_by"
@@ -178,7 +194,7 @@ def first_with_total(queryset: QuerySet[Any], size: int = 5) -> tuple[list[Any],
     return rows, (rows[0].total_rows if rows else 0)
 
 
-def pending_to_present(*, user: Any, organizations: QuerySet[Organization]) -> QuerySet[RegisterEntry]:
+def pending_to_present(*, user: Actor, organizations: QuerySet[Organization]) -> QuerySet[RegisterEntry]:
     return incoming_list(user=user).filter(organization__in=organizations, status=EntryStatus.REGISTERED)
 
 

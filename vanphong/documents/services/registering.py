@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from vanphong.audit.services import audit_record
 from vanphong.documents.models import Document, Register, RegisterEntry, RegisterKind
 from vanphong.documents.numbering import take_number
-from vanphong.orgs.actors import person_of
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Classification, Organization
 
 
@@ -36,9 +35,18 @@ def register_for(*, organization: Organization, kind: str, classification: int =
     return register
 
 
+def registration_time(on: dt.date | None = None) -> dt.datetime:
+    """The moment of a registration dated ``on``: now when ``on`` is today (or not given),
+    else that day at the current time of day (an issue dated back)."""
+    now = timezone.localtime()
+    if on is None or on == now.date():
+        return now
+    return now.replace(year=on.year, month=on.month, day=on.day)
+
+
 def entry_register(
     *,
-    actor: Any,
+    actor: Actor,
     register: Register,
     document: Document,
     on: dt.date | None = None,
@@ -50,10 +58,17 @@ def entry_register(
     copies_count: int | None = None,
 ) -> RegisterEntry:
     """Give ``document`` the next number of ``register`` and write the entry, in one
-    transaction with its audit record."""
+    transaction with its audit record.
+
+    ``on`` is the date of registration (today by default; an outgoing document's issue
+    date). The series follows that date — a yearly book restarts at 01 on 1 January of the
+    date of registration, whatever the document's own or arrival date — and the entry's
+    ``registered_at`` falls on that same date, so the book of year Y (printed by
+    registration date) holds exactly the numbers of year Y's series."""
     registered_by = person_of(actor)
     with transaction.atomic():
-        when = on or timezone.localdate()
+        registered_at = registration_time(on)
+        when = timezone.localdate(registered_at)
         series, number = take_number(
             register=register, doc_type=document.doc_type, classification=document.classification, on=when
         )
@@ -65,6 +80,7 @@ def entry_register(
             number=number,
             classification=document.classification,
             received_at=received_at,
+            registered_at=registered_at,
             registered_by=registered_by,
             channel=channel,
             duplicate_of=duplicate_of,

@@ -9,13 +9,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from vanphong.audit.actions import action_title
 from vanphong.documents import panels
 from vanphong.documents.access import get_document_for_user, get_entry_for_user
 from vanphong.documents.forms.incoming import AssignmentFormSet, DirectionForm, PresentForm, ProcessedForm
-from vanphong.documents.models import Document, DocumentFile, RegisterEntry, RegisterKind
+from vanphong.documents.models import Document, DocumentFile, DocumentState, RegisterEntry, RegisterKind
 from vanphong.documents.selectors import incoming as selectors
 from vanphong.documents.selectors.direction import direction_targets, leaders_for, reply_candidates
 from vanphong.documents.services import incoming as services
@@ -65,6 +66,28 @@ def _actions(request: HttpRequest, entry: RegisterEntry, given: dict[str, Any]) 
     return context
 
 
+def _section(
+    document: Document, entries: list[RegisterEntry], current_entry: RegisterEntry | None
+) -> dict[str, Any]:
+    """Where the page sits: under "Văn bản đến" for a document the reader's office received,
+    under "Văn bản đi" for one it drafts, issues or copies (its breadcrumb and active menu)."""
+    kinds = {e.register.kind for e in entries}
+    incoming = (current_entry is not None and current_entry.register.kind == RegisterKind.INCOMING) or (
+        kinds == {RegisterKind.INCOMING} if kinds else document.state == DocumentState.RECEIVED
+    )
+    if incoming:
+        return {
+            "nav_active": "incoming",
+            "section_label": "Văn bản đến",
+            "section_url": reverse("documents:incoming_list"),
+        }
+    return {
+        "nav_active": "outgoing",
+        "section_label": "Văn bản đi",
+        "section_url": reverse("documents:outgoing_list"),
+    }
+
+
 def render_document_page(
     request: HttpRequest,
     document: Document,
@@ -92,7 +115,7 @@ def render_document_page(
         "entry": current_entry,
         "panels": _rendered_panels(request, document),
         "history": _history(document, entries),
-        "nav_active": "incoming",
+        **_section(document, entries, current_entry),
     }
     if current_entry is not None:
         context.update(_actions(request, current_entry, forms))
