@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -20,6 +21,7 @@ from vanphong.documents.models import (
     DocumentLink,
     DraftComment,
     DraftVersion,
+    OfficeDirectionRule,
     ReaderGrant,
     Recipient,
     Register,
@@ -27,6 +29,7 @@ from vanphong.documents.models import (
     RegisterEntry,
     ReviewStep,
     Term,
+    Urgency,
 )
 
 
@@ -134,6 +137,47 @@ class DirectionAdmin(AuditedModelAdmin):
 
     def audit_organization_id(self, obj: Any) -> int | None:
         return obj.entry.organization_id
+
+
+class OfficeDirectionRuleForm(forms.ModelForm):
+    """Types typed as a comma-separated list of codes (kept as written: CTr, QĐi), urgencies
+    ticked."""
+
+    doc_types = forms.CharField(
+        label="Loại văn bản",
+        required=False,
+        help_text="Mã loại văn bản, cách nhau bởi dấu phẩy, ví dụ: CV, GM, TB, BC. Để trống: mọi loại.",
+    )
+    urgencies = forms.MultipleChoiceField(
+        label="Độ khẩn",
+        required=False,
+        choices=Urgency.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Để trống: mọi độ khẩn.",
+    )
+
+    class Meta:
+        model = OfficeDirectionRule
+        fields = ("committee", "doc_types", "urgencies", "note")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["doc_types"] = ", ".join(self.instance.doc_types)
+
+    def clean_doc_types(self) -> list[str]:
+        raw = self.cleaned_data.get("doc_types") or ""
+        return list(dict.fromkeys(code.strip() for code in raw.split(",") if code.strip()))
+
+
+@admin.register(OfficeDirectionRule)
+class OfficeDirectionRuleAdmin(AuditedModelAdmin):
+    form = OfficeDirectionRuleForm
+    list_display = ("committee", "doc_types", "urgencies", "note")
+    raw_id_fields = ("committee",)
+
+    def audit_organization_id(self, obj: Any) -> int | None:
+        return obj.committee_id
 
 
 @admin.register(Assignment)

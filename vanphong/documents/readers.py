@@ -8,13 +8,12 @@ candidate list, never make the list claim someone can read what they cannot.
 
 Candidates: people holding current roles (or delegations of them) in the organisations
 holding entries of the document, in the organisations assigned to act on it and in the
-owning organisation; people holding subtree roles in their ancestors; assignees; people
+owning organisation (and in the offices working for them); people holding subtree roles in
+their ancestors; assignees; people
 granted reading by name; the creator and the reviewers of a draft.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,11 +23,13 @@ from django.utils import timezone
 from vanphong.audit.services import audit_record
 from vanphong.documents.access import documents_visible_to
 from vanphong.documents.models import Assignment, Document, ReaderGrant, RegisterEntry, ReviewStep
-from vanphong.orgs.access import SUBTREE_ROLES, Capability, scope_for
-from vanphong.orgs.models import Classification, Delegation, Organization, Person, RoleAssignment
+from vanphong.orgs.access import OFFICE_CAPABILITIES, SUBTREE_ROLES, Capability, Grant, scope_for
+from vanphong.orgs.actors import Actor, acting_person
+from vanphong.orgs.models import Classification, Delegation, Organization, Person, Role, RoleAssignment
 
 # Why a person can read the document, as the panel says it.
 REASON_KEEPER = "văn thư"
+REASON_OFFICE = "văn phòng giúp việc"  # the committee's books kept by its office's leaders
 REASON_LEADER = "lãnh đạo"
 REASON_ASSIGNED = "được giao xử lý"
 REASON_GRANTED = "được cho phép"
@@ -43,10 +44,10 @@ def holding_organization_ids(document: Document) -> set[int]:
 
 
 def _assigned_organization_ids(document: Document) -> set[int]:
-    return set(
-        Assignment.objects.filter(entry__document=document, organization__isnull=False).values_list(
-            "organization_id", flat=True
-        )
+    """The organisations assigned to act on it, and those of the units assigned."""
+    assigned = Assignment.objects.filter(entry__document=document)
+    return set(assigned.filter(organization__isnull=False).values_list("organization_id", flat=True)) | set(
+        assigned.filter(unit__isnull=False).values_list("unit__organization_id", flat=True)
     )
 
 
@@ -58,6 +59,10 @@ def _candidate_ids(document: Document) -> set[int]:
     role_q = Q(organization_id__in=org_ids)
     if ancestor_paths:
         role_q |= Q(organization__path__in=ancestor_paths, role__in=SUBTREE_ROLES)
+    # The office works for its committee (``orgs.access.OFFICE_CAPABILITIES``).
+    role_q |= Q(
+        organization__parent_id__in=org_ids, organization__is_office=True, role__in=list(OFFICE_CAPABILITIES)
+    )
     roles = RoleAssignment.objects.current().filter(role_q)
     ids = set(roles.values_list("person_id", flat=True))
     ids |= set(
@@ -77,13 +82,26 @@ def _candidate_ids(document: Document) -> set[int]:
     return ids
 
 
+def _covers(grant: Grant, organization: Organization) -> bool:
+    return grant.organization_id == organization.pk or (
+        grant.subtree and organization.path.startswith(grant.path)
+    )
+
+
 def _reasons(
     person: Person, orgs: list[Organization], holding: set[int], facts: dict[str, set[int]]
 ) -> list[str]:
     scope = scope_for(person.user)
     reasons = []
-    if any(scope.reaches(Capability.REGISTER, o) for o in orgs if o.pk in holding):
+    keeping = [
+        g
+        for g in scope.grants_for(Capability.REGISTER)
+        if any(_covers(g, o) for o in orgs if o.pk in holding)
+    ]
+    if any(g.role == Role.VAN_THU or not g.via_office for g in keeping):
         reasons.append(REASON_KEEPER)
+    elif keeping:
+        reasons.append(REASON_OFFICE)
     if any(scope.reaches(Capability.DIRECT, o) for o in orgs if o.pk in holding):
         reasons.append(REASON_LEADER)
     if person.pk in facts["assignees"] or any(
@@ -101,7 +119,8 @@ def _reasons(
 
 def readers_of(document: Document) -> list[Person]:
     """The people who can see ``document``, each with ``reasons`` (a list of the panel's
-    words: văn thư, lãnh đạo, được giao xử lý, được cho phép, người soạn thảo, người duyệt).
+    words: văn thư, văn phòng giúp việc, lãnh đạo, được giao xử lý, được cho phép, người soạn
+    thảo, người duyệt).
     A handful of queries per candidate: compute it for one classified document at a time."""
     candidates = (
         Person.objects.filter(
@@ -130,7 +149,7 @@ def readers_of(document: Document) -> list[Person]:
     readers = []
     for person in candidates:
         if documents_visible_to(person.user).filter(pk=document.pk).exists():
-            person.reasons = _reasons(person, orgs, holding, facts)
+            person.reasons = _reasons(person, orgs, holding, facts)  # type: ignore[attr-defined]  # for the template
             readers.append(person)
     return readers
 
@@ -138,7 +157,7 @@ def readers_of(document: Document) -> list[Person]:
 # --- Granting ----------------------------------------------------------------------------------
 
 
-def may_manage_readers(user: Any, document: Document) -> bool:
+def may_manage_readers(user: Actor, document: Document) -> bool:
     """Register keepers and leaders of an organisation holding the document, who can see it."""
     if document.classification <= Classification.NONE:
         return False
@@ -151,7 +170,7 @@ def may_manage_readers(user: Any, document: Document) -> bool:
     return documents_visible_to(user).filter(pk=document.pk).exists()
 
 
-def grantable_people(user: Any, document: Document) -> QuerySet[Person]:
+def grantable_people(user: Actor, document: Document) -> QuerySet[Person]:
     """Whom ``user`` may name as a reader: active people with an account working in an
     organisation ``user`` can read, in an organisation holding the document, or in one of
     the agencies (Văn phòng, Ban) of such an organisation."""
@@ -166,14 +185,14 @@ def grantable_people(user: Any, document: Document) -> QuerySet[Person]:
     )
 
 
-def _require_manage(actor: Any, document: Document) -> None:
+def _require_manage(actor: Actor, document: Document) -> None:
     if not may_manage_readers(actor, document):
         raise PermissionDenied(
             "Chỉ văn thư, lãnh đạo của cơ quan giữ văn bản mật mới được cho phép người đọc."
         )
 
 
-def reader_grant(*, actor: Any, document: Document, person: Person) -> ReaderGrant:
+def reader_grant(*, actor: Actor, document: Document, person: Person) -> ReaderGrant:
     """Allow ``person`` to read a classified document (need to know). Their clearance must
     reach the document's classification."""
     _require_manage(actor, document)
@@ -189,7 +208,7 @@ def reader_grant(*, actor: Any, document: Document, person: Person) -> ReaderGra
                 )
             }
         )
-    granter = actor.person
+    granter = acting_person(actor)
     with transaction.atomic():
         if ReaderGrant.objects.select_for_update().filter(document=document, person=person).exists():
             raise ValidationError({"person": f"{person.full_name} đã được cho phép đọc văn bản này."})
@@ -205,7 +224,7 @@ def reader_grant(*, actor: Any, document: Document, person: Person) -> ReaderGra
     return grant
 
 
-def reader_revoke(*, actor: Any, document: Document, person: Person) -> None:
+def reader_revoke(*, actor: Actor, document: Document, person: Person) -> None:
     """Withdraw a reading permission given by name."""
     _require_manage(actor, document)
     with transaction.atomic():

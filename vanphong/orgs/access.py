@@ -18,17 +18,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from vanphong.orgs.actors import person_of
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Classification, Delegation, Organization, Role, RoleAssignment
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
-
     from vanphong.orgs.models import Person
 
 M = TypeVar("M", bound=Model)
@@ -41,6 +39,9 @@ class Capability(StrEnum):
     DIRECT = "direct"  # give directions, assign work, approve
     MANAGE_PEOPLE = "manage_people"  # accounts, roles, delegations, staffing
     VIEW_AUDIT = "view_audit"  # read the audit trail
+    # Direct the routine documents of a committee whose office one leads: the committee's own
+    # rule (``documents.OfficeDirectionRule``) says which; see OFFICE_CAPABILITIES.
+    DIRECT_ROUTINE = "direct_routine"
 
 
 _ALL = frozenset(Capability)
@@ -60,6 +61,24 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 # organisations under it); every other role reaches its own organisation only.
 SUBTREE_ROLES = frozenset({Role.LANH_DAO_CAP_UY, Role.QUAN_TRI})
 
+# The office model: a committee does its paperwork through its Văn phòng (``is_office``, a
+# child of the committee). A role held in the office also grants, on the committee directly
+# above it (never further up, never its subtree), these capabilities:
+# * văn thư keep the committee's books (as if they held the role in the committee);
+# * leaders read the committee's records (classified ones as its book keepers do, within
+#   their clearance), are presented its documents, present them on, and direct the
+#   routine ones (DIRECT_ROUTINE, never DIRECT: the committee's rule says which);
+# * heads of unit and specialists draft in the committee's name (WRITE without READ: they
+#   read what is assigned to them or their unit, and their own drafts).
+OFFICE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.VAN_THU: frozenset({Capability.READ, Capability.WRITE, Capability.REGISTER}),
+    Role.LANH_DAO_VAN_PHONG: frozenset(
+        {Capability.READ, Capability.WRITE, Capability.REGISTER, Capability.DIRECT_ROUTINE}
+    ),
+    Role.LANH_DAO_PHONG: frozenset({Capability.WRITE}),
+    Role.CHUYEN_VIEN: frozenset({Capability.WRITE}),
+}
+
 
 @dataclass(frozen=True)
 class Grant:
@@ -68,10 +87,12 @@ class Grant:
     role: str
     subtree: bool
     delegated_by: int | None = None  # person id of the delegator, when held by delegation
+    via_office: bool = False  # on a committee, through a role held in its office
 
     @property
     def capabilities(self) -> frozenset[Capability]:
-        return ROLE_CAPABILITIES.get(self.role, frozenset())
+        table = OFFICE_CAPABILITIES if self.via_office else ROLE_CAPABILITIES
+        return table.get(self.role, frozenset())
 
 
 @dataclass(frozen=True)
@@ -120,13 +141,15 @@ def _outermost(paths: Iterable[str]) -> list[str]:
     return kept
 
 
-def _working_person(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
+def _working_person(user: Actor | None) -> Person | None:
     """The person behind an active account, while they work: only they reach anything."""
     person = person_of(user)
-    return person if person is not None and person.active and user.is_active else None  # type: ignore[union-attr]
+    if person is None or user is None:
+        return None
+    return person if person.active and user.is_active else None
 
 
-def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> AccessScope:
+def scope_for(user: Actor | None) -> AccessScope:
     """The user's access scope, memoised on the user object for the request."""
     if user is None:
         return EMPTY_SCOPE
@@ -135,8 +158,20 @@ def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> AccessScope:
         return cached
     scope = compute_scope(_working_person(user))
     if user.is_authenticated:
-        user._vanphong_scope = scope  # type: ignore[union-attr]
+        user._vanphong_scope = scope  # type: ignore[attr-defined]  # a per-request memo on the account object
     return scope
+
+
+def _grants_of(ra: RoleAssignment, *, delegated_by: int | None = None) -> list[Grant]:
+    """The grant of a role where it is held and, for a role held in an office, the grant it
+    gives on the committee above (OFFICE_CAPABILITIES). The parent comes with the role's row
+    (``select_related``): no query more."""
+    org = ra.organization
+    grants = [Grant(org.pk, org.path, ra.role, ra.role in SUBTREE_ROLES, delegated_by)]
+    committee = org.parent
+    if org.is_office and committee is not None and committee.active and ra.role in OFFICE_CAPABILITIES:
+        grants.append(Grant(committee.pk, committee.path, ra.role, False, delegated_by, via_office=True))
+    return grants
 
 
 def compute_scope(person: Person | None, *, at: Any = None) -> AccessScope:
@@ -144,24 +179,20 @@ def compute_scope(person: Person | None, *, at: Any = None) -> AccessScope:
         return EMPTY_SCOPE
     now = at or timezone.now()
     own = RoleAssignment.objects.current(now).filter(person=person, organization__active=True)
-    grants = [
-        Grant(ra.organization_id, ra.organization.path, ra.role, ra.role in SUBTREE_ROLES)
-        for ra in own.select_related("organization")
-    ]
+    grants: list[Grant] = []
+    for ra in own.select_related("organization__parent"):
+        grants.extend(_grants_of(ra))
     delegated = (
         Delegation.objects.current(now)
         .filter(delegate=person, role_assignment__in=RoleAssignment.objects.current(now))
-        .select_related("role_assignment__organization")
+        .select_related("role_assignment__organization__parent")
     )
     for d in delegated:
-        ra = d.role_assignment
-        grants.append(
-            Grant(ra.organization_id, ra.organization.path, ra.role, ra.role in SUBTREE_ROLES, ra.person_id)
-        )
+        grants.extend(_grants_of(d.role_assignment, delegated_by=d.role_assignment.person_id))
     return AccessScope(person_id=person.pk, clearance=person.clearance, grants=tuple(grants))
 
 
-def forget_scope(user: Any) -> None:
+def forget_scope(user: Actor) -> None:
     """Drop the memoised scope (after roles or delegations change within a request)."""
     if hasattr(user, "_vanphong_scope"):
         del user._vanphong_scope
@@ -170,13 +201,13 @@ def forget_scope(user: Any) -> None:
 # --- Queries -----------------------------------------------------------------------------------
 
 
-def organizations_with(user: Any, capability: Capability = Capability.READ) -> QuerySet[Organization]:
+def organizations_with(user: Actor, capability: Capability = Capability.READ) -> QuerySet[Organization]:
     return Organization.objects.filter(scope_for(user).org_q(capability))
 
 
 def restrict(
     queryset: QuerySet[M],
-    user: Any,
+    user: Actor,
     *,
     capability: Capability = Capability.READ,
     org_field: str = "organization",
@@ -202,7 +233,7 @@ def restrict(
 
 def get_for_user(
     queryset: QuerySet[M],
-    user: Any,
+    user: Actor,
     pk: Any,
     *,
     capability: Capability = Capability.READ,
@@ -221,11 +252,11 @@ def get_for_user(
     )
     try:
         return qs.get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):  # qs.get raises only qs.model.DoesNotExist
         raise Http404 from None
 
 
-def can(user: Any, capability: Capability, organization: Organization | None = None) -> bool:
+def can(user: Actor, capability: Capability, organization: Organization | None = None) -> bool:
     """Whether ``user`` holds ``capability`` in ``organization`` (anywhere, when None)."""
     scope = scope_for(user)
     if organization is None:
@@ -233,5 +264,20 @@ def can(user: Any, capability: Capability, organization: Organization | None = N
     return scope.reaches(capability, organization)
 
 
-def may_read_classification(user: Any, classification: int) -> bool:
+def directing_roles_q(organization: Organization) -> Q:
+    """A Q on RoleAssignment: the roles that may be presented ``organization``'s documents for
+    direction — DIRECT there, or above it for a role reaching the subtree, or leading the
+    office that works for it (DIRECT_ROUTINE through OFFICE_CAPABILITIES). Who of them may
+    direct a given document is the documents app's (``incoming.may_direct``)."""
+    directing = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.DIRECT in caps]
+    above = [role for role in directing if role in SUBTREE_ROLES]
+    office = [role for role, caps in OFFICE_CAPABILITIES.items() if Capability.DIRECT_ROUTINE in caps]
+    return (
+        Q(organization=organization, role__in=directing)
+        | Q(organization__in=organization.ancestors(), role__in=above)
+        | Q(organization__parent=organization, organization__is_office=True, role__in=office)
+    )
+
+
+def may_read_classification(user: Actor, classification: int) -> bool:
     return classification <= scope_for(user).clearance

@@ -11,12 +11,14 @@ from django.db import connection, transaction
 from vanphong.audit.services import audit_record
 from vanphong.demo.documents.plans import BATCH, SEED_ACTOR, TERM_STARTS, Numbers, Plan, make_plans
 from vanphong.demo.documents.rows import Context, Rows, central_documents, sqlite_cache, write_batch
+from vanphong.demo.orgs.province import ORGANIZATIONS
 from vanphong.documents.models import (
     Assignment,
     Direction,
     Document,
     DocumentFile,
     DocumentLink,
+    OfficeDirectionRule,
     RegisterCounter,
     RegisterEntry,
 )
@@ -42,8 +44,9 @@ def seed_documents(
     hosted = Organization.objects.filter(hosted=True, active=True).order_by("path")
     orgs = {o.slug or o.abbreviation.lower(): o for o in Organization.objects.all()}
     committee = Organization.objects.get(slug="tinhuy")
-    external = {
-        key: Organization.objects.get(hosted=False, abbreviation=abbreviation)
+    demo_names = {spec.abbreviation: spec.name for spec in ORGANIZATIONS if not spec.hosted}
+    external = {  # by name too: the national bodies installed by the migrations share codes
+        key: Organization.objects.get(hosted=False, abbreviation=abbreviation, name=demo_names[abbreviation])
         for key, abbreviation in (
             ("tw", "TW"), ("vptw", "VPTW"), ("ubnd", "UBND"), ("mttq", "MTTQ"), ("cat", "CAT"),
         )
@@ -58,7 +61,7 @@ def seed_documents(
         | Person.objects.filter(user__username__startswith="vanthu.")
         | Person.objects.filter(user__username__startswith="bithu.")
     )
-    by_username = {p.user.username: p for p in people.select_related("user")}
+    by_username = {p.user.username: p for p in people.select_related("user") if p.user is not None}
     clerks = {committee.pk: by_username.get("vanthu")}
     leaders = {committee.pk: by_username.get("bithu")}
     for sub in subordinates:
@@ -68,6 +71,11 @@ def seed_documents(
 
     with transaction.atomic(), sqlite_cache(connection, 256 * 1024):
         registers_provision_defaults(organization=committee, term_start=TERM_STARTS["committee"])
+        # The Tỉnh ủy lets the leaders of its Văn phòng (chanhvp) direct its routine documents.
+        OfficeDirectionRule.objects.update_or_create(
+            committee=committee,
+            defaults={"doc_types": ["CV", "GM", "TB", "BC"], "note": "Quy chế làm việc của Tỉnh ủy"},
+        )
         for org in [*agencies, *subordinates]:
             start = TERM_STARTS["subordinate"] if org.kind == OrgKind.COMMITTEE else None
             registers_provision_defaults(organization=org, term_start=start)

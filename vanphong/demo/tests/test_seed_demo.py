@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from vanphong.audit.models import AuditEvent
 from vanphong.demo import orgs as demo
+from vanphong.documents.tests.conftest import national  # noqa: F401  (a fixture)
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.models import (
     Classification,
@@ -174,6 +175,15 @@ def test_the_access_layer_reads_the_demo_province_as_intended(seeded):
     assert not can(user("bithu.phuquy"), Capability.READ, xuanhuong)
     assert not can(user("vanthu.phuquy"), Capability.READ, xuanhuong)
     assert can(user("chanhvp"), Capability.REGISTER, office)
+    # The Văn phòng works for the Tỉnh ủy: chanhvp reads, presents and directs the routine.
+    tinhuy = Organization.objects.get(slug="tinhuy")
+    assert can(user("chanhvp"), Capability.READ, tinhuy) and can(user("chanhvp"), Capability.REGISTER, tinhuy)
+    assert can(user("chanhvp"), Capability.DIRECT_ROUTINE, tinhuy)
+    assert not can(user("chanhvp"), Capability.DIRECT, tinhuy)
+    assert can(user("vanthu.vptu"), Capability.REGISTER, tinhuy)
+    assert can(user("chuyenvien"), Capability.WRITE, tinhuy) and not can(
+        user("chuyenvien"), Capability.READ, tinhuy
+    )
     assert can(user("admin"), Capability.MANAGE_PEOPLE, phuquy)
     assert not can(user("chuyenvien"), Capability.DIRECT)
 
@@ -249,6 +259,14 @@ def test_if_empty_seeds_an_empty_database(db):
     assert Organization.objects.filter(slug="tinhuy").exists()
 
 
+def test_if_empty_seeds_a_database_holding_only_the_national_bodies(national):  # noqa: F811
+    """A fresh install has the national bodies from its migrations: `make run` still seeds."""
+    assert Organization.objects.filter(hosted=False).exists()
+    output = seed("--if-empty")
+    assert "Đã tạo dữ liệu mẫu" in output
+    assert Organization.objects.filter(slug="tinhuy").exists()
+
+
 def test_if_empty_with_someone_elses_organisations_prints_no_demo_logins(db):
     Organization(name="Tỉnh ủy Khác", short_name="Tỉnh ủy", abbreviation="TU").save()
     output = seed("--if-empty")
@@ -305,3 +323,19 @@ def test_the_seed_adds_a_year_of_documents_searchable_at_once(db):
     assert documents > 1000 and SearchEntry.objects.count() == documents
     assert f"Đã tạo {documents:,} văn bản".replace(",", ".") in out.getvalue()
     assert search(user("bithu"), "nghi quyet 57-NQ/TW").results[0].symbol == "57-NQ/TW"
+    # chanhvp is presented the Tỉnh ủy's documents and directs the routine ones (CV, GM, TB, BC).
+    from vanphong.documents.access import entries_visible_to
+    from vanphong.documents.models import RegisterEntry
+    from vanphong.documents.selectors.direction import leaders_for
+    from vanphong.documents.services.incoming import may_direct
+
+    chanhvp = user("chanhvp")
+    book = RegisterEntry.objects.filter(
+        organization__slug="tinhuy", document__state="received", classification=0
+    )
+    routine = book.filter(document__doc_type="CV").first()
+    resolution = book.filter(document__doc_type="NQ").first()
+    assert routine is not None and resolution is not None
+    assert entries_visible_to(chanhvp).filter(pk=routine.pk).exists()
+    assert chanhvp.person in set(leaders_for(routine))
+    assert may_direct(chanhvp, routine) and not may_direct(chanhvp, resolution)

@@ -35,7 +35,13 @@ from vanphong.documents.models.files import (
     arrival_file_path,
     document_file_path,
 )
-from vanphong.documents.models.incoming import Assignment, AssignmentRole, Direction
+from vanphong.documents.models.incoming import (
+    Assignment,
+    AssignmentRole,
+    Direction,
+    IssuerChoice,
+    OfficeDirectionRule,
+)
 from vanphong.documents.models.kinds import Style, Urgency
 from vanphong.documents.models.outgoing import (
     DraftComment,
@@ -62,8 +68,10 @@ __all__ = [
     "EntryStatus",
     "ExtractionState",
     "FileKind",
+    "IssuerChoice",
     "LinkKind",
     "NumberReset",
+    "OfficeDirectionRule",
     "ReaderGrant",
     "Recipient",
     "Register",

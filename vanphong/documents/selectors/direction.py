@@ -5,23 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from vanphong.documents.models import Document, DocumentState, RegisterEntry
-from vanphong.orgs.access import ROLE_CAPABILITIES, SUBTREE_ROLES, Capability
+from vanphong.orgs.access import directing_roles_q
 from vanphong.orgs.models import Person, RoleAssignment
 from vanphong.orgs.selectors import party_choices
 
 
 def leaders_for(entry: RegisterEntry) -> QuerySet[Person]:
     """People who may be presented the entry: holders of a directing role in its organisation
-    (or above it, for roles reaching the subtree), cleared for its classification."""
-    org = entry.organization
-    directing = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.DIRECT in caps]
-    above = [role for role in directing if role in SUBTREE_ROLES]
-    roles = RoleAssignment.objects.current().filter(
-        Q(organization=org, role__in=directing) | Q(organization__in=org.ancestors(), role__in=above)
-    )
+    (or above it, for roles reaching the subtree) and the leaders of its office
+    (``orgs.access.directing_roles_q``), cleared for its classification."""
+    roles = RoleAssignment.objects.current().filter(directing_roles_q(entry.organization))
     return (
         Person.objects.active()
         .filter(pk__in=roles.values("person_id"), clearance__gte=entry.classification)

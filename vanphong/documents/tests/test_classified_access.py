@@ -5,7 +5,8 @@ with them for every classified case.
 Province (root conftest): the Tỉnh ủy holds every document below in its books.
 leader  — Lãnh đạo cấp ủy of the Tỉnh ủy (subtree), cleared Tuyệt mật
 admin   — Quản trị of the Tỉnh ủy (subtree), no clearance
-chief   — Lãnh đạo Văn phòng, role in the Văn phòng only, cleared Tối mật
+chief   — Lãnh đạo Văn phòng, role in the Văn phòng only, cleared Tối mật: the office works
+          for the Tỉnh ủy, so its leader reads the Tỉnh ủy's books as their keepers do
 specialist — Chuyên viên of the Văn phòng, no clearance
 clerk   — Văn thư of the Tỉnh ủy, cleared Mật
 clerk_x — Văn thư of Đảng ủy xã An Phú, no clearance
@@ -41,24 +42,24 @@ ACTORS = ("leader", "admin", "chief", "specialist", "clerk", "clerk_x", "keeper_
 
 # (case, situation, classification, who sees it). Everyone in ACTORS not named is refused.
 MATRIX = [
-    ("held-none", "held", N, {"leader", "admin", "clerk"}),
-    ("held-mat", "held", M, {"leader", "clerk"}),
-    ("held-toi-mat", "held", TM, {"leader"}),
+    ("held-none", "held", N, {"leader", "admin", "clerk", "chief"}),
+    ("held-mat", "held", M, {"leader", "clerk", "chief"}),
+    ("held-toi-mat", "held", TM, {"leader", "chief"}),
     ("held-tuyet-mat", "held", TUM, {"leader"}),
     ("chief-assigned-none", "assign_chief", N, {"leader", "admin", "clerk", "chief"}),
     ("chief-assigned-mat", "assign_chief", M, {"leader", "clerk", "chief"}),
     ("chief-assigned-toi-mat", "assign_chief", TM, {"leader", "chief"}),
     ("chief-assigned-above-clearance", "assign_chief", TUM, {"leader"}),
-    ("specialist-assigned-none", "assign_specialist", N, {"leader", "admin", "clerk", "specialist"}),
-    ("specialist-assigned-mat-uncleared", "assign_specialist", M, {"leader", "clerk"}),
+    ("specialist-assigned-none", "assign_specialist", N, {"leader", "admin", "clerk", "chief", "specialist"}),
+    ("specialist-assigned-mat-uncleared", "assign_specialist", M, {"leader", "clerk", "chief"}),
     ("chief-granted-mat", "grant_chief", M, {"leader", "clerk", "chief"}),
     ("chief-granted-toi-mat", "grant_chief", TM, {"leader", "chief"}),
     ("chief-granted-above-clearance", "grant_chief", TUM, {"leader"}),
-    ("specialist-granted-mat-uncleared", "grant_specialist", M, {"leader", "clerk"}),
-    ("commune-assigned-none", "assign_commune_y", N, {"leader", "admin", "clerk", "keeper_y"}),
-    ("commune-assigned-mat", "assign_commune_y", M, {"leader", "clerk", "keeper_y"}),
-    ("commune-assigned-toi-mat", "assign_commune_y", TM, {"leader"}),
-    ("other-commune-assigned-mat", "assign_commune_x", M, {"leader", "clerk"}),
+    ("specialist-granted-mat-uncleared", "grant_specialist", M, {"leader", "clerk", "chief"}),
+    ("commune-assigned-none", "assign_commune_y", N, {"leader", "admin", "clerk", "chief", "keeper_y"}),
+    ("commune-assigned-mat", "assign_commune_y", M, {"leader", "clerk", "chief", "keeper_y"}),
+    ("commune-assigned-toi-mat", "assign_commune_y", TM, {"leader", "chief"}),
+    ("other-commune-assigned-mat", "assign_commune_x", M, {"leader", "clerk", "chief"}),
 ]
 
 

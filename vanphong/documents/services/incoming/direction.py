@@ -4,7 +4,7 @@ and closing the entry when it has been dealt with."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,11 +23,12 @@ from vanphong.documents.models import (
     DocumentState,
     EntryStatus,
     LinkKind,
+    OfficeDirectionRule,
     RegisterEntry,
 )
 from vanphong.documents.services.incoming.reading import CLOSED_STATUSES
-from vanphong.orgs.access import Capability, can, compute_scope
-from vanphong.orgs.actors import person_of
+from vanphong.orgs.access import Capability, can, compute_scope, scope_for
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Organization, Person, Unit
 from vanphong.orgs.selectors import party_refusal
 from vanphong.tasks.models import SourceKind, Task
@@ -52,7 +53,10 @@ def incoming_present(*, actor: Any, entry: RegisterEntry, to_person: Person, not
         raise ValidationError({"to_person": _("Người được trình đã thôi công tác.")})
     if to_person.clearance < entry.classification:
         raise ValidationError({"to_person": _("Người được trình không được tiếp cận văn bản có độ mật này.")})
-    directs = compute_scope(to_person).reaches(Capability.DIRECT, entry.organization)
+    to_scope = compute_scope(to_person)
+    directs = to_scope.reaches(Capability.DIRECT, entry.organization) or to_scope.reaches(
+        Capability.DIRECT_ROUTINE, entry.organization
+    )
     if not directs and not _may_see(to_person, entry):
         raise ValidationError(
             {"to_person": _("Người được trình không có quyền xem, cho ý kiến văn bản này.")}
@@ -78,9 +82,21 @@ def incoming_present(*, actor: Any, entry: RegisterEntry, to_person: Person, not
 
 
 def may_direct(user: Any, entry: RegisterEntry) -> bool:
+    """DIRECT in the entry's organisation (or above it), or the leader it was presented to;
+    but the leaders of a committee's office (DIRECT_ROUTINE there) direct, presented or not,
+    only the routine documents the committee's ``OfficeDirectionRule`` lets them — anything
+    else they present on to the committee's leaders."""
+    scope = scope_for(user)
+    organization = entry.organization
+    if scope.reaches(Capability.DIRECT, organization):
+        return True
+    if scope.reaches(Capability.DIRECT_ROUTINE, organization):
+        if entry.classification > scope.clearance:
+            return False
+        rule = OfficeDirectionRule.objects.filter(committee=organization).first()
+        return rule is not None and rule.allows(entry.document)
     person = person_of(user)
-    presented_to_me = person is not None and entry.presented_to_id == person.pk
-    return presented_to_me or can(user, Capability.DIRECT, entry.organization)
+    return person is not None and entry.presented_to_id == person.pk
 
 
 _TARGETS = ("organization", "unit", "person")
@@ -169,7 +185,7 @@ def _follow_up_task(direction: Direction, assignments: list[Assignment], *, acto
 
 
 def incoming_direct(
-    *, actor: Any, entry: RegisterEntry, text: str, assignments: list[Mapping[str, Any]]
+    *, actor: Actor, entry: RegisterEntry, text: str, assignments: Sequence[Mapping[str, Any]]
 ) -> Direction:
     """Record a leader's direction (bút phê) and who must act on it, by when.
 
@@ -189,10 +205,11 @@ def incoming_direct(
     if entry.status in CLOSED_STATUSES:
         errors["text"] = _("Văn bản đã xử lý xong, không thể cho thêm ý kiến chỉ đạo.")
     today = timezone.localdate()
-    cleaned, row_errors = [], []
+    cleaned: list[dict[str, Any]] = []
+    row_errors: list[str] = []
     for index, row in enumerate(assignments or [], start=1):
         value, problem = _clean_assignment(row, entry, today)
-        if problem:
+        if problem or value is None:
             row_errors.append(_("Phân công thứ %(n)s: %(problem)s") % {"n": index, "problem": problem})
         else:
             cleaned.append(value)
