@@ -64,6 +64,28 @@ TEST_AUDIT_ACTIONS = {
 }
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The migrations install the national bodies (``vanphong.orgs.national``); tests build
+    the organisations they need, so the catalogue is taken out again. A test that reads it
+    asks for the ``national`` fixture (documents/tests/conftest.py)."""
+    from django.db import connection
+
+    from vanphong.orgs.models import Organization
+    from vanphong.orgs.national import national_ids
+
+    with django_db_blocker.unblock():
+        ids = national_ids(Organization)
+        if ids:
+            # One plain DELETE: in a fresh test database nothing refers to the catalogue, and
+            # the ORM's cascade would look into test-only tables not created yet.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {Organization._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(ids))})",  # noqa: S608 (our table name; values bound)
+                    ids,
+                )
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _test_audit_actions():
     from vanphong.audit.actions import register_actions

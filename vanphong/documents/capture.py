@@ -28,6 +28,7 @@ from vanphong.core.vndate import parse_vn_date
 from vanphong.documents import extraction
 from vanphong.documents.doctypes import TYPE_WORDS, code_for_type_word
 from vanphong.documents.symbols import parse_symbol
+from vanphong.orgs.models import Organization
 
 FIELDS = (
     "symbol",
@@ -489,6 +490,34 @@ def capture_propose(text: str, *, ocr: bool, last_page: str | None = None) -> di
     }
 
 
+def issuer_proper_name(header_name: str | None) -> str | None:
+    """The proper name of the organisation a header names ("THỦ TƯỚNG CHÍNH PHỦ" → "Thủ
+    tướng Chính phủ", "BAN CHẤP HÀNH TRUNG ƯƠNG" → "Ban Chấp hành Trung ương Đảng"): the
+    header folded (case and marks ignored) against the name, then the short name, then the
+    abbreviation of the active organisations, hosted or not (the national bodies are
+    installed, orgs.national). None when no record, or more than one, matches. One query;
+    ``capture_propose`` itself does not touch the database.
+    """
+    if not header_name or not header_name.strip():
+        return None
+    wanted = fold(header_name)
+    rows = list(Organization.objects.filter(active=True).values_list("name", "short_name", "abbreviation"))
+    for column in range(3):
+        names = {row[0] for row in rows if row[column] and fold(row[column]) == wanted}
+        if names:
+            return names.pop() if len(names) == 1 else None
+    return None
+
+
+def capture_issuer_match(proposal: dict[str, Any]) -> dict[str, Any]:
+    """``proposal`` with the issuer read from the header replaced by the matching
+    organisation's proper name, when one matches (else as read)."""
+    proper = issuer_proper_name(proposal.get("issuer_name"))
+    if proper:
+        proposal["issuer_name"] = proper
+    return proposal
+
+
 def capture_path(
     path: Path, content_type: str, *, time_limit: int = extraction.CAPTURE_OCR_TIME_LIMIT
 ) -> dict[str, Any]:
@@ -515,9 +544,17 @@ def capture_file(upload: Any) -> dict[str, Any]:
     """``capture_propose`` on an uploaded file, read synchronously; nothing is kept."""
     spooled = spool_upload(upload)
     try:
-        return capture_path(spooled.path, spooled.content_type)
+        return capture_issuer_match(capture_path(spooled.path, spooled.content_type))
     finally:
         spooled.discard()
 
 
-__all__ = ["FIELDS", "ValidationError", "capture_file", "capture_path", "capture_propose"]
+__all__ = [
+    "FIELDS",
+    "ValidationError",
+    "capture_file",
+    "capture_issuer_match",
+    "capture_path",
+    "capture_propose",
+    "issuer_proper_name",
+]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,8 @@ class Classification(models.IntegerChoices):
     TUYET_MAT = 3, _("Tuyệt mật")
 
 
-CLASSIFICATION_CODES = {
+# Keyed by the level as stored (an int); the members are ints too.
+CLASSIFICATION_CODES: dict[int, str] = {
     Classification.NONE: "none",
     Classification.MAT: "mat",
     Classification.TOI_MAT: "toi_mat",
@@ -125,7 +127,11 @@ class Organization(models.Model):
         ordering = ["path"]
         verbose_name = _("tổ chức, cơ quan")
         verbose_name_plural = _("tổ chức, cơ quan")
-        indexes = [models.Index(fields=["hosted", "active"], name="orgs_org_hosted_active")]
+        indexes = [
+            models.Index(fields=["hosted", "active"], name="orgs_org_hosted_active"),
+            # The symbol reader looks the issuer up by its code as the clerk types.
+            models.Index(fields=["abbreviation"], name="orgs_org_abbreviation"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -271,6 +277,8 @@ class Person(models.Model):
     active = models.BooleanField(_("đang công tác"), default=True)
 
     objects = PersonQuerySet.as_manager()
+    # Set by ``orgs.selectors.current_roles_prefetch`` (``to_attr``) where it is prefetched.
+    current_roles: list[RoleAssignment]
 
     class Meta:
         ordering = ["organization__path", "full_name"]
@@ -344,7 +352,7 @@ class Role(models.TextChoices):
 
 
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
-    def current(self, on: timezone.datetime | None = None) -> RoleAssignmentQuerySet:
+    def current(self, on: dt.datetime | None = None) -> RoleAssignmentQuerySet:
         today = timezone.localdate(on) if on else timezone.localdate()
         return self.filter(Q(starts_on__lte=today), Q(ends_on__isnull=True) | Q(ends_on__gte=today))
 
@@ -393,7 +401,7 @@ class RoleAssignment(models.Model):
 
 
 class DelegationQuerySet(models.QuerySet["Delegation"]):
-    def current(self, at: timezone.datetime | None = None) -> DelegationQuerySet:
+    def current(self, at: dt.datetime | None = None) -> DelegationQuerySet:
         now = at or timezone.now()
         return self.filter(starts_at__lte=now, ends_at__gt=now, revoked_at__isnull=True)
 

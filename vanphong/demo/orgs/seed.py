@@ -66,8 +66,9 @@ def seed_demo(*, scale: int = 1, password: str = DEFAULT_PASSWORD) -> SeedResult
     people = [*PEOPLE, *_extra_staff(scale)]
     User = get_user_model()
     with transaction.atomic():
+        # The national bodies installed by the migrations (orgs.national) are not in the way.
         existing = Organization.objects.count()
-        if existing:
+        if Organization.objects.filter(hosted=True).exists():
             raise DemoDataExists(
                 _("Cơ sở dữ liệu đã có %(count)d tổ chức: dữ liệu mẫu chỉ được tạo trên cơ sở dữ liệu trống.")
                 % {"count": existing}
@@ -84,9 +85,9 @@ def seed_demo(*, scale: int = 1, password: str = DEFAULT_PASSWORD) -> SeedResult
             )
 
         levels = {}
-        for spec in LEVELS:
-            levels[spec.code] = OrgLevel.objects.create(
-                code=spec.code, name=spec.name, rank=spec.rank, in_use=spec.in_use
+        for level in LEVELS:
+            levels[level.code] = OrgLevel.objects.create(
+                code=level.code, name=level.name, rank=level.rank, in_use=level.in_use
             )
 
         # save(), not bulk_create: save() computes the materialised path from the parent.
@@ -107,6 +108,16 @@ def seed_demo(*, scale: int = 1, password: str = DEFAULT_PASSWORD) -> SeedResult
                 active=spec.active,
                 dissolved_on=spec.dissolved_on,
             )
+            installed = (
+                None
+                if spec.hosted
+                else Organization.objects.filter(hosted=False, abbreviation=spec.abbreviation, name=spec.name)
+                .order_by("pk")
+                .first()
+            )
+            if installed is not None:  # a national body the migrations installed: reuse its row
+                org.pk, org.path = installed.pk, installed.path
+                org.place_name = org.place_name or installed.place_name
             org.save()
             orgs[spec.key] = org
 

@@ -39,7 +39,7 @@ from vanphong.documents.models import (
 )
 from vanphong.documents.services.files import extraction_completed
 from vanphong.orgs.access import Capability, can, organizations_with, scope_for
-from vanphong.orgs.actors import person_of
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization
 
 logger = logging.getLogger(__name__)
@@ -62,14 +62,14 @@ def proposed_classification(arrival: Arrival) -> int:
     return int(CLASSIFICATION_BY_CODE.get(code, 0))
 
 
-def arrivals_for(user: Any, *, state: str = ArrivalState.WAITING) -> QuerySet[Arrival]:
+def arrivals_for(user: Actor, *, state: str = ArrivalState.WAITING) -> QuerySet[Arrival]:
     """Arrivals of the organisations where ``user`` keeps the books (in SQL)."""
     return Arrival.objects.filter(
         organization__in=organizations_with(user, Capability.REGISTER), state=state
     ).select_related("organization", "created_by")
 
 
-def get_arrival_for_user(user: Any, pk: Any) -> Arrival:
+def get_arrival_for_user(user: Actor, pk: Any) -> Arrival:
     """One arrival of the user's queue; 404 outside it, and for a scan stamped with a
     classification above the user's clearance."""
     try:
@@ -89,7 +89,7 @@ def get_arrival_for_user(user: Any, pk: Any) -> Arrival:
 
 
 def arrival_receive(
-    *, actor: Any, organization: Organization, upload: Upload, channel: str, sender: str = ""
+    *, actor: Actor | None, organization: Organization, upload: Upload, channel: str, sender: str = ""
 ) -> Arrival:
     """Keep a received file as an arrival of ``organization`` (exact bytes, SHA-256),
     and queue the reading of its text and the proposal of its fields after commit."""
@@ -138,7 +138,9 @@ def arrival_receive(
 def arrival_extraction_store(*, arrival_id: int, result: extraction.Extracted) -> Arrival | None:
     """Record an arrival's text and the fields proposed from it (from the job)."""
     last = result.pages[-1] if len(result.pages) > 1 else None
-    proposal = capture.capture_propose(result.first_page, ocr=result.ocr, last_page=last)
+    proposal = capture.capture_issuer_match(
+        capture.capture_propose(result.first_page, ocr=result.ocr, last_page=last)
+    )
     proposal.pop("text", None)  # the text is kept once, in ``text``
     with transaction.atomic():
         arrival = Arrival.objects.select_for_update().filter(pk=arrival_id).first()
@@ -153,7 +155,7 @@ def arrival_extraction_store(*, arrival_id: int, result: extraction.Extracted) -
     return arrival
 
 
-def arrival_discard(*, actor: Any, arrival: Arrival, reason: str = "") -> Arrival:
+def arrival_discard(*, actor: Actor, arrival: Arrival, reason: str = "") -> Arrival:
     """Take an arrival out of the queue (a duplicate, spam, not ours). Its bytes are kept."""
     with transaction.atomic():
         arrival = Arrival.objects.select_for_update().get(pk=arrival.pk)
@@ -170,7 +172,7 @@ def arrival_discard(*, actor: Any, arrival: Arrival, reason: str = "") -> Arriva
     return arrival
 
 
-def arrival_mark_registered(*, actor: Any, arrival: Arrival, entry: RegisterEntry) -> DocumentFile:
+def arrival_mark_registered(*, actor: Actor, arrival: Arrival, entry: RegisterEntry) -> DocumentFile:
     """The arrival became ``entry``: its stored bytes become a file of the entry's document
     (same storage name, never copied or rewritten), with the text already read."""
     with transaction.atomic():
@@ -264,10 +266,10 @@ def _mail_attachments(path: Path) -> tuple[str, list[tuple[str, bytes]]]:
     with path.open("rb") as fh:
         message = email.message_from_binary_file(fh, policy=policy.default)
     sender = str(message.get("From", "") or "")
-    attachments = []
+    attachments: list[tuple[str, bytes]] = []
     for part in message.iter_attachments():
-        payload = part.get_payload(decode=True)
-        if not payload:
+        payload = part.get_payload(decode=True)  # bytes, or None for a multipart part
+        if not isinstance(payload, bytes) or not payload:
             continue
         attachments.append((part.get_filename() or "tep-dinh-kem", payload))
     return sender, attachments

@@ -25,3 +25,12 @@ def books(province):
             r.name: r for r in registers_provision_defaults(organization=org, term_start=start)
         }
     return registers
+
+
+@pytest.fixture
+def national(db):
+    """The national bodies the migrations install (the suite's database has them taken out)."""
+    from vanphong.orgs.models import Organization
+    from vanphong.orgs.national import national_install
+
+    national_install(Organization)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vanphong.core import pending
 from vanphong.core.forms import apply_errors, parse_date
+from vanphong.core.http import HtmxHttpRequest
 from vanphong.documents import doctypes
 from vanphong.documents.access import get_entry_for_user
 from vanphong.documents.forms.incoming import (
@@ -45,7 +46,8 @@ from vanphong.documents.selectors import incoming as selectors
 from vanphong.documents.selectors.direction import direction_targets, leaders_for, reply_candidates
 from vanphong.documents.services import incoming as services
 from vanphong.orgs.access import Capability, organizations_with, scope_for
-from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization, Person
+from vanphong.orgs.actors import Actor, person_of
+from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization
 
 PER_PAGE = 50
 
@@ -53,18 +55,13 @@ PER_PAGE = 50
 # --- Helpers ---------------------------------------------------------------------------------------
 
 
-def register_organizations(user: Any) -> QuerySet[Organization]:
+def register_organizations(user: Actor) -> QuerySet[Organization]:
     """The organisations whose books the user keeps."""
     return (
         organizations_with(user, Capability.REGISTER)
         .filter(hosted=True, active=True)
         .order_by("depth", "path")
     )
-
-
-def _person(user: Any) -> Person | None:
-    person = getattr(user, "person", None)
-    return person if isinstance(person, Person) else None
 
 
 # --- The list --------------------------------------------------------------------------------------
@@ -74,7 +71,7 @@ STATUS_TABS = [("", "Tất cả", "all")] + [(value, label, value) for value, la
 
 
 @require_GET
-def incoming_list(request: HttpRequest) -> HttpResponse:
+def incoming_list(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     get = request.GET
     organizations = list(organizations_with(user, Capability.READ).filter(hosted=True).order_by("path")[:200])
@@ -92,7 +89,7 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     date_error = ""
     if (get.get("tu_ngay") and received_from is None) or (get.get("den_ngay") and received_to is None):
         date_error = "Ngày phải viết theo dạng ngày/tháng/năm, ví dụ 05/11/2025."
-    me = _person(user)
+    me = person_of(user)
     mine = get.get("cua_toi", "")
     filters: dict[str, Any] = {
         "organization": organization,
@@ -197,8 +194,8 @@ def _register_page(
                     request,
                     f"Đã vào sổ số đến {entry.number} — {entry.register.name}: {entry.document.symbol}.",
                 )
-                if entry.duplicate_of_id:
-                    earlier = entry.duplicate_of
+                earlier = entry.duplicate_of
+                if earlier is not None:
                     messages.warning(
                         request,
                         f"Văn bản này đã vào sổ trước đó, số đến {earlier.number} ngày "
@@ -271,7 +268,9 @@ def incoming_parse_symbol(request: HttpRequest) -> HttpResponse:
     issuer = None
     if reading.parsed:
         issuer = services.issuer_resolve(
-            abbreviation=reading.parsed.issuer_abbreviation, organization=organization
+            abbreviation=reading.parsed.issuer_abbreviation,
+            organization=organization,
+            doc_type=reading.parsed.effective_doc_type,
         )
     issuer_name = get.get("issuer_name", "").strip()[:255]
     issued_date = parse_date(get.get("issued_date", ""))
@@ -297,6 +296,8 @@ def incoming_parse_symbol(request: HttpRequest) -> HttpResponse:
         if doc_type and reading.parsed
         else "",
         "issuer": issuer,
+        # "/TW": one of three bodies, proposed by type (or as chosen last): the clerk may change it.
+        "issuer_proposed": bool(issuer and reading.parsed and reading.parsed.issuer_abbreviation == "TW"),
         "duplicate": duplicate,
     }
     return render(request, "documents/incoming/_symbol_info.html", context)
@@ -403,7 +404,7 @@ def _items(entries: list[RegisterEntry]) -> tuple[tuple[str, str], ...]:
 
 
 @pending.register("documents.to_present")
-def pending_to_present(user: Any) -> pending.PendingGroup | None:
+def pending_to_present(user: Actor) -> pending.PendingGroup | None:
     if not scope_for(user).grants_for(Capability.REGISTER):
         return None
     orgs = register_organizations(user)
@@ -415,8 +416,8 @@ def pending_to_present(user: Any) -> pending.PendingGroup | None:
 
 
 @pending.register("documents.to_direct")
-def pending_to_direct(user: Any) -> pending.PendingGroup | None:
-    me = _person(user)
+def pending_to_direct(user: Actor) -> pending.PendingGroup | None:
+    me = person_of(user)
     if me is None:
         return None
     entries, total = selectors.first_with_total(selectors.incoming_list(user=user, presented_to=me.pk))
@@ -425,8 +426,8 @@ def pending_to_direct(user: Any) -> pending.PendingGroup | None:
 
 
 @pending.register("documents.assigned")
-def pending_assigned(user: Any) -> pending.PendingGroup | None:
-    me = _person(user)
+def pending_assigned(user: Actor) -> pending.PendingGroup | None:
+    me = person_of(user)
     if me is None:
         return None
     entries, total = selectors.first_with_total(selectors.incoming_list(user=user, assigned_to=me.pk))

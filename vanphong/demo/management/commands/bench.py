@@ -81,7 +81,7 @@ def run_backend(*, documents: int, repeat: int, log: Any = None) -> dict[str, An
     have = Document.objects.count()
     if have == 0:
         started = time.monotonic()
-        if not Organization.objects.exists():
+        if not Organization.objects.filter(hosted=True).exists():  # the national bodies are always there
             demo.seed_demo(scale=1)
         per_scale = documents_demo.PROVINCE_IN + documents_demo.PROVINCE_OUT
         per_scale += (documents_demo.SUBORDINATE_IN + documents_demo.SUBORDINATE_OUT) * 12

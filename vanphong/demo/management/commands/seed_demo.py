@@ -68,7 +68,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("Mật khẩu không dùng được: " + " ".join(exc.messages)) from exc
 
-        if if_empty and Organization.objects.exists():
+        if if_empty and Organization.objects.filter(hosted=True).exists():  # not the national bodies
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: không tạo thêm dữ liệu mẫu.")
             self._print_logins(url=url, password=None)
             return

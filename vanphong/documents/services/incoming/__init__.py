@@ -22,6 +22,8 @@ from vanphong.documents.services.incoming.reading import (
     OPEN_STATUSES,
     SymbolReading,
     incoming_find_duplicate,
+    issuer_choice_record,
+    issuer_named,
     issuer_resolve,
     symbol_read,
 )
@@ -37,6 +39,8 @@ __all__ = [
     "incoming_present",
     "incoming_register",
     "incoming_validate",
+    "issuer_choice_record",
+    "issuer_named",
     "issuer_resolve",
     "may_direct",
     "may_mark_processed",

@@ -43,7 +43,9 @@ def _may_see(person: Person, entry: RegisterEntry) -> bool:
     return entries_visible_to(person.user).filter(pk=entry.pk).exists()
 
 
-def incoming_present(*, actor: Any, entry: RegisterEntry, to_person: Person, note: str = "") -> RegisterEntry:
+def incoming_present(
+    *, actor: Actor, entry: RegisterEntry, to_person: Person, note: str = ""
+) -> RegisterEntry:
     """Present (trình) a registered document to a leader for direction."""
     if not can(actor, Capability.REGISTER, entry.organization):
         raise PermissionDenied(_("Chỉ văn thư giữ sổ mới trình văn bản đến."))
@@ -81,7 +83,7 @@ def incoming_present(*, actor: Any, entry: RegisterEntry, to_person: Person, not
     return entry
 
 
-def may_direct(user: Any, entry: RegisterEntry) -> bool:
+def may_direct(user: Actor, entry: RegisterEntry) -> bool:
     """DIRECT in the entry's organisation (or above it), or the leader it was presented to;
     but the leaders of a committee's office (DIRECT_ROUTINE there) direct, presented or not,
     only the routine documents the committee's ``OfficeDirectionRule`` lets them — anything
@@ -150,7 +152,7 @@ def _clean_assignment(
     return {key: target, "role": role, "due_date": due_date or None}, ""
 
 
-def _follow_up_task(direction: Direction, assignments: list[Assignment], *, actor: Any) -> Task | None:
+def _follow_up_task(direction: Direction, assignments: list[Assignment], *, actor: Actor) -> Task | None:
     """One task per direction that names someone to act: the lead assignment (or, with no
     lead, the first cooperating one) leads, the other cooperating ones cooperate; the due
     date is the lead's. "For information" assignments make no task."""
@@ -257,7 +259,7 @@ def incoming_direct(
     return direction
 
 
-def may_mark_processed(user: Any, entry: RegisterEntry) -> bool:
+def may_mark_processed(user: Actor, entry: RegisterEntry) -> bool:
     if can(user, Capability.REGISTER, entry.organization) or can(user, Capability.DIRECT, entry.organization):
         return True
     person = person_of(user)
@@ -268,7 +270,7 @@ def may_mark_processed(user: Any, entry: RegisterEntry) -> bool:
 
 
 def incoming_mark_processed(
-    *, actor: Any, entry: RegisterEntry, reply: Document | None = None, note: str = ""
+    *, actor: Actor, entry: RegisterEntry, reply: Document | None = None, note: str = ""
 ) -> RegisterEntry:
     """Close an incoming document: processed, with the reply (an outgoing document of the same
     organisation) linked to it when there is one."""

@@ -31,13 +31,15 @@ from vanphong.documents.models import (
 from vanphong.documents.services.incoming.reading import (
     SymbolReading,
     incoming_find_duplicate,
+    issuer_choice_record,
+    issuer_named,
     issuer_resolve,
     symbol_read,
 )
 from vanphong.documents.services.indexing import document_metadata_changed
 from vanphong.documents.services.registering import entry_register, register_for
 from vanphong.orgs.access import Capability, can
-from vanphong.orgs.actors import person_of
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Classification, Organization
 
 # --- Registering ----------------------------------------------------------------------------------
@@ -69,7 +71,7 @@ class _ValidIncoming:
 
 def incoming_validate(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     symbol: str,
     subject: str,
@@ -112,8 +114,11 @@ def incoming_validate(
     reading = symbol_read(symbol)
     parsed = reading.parsed
     if issuer is None:
+        abbreviation = parsed.issuer_abbreviation if parsed else None
         issuer = issuer_resolve(
-            abbreviation=parsed.issuer_abbreviation if parsed else None, organization=organization
+            abbreviation=abbreviation,
+            organization=organization,
+            doc_type=parsed.effective_doc_type if parsed else None,
         )
         if (
             issuer is not None
@@ -125,7 +130,9 @@ def incoming_validate(
                 fold(issuer.abbreviation),
             }
         ):
-            issuer = None  # the clerk named someone else: trust the name typed
+            # The clerk named someone else: another body the code names ("Ban Bí thư" for
+            # "/TW" where "Bộ Chính trị" was proposed), else trust the name typed.
+            issuer = issuer_named(abbreviation=abbreviation, name=issuer_name)
     if issuer is not None and not issuer_name:
         issuer_name = issuer.name
     if issuer is None and not issuer_name:
@@ -143,7 +150,7 @@ def incoming_validate(
 
 def incoming_register(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     symbol: str,
     subject: str,
@@ -207,7 +214,7 @@ def incoming_register(
 def _incoming_persist(
     valid: _ValidIncoming,
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     issued_date: dt.date | None,
     urgency: str,
@@ -272,6 +279,7 @@ def _incoming_persist(
         )
         # Search and reference links follow the new document, in this same transaction.
         document_metadata_changed(document)
+        issuer_choice_record(organization=organization, parsed=parsed, issuer=valid.issuer)
         if arrival is not None:
             from vanphong.documents.services.arrivals import arrival_mark_registered
 
