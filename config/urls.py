@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 admin.site.site_header = "Quản trị Văn phòng số"
 admin.site.site_title = "Văn phòng số"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("vanphong.web.urls")),
     path("tai-khoan/", include("vanphong.accounts.urls")),
     path("to-chuc/", include("vanphong.orgs.urls")),

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 
-def parse_database(url: str, *, default_sqlite: Path, conn_max_age: int) -> dict[str, Any]:
+def parse_database(url: str, *, default_sqlite: Path, conn_max_age: int) -> dj_database_url.DBConfig:
     if not url:
         url = f"sqlite:///{default_sqlite}"
     config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0)

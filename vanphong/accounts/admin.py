@@ -20,7 +20,7 @@ _PASSWORD_FORM = "_vanphong_admin_password_form"
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             _("Đăng nhập"),
             {"fields": ("must_change_password", "password_changed_at", "failed_logins", "locked_until")},

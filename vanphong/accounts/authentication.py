@@ -14,6 +14,7 @@ from rest_framework.request import Request
 
 from vanphong.accounts.models import ApiToken, hash_token
 from vanphong.accounts.second_factor import second_factor_required
+from vanphong.orgs.actors import Actor
 
 # Writing last_used_at on every request would turn each read into a write; once every few
 # minutes is enough to tell a live token from a forgotten one.
@@ -79,7 +80,7 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
         return user, None
 
 
-def _session_verified(user: Any) -> bool:
+def _session_verified(user: Actor) -> bool:
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
 

@@ -81,6 +81,7 @@ class PasswordChangeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         new, repeat = data.get("new_password"), data.get("new_password_repeat")
         if new and repeat and new != repeat:
             self.add_error("new_password_repeat", _("Hai lần nhập mật khẩu mới không khớp nhau."))

@@ -64,7 +64,7 @@ class SecondFactorMiddleware:
             return self.get_response(request)
         if path in (paths["login"], paths["logout"], paths["otp"]):
             return self.get_response(request)
-        if second_factor_required(user) and not user.is_verified():  # type: ignore[union-attr]
+        if second_factor_required(user) and not user.is_verified():  # type: ignore[attr-defined]  # is_verified: django_otp.middleware.OTPMiddleware
             return self._refuse(
                 request,
                 "otp_required",

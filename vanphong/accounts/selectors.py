@@ -11,10 +11,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vanphong.accounts.models import ApiToken, User
 from vanphong.orgs.access import Capability, restrict
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Person
 
 
-def managed_accounts(*, user: Any, q: str = "") -> QuerySet[Person]:
+def managed_accounts(*, user: Actor, q: str = "") -> QuerySet[Person]:
     """People with an account whom ``user`` may administer (MANAGE_PEOPLE reach), with
     ``has_totp`` and ``api_tokens_active`` annotated; ``q`` matches name or username."""
     now = timezone.now()
@@ -40,7 +41,7 @@ def managed_accounts(*, user: Any, q: str = "") -> QuerySet[Person]:
     )
 
 
-def managed_account(*, user: Any, account_id: Any) -> Person:
+def managed_account(*, user: Actor, account_id: Any) -> Person:
     """The person behind account ``account_id`` (a user id), or 404 when outside reach."""
     try:
         return managed_accounts(user=user).get(user_id=account_id)

@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -30,6 +29,7 @@ from vanphong.accounts.models import ApiToken, User, hash_token
 from vanphong.accounts.second_factor import second_factor_required
 from vanphong.audit.services import audit_record, snapshot
 from vanphong.orgs.access import Capability, can, scope_for
+from vanphong.orgs.actors import Actor
 
 # Characters of a temporary password: no 0/O, 1/l/I, so that it can be read over the phone.
 _TEMP_ALPHABET_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
@@ -66,7 +66,7 @@ def _invalid_credentials() -> SignInError:
     return SignInError("invalid_credentials", _("Tên đăng nhập hoặc mật khẩu không đúng."))
 
 
-def _organization_id(user: Any) -> int | None:
+def _organization_id(user: User) -> int | None:
     try:
         return user.person.organization_id
     except Exception:  # an account with no person record
@@ -188,7 +188,7 @@ def mask_username(attempted: str) -> str:
     return f"{attempted[:2]}…({len(attempted)}) #{digest}"
 
 
-def otp_required(user: Any) -> bool:
+def otp_required(user: Actor | None) -> bool:
     """Whether ``user`` must give a TOTP code to sign in (VANPHONG_TOTP_REQUIRED)."""
     return second_factor_required(user)
 
@@ -294,7 +294,7 @@ def api_token_issue(*, user: User, name: str = "", second_factor: bool = False) 
     return key
 
 
-def api_token_revoke(*, token: ApiToken, actor: Any) -> None:
+def api_token_revoke(*, token: ApiToken, actor: Actor) -> None:
     """Revoke a token (the caller has checked that ``actor`` may). Revoking twice is a no-op."""
     with transaction.atomic():
         revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
@@ -315,7 +315,7 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> None:
 # --- Account administration --------------------------------------------------------------------
 
 
-def _require_manager(actor: Any, user: User) -> None:
+def _require_manager(actor: Actor, user: User) -> None:
     """Administrative actions need MANAGE_PEOPLE over the organisation of the account's
     person, and a clearance at least that person's: resetting the password or the second
     factor of an account hands it over, so nobody may do it to an account cleared above
@@ -335,7 +335,7 @@ def _require_manager(actor: Any, user: User) -> None:
         )
 
 
-def may_manage(actor: Any, user: User) -> bool:
+def may_manage(actor: Actor, user: User) -> bool:
     try:
         _require_manager(actor, user)
     except PermissionDenied:
@@ -359,7 +359,7 @@ def _temporary_password(user: User) -> str:
         return candidate
 
 
-def user_reset_password(*, actor: Any, user: User) -> str:
+def user_reset_password(*, actor: Actor, user: User) -> str:
     """Set a random temporary password (returned once, never stored in clear), make the
     user change it at the next sign-in, unlock the account and revoke its API tokens.
     Existing sessions end because the password hash changes."""
@@ -387,7 +387,7 @@ def user_reset_password(*, actor: Any, user: User) -> str:
     return password
 
 
-def user_unlock(*, actor: Any, user: User) -> None:
+def user_unlock(*, actor: Actor, user: User) -> None:
     _require_manager(actor, user)
     with transaction.atomic():
         before = snapshot(user, ["failed_logins", "locked_until"])
@@ -403,7 +403,7 @@ def user_unlock(*, actor: Any, user: User) -> None:
         )
 
 
-def user_set_active(*, actor: Any, user: User, active: bool) -> None:
+def user_set_active(*, actor: Actor, user: User, active: bool) -> None:
     """Deactivate (sessions and tokens stop working at once) or reactivate an account."""
     _require_manager(actor, user)
     if not active and getattr(actor, "pk", None) == user.pk:
@@ -504,7 +504,7 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, otp: str) -> None:
     device.confirmed = True
 
 
-def totp_reset(*, actor: Any, user: User) -> None:
+def totp_reset(*, actor: Actor, user: User) -> None:
     """Remove the user's TOTP devices (a lost phone): they enrol again at the next sign-in,
     and sessions verified with the old device lose their verification."""
     _require_manager(actor, user)

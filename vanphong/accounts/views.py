@@ -74,7 +74,7 @@ def _pending_user(request: HttpRequest) -> tuple[User | None, str]:
     if time.time() - float(pending.get("started", 0)) > PENDING_SECONDS:
         request.session.pop(PENDING_KEY, None)
         return None, ""
-    user = User.objects.filter(pk=pending.get("user_id"), is_active=True).first()
+    user = User.objects.filter(pk=pending.get("user_id"), is_active=True).first()  # type: ignore[misc]  # no id: no user
     # A password changed since the password step (an administrator's reset) ends the attempt.
     if user is None or not constant_time_compare(str(pending.get("hash", "")), user.get_session_auth_hash()):
         request.session.pop(PENDING_KEY, None)
@@ -127,7 +127,7 @@ def _grouped_secret(device: TOTPDevice) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     user = request.user
-    if user.is_authenticated and (user.is_verified() or not services.otp_required(user)):  # type: ignore[union-attr]
+    if user.is_authenticated and (user.is_verified() or not services.otp_required(user)):  # type: ignore[attr-defined]  # is_verified: django_otp.middleware.OTPMiddleware
         return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -295,6 +295,7 @@ def _admin_action(request: HttpRequest, account_id: int, action: Any, success: s
 def user_reset_password(request: HttpRequest, account_id: int) -> HttpResponse:
     """Shown once, in this response only: never stored, never put in a message or the session."""
     person = selectors.managed_account(user=request.user, account_id=account_id)
+    assert person.user is not None  # found by its account
     try:
         temporary = services.user_reset_password(actor=request.user, user=person.user)
     except (ValidationError, PermissionDenied) as exc:

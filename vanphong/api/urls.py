@@ -4,7 +4,7 @@ Each app registers its viewsets on ``router`` here. The catch-all at the end ans
 other /api/ path with the JSON error; keep it last."""
 
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -18,7 +18,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("units", UnitViewSet, basename="unit")
 router.register("people", PersonViewSet, basename="person")
 
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("", include(router.urls)),
     path("", include("vanphong.documents.api.urls")),

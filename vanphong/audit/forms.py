@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from vanphong.audit.labels import target_type_label
 from vanphong.audit.models import AuditEvent
 from vanphong.audit.selectors import AuditFilters, known_actions, known_target_types
 from vanphong.orgs.access import Capability, organizations_with
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y"]
@@ -52,11 +53,11 @@ class AuditFilterForm(forms.Form):
     )
     q = forms.CharField(label=_("Tìm theo tên đối tượng"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_with(user, Capability.VIEW_AUDIT).order_by(
-            "path"
-        )
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations_with(
+            user, Capability.VIEW_AUDIT
+        ).order_by("path")
         self.fields["action"].widget.choices = [("", _("Tất cả"))] + [
             (a, action_label(a)) for a in known_actions()
         ]
@@ -83,6 +84,7 @@ class AuditFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
@@ -17,12 +17,13 @@ from django.utils import timezone
 
 from vanphong.audit.models import AuditEvent
 from vanphong.orgs.access import Capability, can, organizations_with
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization
 
 CHOICES_CACHE_SECONDS = 300
 
 
-def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
+def audit_events_for(user: Actor) -> QuerySet[AuditEvent]:
     """Entries of the organisations where ``user`` holds VIEW_AUDIT; entries that belong to
     no organisation (failed sign-ins of unknown names, chain checks) only for auditors of a
     top-level hosted organisation (one with no hosted parent), who answer for the instance."""
@@ -36,7 +37,7 @@ def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(q)
 
 
-def audit_event_get(user: Any, seq: int) -> AuditEvent:
+def audit_event_get(user: Actor, seq: int) -> AuditEvent:
     """One entry the user may read, or 404."""
     try:
         return audit_events_for(user).get(seq=seq)
@@ -83,23 +84,29 @@ def audit_events_filter(queryset: QuerySet[AuditEvent], filters: AuditFilters) -
 def known_actions() -> list[str]:
     """Every action name in the trail, for the filter (cached: a DISTINCT over the whole
     trail is not something to run on each page view)."""
-    return cache.get_or_set(
-        "audit:known_actions",
-        lambda: list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()),
-        CHOICES_CACHE_SECONDS,
+    return cast(
+        list[str],
+        cache.get_or_set(
+            "audit:known_actions",
+            lambda: list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()),
+            CHOICES_CACHE_SECONDS,
+        ),
     )
 
 
 def known_target_types() -> list[str]:
-    return cache.get_or_set(
-        "audit:known_target_types",
-        lambda: list(
-            AuditEvent.objects.exclude(target_type="")
-            .order_by("target_type")
-            .values_list("target_type", flat=True)
-            .distinct()
+    return cast(
+        list[str],
+        cache.get_or_set(
+            "audit:known_target_types",
+            lambda: list(
+                AuditEvent.objects.exclude(target_type="")
+                .order_by("target_type")
+                .values_list("target_type", flat=True)
+                .distinct()
+            ),
+            CHOICES_CACHE_SECONDS,
         ),
-        CHOICES_CACHE_SECONDS,
     )
 
 

@@ -23,6 +23,7 @@ from vanphong.audit.selectors import (
     organization_names,
 )
 from vanphong.audit.services import audit_chain_verify
+from vanphong.core.http import HtmxHttpRequest
 from vanphong.orgs.access import Capability, can
 
 PAGE_SIZE = 50
@@ -42,7 +43,7 @@ class EventRow:
 
 
 @require_GET
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: HtmxHttpRequest) -> HttpResponse:
     _require_auditor(request)
     form = AuditFilterForm(request.GET, user=request.user)
     form.is_valid()
@@ -113,7 +114,7 @@ def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
 
 
 @require_POST
-def chain_verify(request: HttpRequest) -> HttpResponse:
+def chain_verify(request: HtmxHttpRequest) -> HttpResponse:
     _require_auditor(request)
     report = audit_chain_verify(actor=request.user)
     if request.htmx:

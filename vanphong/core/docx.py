@@ -13,13 +13,15 @@ import io
 from collections.abc import Iterable
 
 from docx import Document as new_docx
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import _Cell
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 FONT = "Times New Roman"
 BODY_SIZE = 14
@@ -28,7 +30,9 @@ STATE_HEADER = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập -
 DRAFT_MARK = "DỰ THẢO"
 
 
-def set_font(run, size: float, *, bold: bool = False, italic: bool = False, underline: bool = False) -> None:
+def set_font(
+    run: Run, size: float, *, bold: bool = False, italic: bool = False, underline: bool = False
+) -> None:
     run.font.name = FONT
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -40,7 +44,7 @@ def set_font(run, size: float, *, bold: bool = False, italic: bool = False, unde
 
 
 def add_line(
-    target: _Cell | object,
+    target: _Cell | DocxDocument,
     text: str,
     size: float = BODY_SIZE,
     *,
@@ -50,7 +54,7 @@ def add_line(
     align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
     first: bool = False,
 ) -> Paragraph:
-    paragraph = target.paragraphs[0] if first else target.add_paragraph()  # type: ignore[attr-defined]
+    paragraph = target.paragraphs[0] if first else target.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.space_before = Pt(0)
@@ -58,7 +62,7 @@ def add_line(
     return paragraph
 
 
-def _no_borders(table) -> None:
+def _no_borders(table: Table) -> None:
     properties = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -68,7 +72,7 @@ def _no_borders(table) -> None:
     properties.append(borders)
 
 
-def two_columns(docx, left_mm: float, right_mm: float):
+def two_columns(docx: DocxDocument, left_mm: float, right_mm: float) -> tuple[_Cell, ...]:
     table = docx.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -78,7 +82,7 @@ def two_columns(docx, left_mm: float, right_mm: float):
     return table.rows[0].cells
 
 
-def new_page():
+def new_page() -> DocxDocument:
     """An empty A4 .docx with the margins and body font the presentation rules ask for."""
     docx = new_docx()
     section = docx.sections[0]
@@ -92,7 +96,7 @@ def new_page():
 
 
 def write_header(
-    docx,
+    docx: DocxDocument,
     *,
     above: str,
     body: str,
@@ -131,7 +135,12 @@ def write_header(
 
 
 def write_closing(
-    docx, *, recipients: Iterable[str], signature_lines: Iterable[str], signer_name: str, party: bool = True
+    docx: DocxDocument,
+    *,
+    recipients: Iterable[str],
+    signature_lines: Iterable[str],
+    signer_name: str,
+    party: bool = True,
 ) -> None:
     """ "Nơi nhận:" and its lines on the left, the signature block on the right."""
     left, signature = two_columns(docx, 80, 85)
@@ -155,7 +164,7 @@ def write_closing(
     add_line(signature, signer_name, 14, bold=True)
 
 
-def to_bytes(docx) -> bytes:
+def to_bytes(docx: DocxDocument) -> bytes:
     out = io.BytesIO()
     docx.save(out)
     return out.getvalue()

@@ -4,7 +4,8 @@ and the one way a service's ``ValidationError`` is put next to a form's fields."
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -44,6 +45,12 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+def label_choices(field: forms.Field, label: Callable[[Any], str]) -> None:
+    """Label the choices of a model choice field with ``label`` instead of ``str(obj)``."""
+    # An instance attribute in place of the method, which Django calls as ``label(obj)``.
+    cast(forms.ModelChoiceField, field).label_from_instance = label  # type: ignore[method-assign,assignment]
+
+
 def apply_errors(
     form: forms.BaseForm, error: ValidationError, *, aliases: dict[str, str] | None = None
 ) -> None:
@@ -59,3 +66,14 @@ def apply_errors(
     codes = {e.code for e in error.error_list}
     target = "files" if codes & FILE_ERROR_CODES and "files" in form.fields else None
     form.add_error(target, error.messages)
+
+
+def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model-choice field ``name``, typed as such (a form sets its queryset and
+    labels for the reader when it is built)."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field ``name``, typed as such."""
+    return cast(forms.ChoiceField, form.fields[name])

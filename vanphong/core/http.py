@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import IO
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as ``django_htmx.middleware.HtmxMiddleware`` leaves it, for type checking:
+    views that read ``request.htmx`` annotate their ``request`` with this."""
+
+    htmx: HtmxDetails
 
 
 def download_response(stream: IO[bytes], *, name: str, content_type: str, sha256: str = "") -> FileResponse:

@@ -28,7 +28,11 @@ from vanphong.documents.models import Document, DocumentState, Style, Urgency
 from vanphong.documents.services.outgoing import recipients_text, signature_block
 from vanphong.orgs.naming import CLASSIFICATION_MARKS, header_names, issued_place
 
-URGENCY_MARKS: dict[str, str] = {Urgency.URGENT: "KHẨN", Urgency.VERY_URGENT: "THƯỢNG KHẨN", Urgency.FLASH: "HỎA TỐC"}
+URGENCY_MARKS: dict[str, str] = {
+    Urgency.URGENT: "KHẨN",
+    Urgency.VERY_URGENT: "THƯỢNG KHẨN",
+    Urgency.FLASH: "HỎA TỐC",
+}
 
 
 # "V/v", "v/v", "V/V:", "Về việc" … typed by the drafter at the start of a công văn's subject.

@@ -7,9 +7,10 @@ from django.http import FileResponse
 
 from vanphong.core.http import download_response
 from vanphong.documents.services.files import file_open_for_user
+from vanphong.orgs.actors import Actor
 
 
-def file_response(user: object, pk: int, *, derived: bool) -> FileResponse:
+def file_response(user: Actor, pk: int, *, derived: bool) -> FileResponse:
     """The download of file ``pk``, or of its OCR'd copy (``derived``)."""
     record, stream = file_open_for_user(user=user, file_id=pk, derived=derived)
     name = record.original_name

@@ -9,13 +9,16 @@ from django.http import Http404
 
 from vanphong.notifications.models import Notification
 from vanphong.orgs import actors
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Person
 
 
-def person_of(user: Any) -> Person | None:
+def person_of(user: Actor | None) -> Person | None:
     """The active staff member behind a signed-in account, or None."""
     person = actors.person_of(user)
-    return person if person is not None and person.active and user.is_active else None
+    if person is None or user is None:
+        return None
+    return person if person.active and user.is_active else None
 
 
 def notifications_for(person: Person, *, unread_only: bool = False) -> QuerySet[Notification]:
@@ -26,7 +29,7 @@ def notifications_for(person: Person, *, unread_only: bool = False) -> QuerySet[
     return qs.order_by("-created_at", "-id")
 
 
-def get_notification(user: Any, pk: Any) -> Notification:
+def get_notification(user: Actor, pk: Any) -> Notification:
     """One of the user's own notifications, or 404 (someone else's does not exist for them)."""
     person = person_of(user)
     if person is None:

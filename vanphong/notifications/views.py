@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from vanphong.core.http import HtmxHttpRequest
 from vanphong.notifications import services
+from vanphong.notifications.models import Notification
 from vanphong.notifications.selectors import get_notification, notifications_for, person_of, unread_count
 
 PER_PAGE = 30
@@ -27,6 +30,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request.user)
     unread_only = request.GET.get("chua_doc") == "1"
     unread = unread_count(person)
+    notifications: QuerySet[Notification] | list[Notification]
+    total: int | None
     if person is None:
         notifications = []
         total = 0
@@ -62,14 +67,14 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notification_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_mark_read(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     notification = get_notification(request.user, pk)
     services.mark_read(notification.recipient, notification)
     if request.htmx:
         notification.refresh_from_db(fields=["read_at"])
         context = {"n": notification, "refresh_bell": True, "unread": unread_count(notification.recipient)}
         return render(request, "notifications/_row.html", context)
-    return redirect(request.POST.get("next") if _safe_next(request) else _list_url())
+    return redirect(request.POST.get("next", "") if _safe_next(request) else _list_url())
 
 
 @require_POST
@@ -78,7 +83,7 @@ def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
     count = services.mark_all_read(person) if person is not None else 0
     if count:
         messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
-    return redirect(request.POST.get("next") if _safe_next(request) else _list_url())
+    return redirect(request.POST.get("next", "") if _safe_next(request) else _list_url())
 
 
 def _safe_next(request: HttpRequest) -> bool:

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from vanphong.core.forms import apply_errors
+from vanphong.core.forms import apply_errors, choice_field, label_choices, model_field
 from vanphong.orgs.access import Capability, organizations_with, restrict, scope_for
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Classification, Organization, Person, Position, Role, RoleAssignment, Unit
 
 DATE_HELP = "Ghi theo dạng dd/mm/yyyy, ví dụ 21/11/2026."
@@ -78,11 +79,11 @@ def _unit_label(unit: Unit) -> str:
     return f"{unit.name} — {unit.organization.short_name}"
 
 
-def manageable_organizations(user: Any) -> QuerySet[Organization]:
+def manageable_organizations(user: Actor) -> QuerySet[Organization]:
     return organizations_with(user, Capability.MANAGE_PEOPLE).filter(hosted=True, active=True)
 
 
-def clearance_choices(actor: Any, current: int | None = None) -> list[tuple[int, str]]:
+def clearance_choices(actor: Actor, current: int | None = None) -> list[tuple[int, str]]:
     """The clearances this actor may grant (never above their own), plus the one kept."""
     ceiling = scope_for(actor).clearance
     return [(v, str(label)) for v, label in Classification.choices if v <= ceiling or v == current]
@@ -108,22 +109,22 @@ class PersonForm(BaseForm):
     phone = forms.CharField(label="Điện thoại", max_length=30, required=False)
 
     def __init__(
-        self, *args: Any, actor: Any, organization: Organization | None = None, **kwargs: Any
+        self, *args: Any, actor: Actor, organization: Organization | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         orgs = manageable_organizations(actor)
-        self.fields["organization"].queryset = orgs
-        self.fields["unit"].queryset = Unit.objects.filter(organization__in=orgs, active=True).select_related(
-            "organization"
-        )
-        self.fields["unit"].label_from_instance = _unit_label
+        model_field(self, "organization").queryset = orgs
+        model_field(self, "unit").queryset = Unit.objects.filter(
+            organization__in=orgs, active=True
+        ).select_related("organization")
+        label_choices(self.fields["unit"], _unit_label)
         current = self.initial.get("clearance")
-        self.fields["clearance"].choices = clearance_choices(actor, current)
+        choice_field(self, "clearance").choices = clearance_choices(actor, current)
         if organization is not None:
             # Adding someone to a given organisation: the organisation is fixed by the page.
             del self.fields["organization"]
-            self.fields["unit"].queryset = Unit.objects.filter(organization=organization, active=True)
-            self.fields["unit"].label_from_instance = str
+            model_field(self, "unit").queryset = Unit.objects.filter(organization=organization, active=True)
+            label_choices(self.fields["unit"], str)
 
 
 class PersonCreateForm(PersonForm):
@@ -178,14 +179,17 @@ class RoleAssignForm(BaseForm):
         help_text="Để trống nếu chưa xác định. " + DATE_HELP,
     )
 
-    def __init__(self, *args: Any, actor: Any, organization: Organization, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = restrict(
             Person.objects.active(), actor, capability=Capability.MANAGE_PEOPLE, classification_field=None
         ).select_related("organization")
-        self.fields["person"].queryset = people.order_by("organization__path", "full_name")
-        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} — {p.organization.short_name}"
-        self.fields["unit"].queryset = Unit.objects.filter(organization=organization, active=True)
+        model_field(self, "person").queryset = people.order_by("organization__path", "full_name")
+        label_choices(
+            self.fields["person"],
+            lambda p: f"{p.full_name} — {p.organization.short_name}",
+        )
+        model_field(self, "unit").queryset = Unit.objects.filter(organization=organization, active=True)
 
 
 class RoleEndForm(BaseForm):
@@ -219,24 +223,31 @@ class DelegationForm(BaseForm):
     def __init__(self, *args: Any, roles: QuerySet[RoleAssignment], holder: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         roles = roles.select_related("organization", "unit")
-        self.fields["role_assignment"].queryset = roles
+        model_field(self, "role_assignment").queryset = roles
         only = list(roles[:2])
         if len(only) == 1:
             self.fields["role_assignment"].initial = only[0].pk
-        self.fields["role_assignment"].label_from_instance = lambda ra: (
-            f"{ra.get_role_display()} — {ra.organization.short_name}" + (f" ({ra.title})" if ra.title else "")
+        label_choices(
+            self.fields["role_assignment"],
+            lambda ra: (
+                f"{ra.get_role_display()} — {ra.organization.short_name}"
+                + (f" ({ra.title})" if ra.title else "")
+            ),
         )
         subtree = Q(pk__in=[])
         for path in {ra.organization.path for ra in roles}:
             subtree |= Q(organization__path__startswith=path)
-        self.fields["delegate"].queryset = (
+        model_field(self, "delegate").queryset = (
             Person.objects.active()
             .filter(subtree)
             .exclude(pk=holder.pk)
             .select_related("organization")
             .order_by("organization__path", "full_name")
         )
-        self.fields["delegate"].label_from_instance = lambda p: f"{p.full_name} — {p.organization.short_name}"
+        label_choices(
+            self.fields["delegate"],
+            lambda p: f"{p.full_name} — {p.organization.short_name}",
+        )
 
     def clean_ends_at(self) -> dt.datetime | None:
         ends_at = self.cleaned_data.get("ends_at")
@@ -267,4 +278,4 @@ class QuotaForm(BaseForm):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(organization=organization, active=True)
+        model_field(self, "unit").queryset = Unit.objects.filter(organization=organization, active=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from vanphong.orgs.models import Classification, Organization, OrgKind
 
-CLASSIFICATION_MARKS = {
+CLASSIFICATION_MARKS: dict[int, str] = {
     Classification.MAT: "MẬT",
     Classification.TOI_MAT: "TỐI MẬT",
     Classification.TUYET_MAT: "TUYỆT MẬT",
@@ -24,7 +24,8 @@ def _strip_suffix(text: str, suffix: str) -> str:
 
 
 def _level_word(organization: Organization) -> str:
-    name = organization.level.name if organization.level_id else ""
+    level = organization.level if organization.level_id else None
+    name = level.name if level is not None else ""
     return name.removeprefix("Cấp ").removeprefix("cấp ").strip().lower()
 
 
@@ -42,8 +43,8 @@ def header_names(organization: Organization) -> tuple[str, str]:
     hosted_parent = parent if parent is not None and parent.hosted else None
     if organization.kind == OrgKind.COMMITTEE:
         top = organization
-        while top.parent_id and top.parent.hosted and top.parent.kind == OrgKind.COMMITTEE:
-            top = top.parent
+        while top.parent_id and (up := top.parent) is not None and up.hosted and up.kind == OrgKind.COMMITTEE:
+            top = up
         body = organization.name
         if top.pk == organization.pk:
             body = _strip_suffix(organization.name, organization.place_name)

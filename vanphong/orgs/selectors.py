@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from vanphong.orgs.access import Capability, get_for_user, organizations_with, restrict, scope_for
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import (
     Classification,
     Organization,
@@ -34,7 +35,7 @@ from vanphong.orgs.models import (
 )
 
 
-def _may_use_directory(user: Any) -> bool:
+def _may_use_directory(user: Actor) -> bool:
     return bool(scope_for(user).grants)
 
 
@@ -45,7 +46,7 @@ def _pk(value: Any) -> Any:
 
 def organization_list(
     *,
-    user: Any,
+    user: Actor,
     hosted: bool | None = None,
     level: str | OrgLevel | None = None,
     parent: int | Organization | None = None,
@@ -74,7 +75,7 @@ def organization_list(
     return qs.order_by("path")
 
 
-def unit_list(*, user: Any, organization: int | Organization | None = None) -> QuerySet[Unit]:
+def unit_list(*, user: Actor, organization: int | Organization | None = None) -> QuerySet[Unit]:
     """Internal departments (phòng) of the directory, optionally of one organisation."""
     if not _may_use_directory(user):
         return Unit.objects.none()
@@ -97,7 +98,7 @@ def current_roles_prefetch() -> Prefetch:
 
 def person_list(
     *,
-    user: Any,
+    user: Actor,
     organization: int | Organization | None = None,
     unit: int | Unit | None = None,
     q: str | None = None,
@@ -129,7 +130,7 @@ def person_list(
     )
 
 
-def person_get(*, user: Any, pk: Any) -> Person:
+def person_get(*, user: Actor, pk: Any) -> Person:
     """One person in the reader's reach (with the same relations loaded), or Http404."""
     qs = Person.objects.select_related("organization", "unit", "position", "user").prefetch_related(
         current_roles_prefetch()
@@ -174,7 +175,7 @@ def _filled(field: str) -> Coalesce:
     )
 
 
-def staffing_rows(*, user: Any) -> list[StaffingRow]:
+def staffing_rows(*, user: Actor) -> list[StaffingRow]:
     """For every active hosted organisation in the reader's READ reach, one row for the
     organisation as a whole followed by one row per active unit, in tree order.
 
@@ -187,7 +188,7 @@ def staffing_rows(*, user: Any) -> list[StaffingRow]:
             filled=_filled("organization"),
         ).order_by("path")
     )
-    units_by_org: dict[int, list[Unit]] = {}
+    units_by_org: dict[int, list[Any]] = {}  # units annotated with approved and filled
     units = (
         Unit.objects.filter(organization__in=reach.values("pk"), active=True)
         .annotate(
@@ -201,9 +202,9 @@ def staffing_rows(*, user: Any) -> list[StaffingRow]:
     rows: list[StaffingRow] = []
     for org in orgs:
         rows.append(StaffingRow(organization=org, unit=None, approved=org.approved, filled=org.filled))
-        for u in units_by_org.get(org.pk, []):
-            u.organization = org  # already loaded: no extra query when a caller reads it
-            rows.append(StaffingRow(organization=org, unit=u, approved=u.approved, filled=u.filled))
+        for unit in units_by_org.get(org.pk, []):
+            unit.organization = org  # already loaded: no extra query when a caller reads it
+            rows.append(StaffingRow(organization=org, unit=unit, approved=unit.approved, filled=unit.filled))
     return rows
 
 
@@ -350,7 +351,12 @@ def party_choices(
 def resolve_target(value: str) -> Organization | Unit | Person | None:
     """The organisation, unit or person a picker's value names ("organization:5"), or None."""
     kind, _sep, pk = (value or "").partition(":")
-    model = {"organization": Organization, "unit": Unit, "person": Person}.get(kind)
-    if model is None or not pk.isdigit():
+    if not pk.isdigit():
         return None
-    return model.objects.filter(pk=int(pk)).first()
+    if kind == "organization":
+        return Organization.objects.filter(pk=int(pk)).first()
+    if kind == "unit":
+        return Unit.objects.filter(pk=int(pk)).first()
+    if kind == "person":
+        return Person.objects.filter(pk=int(pk)).first()
+    return None

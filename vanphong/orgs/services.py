@@ -16,12 +16,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from vanphong.audit.services import audit_record, changed, snapshot
 from vanphong.orgs.access import ROLE_CAPABILITIES, Capability, can, forget_scope
-from vanphong.orgs.actors import person_of
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import (
     Classification,
     Delegation,
@@ -42,12 +42,18 @@ PERSON_FIELDS = frozenset(
 # --- Checks shared by the services -------------------------------------------------------------
 
 
-def _require_manage(actor: Any, organization: Organization) -> None:
+def _max_length(field: Field[Any, Any]) -> int:
+    """The length limit of a text column, for the checks that name it."""
+    assert field.max_length is not None  # every CharField declares one
+    return field.max_length
+
+
+def _require_manage(actor: Actor, organization: Organization) -> None:
     if not can(actor, Capability.MANAGE_PEOPLE, organization):
         raise PermissionDenied("Bạn không có quyền quản lý cán bộ của tổ chức này.")
 
 
-def _actor_clearance(actor: Any) -> int:
+def _actor_clearance(actor: Actor) -> int:
     person = person_of(actor)
     return person.clearance if person is not None and person.active else Classification.NONE
 
@@ -57,11 +63,11 @@ def _check_unit(errors: dict[str, list[str]], unit: Unit | None, organization: O
         errors.setdefault("unit", []).append(f"Phòng “{unit}” không thuộc {organization.name}.")
 
 
-def _check_person_values(errors: dict[str, list[str]], values: dict[str, Any], actor: Any) -> None:
+def _check_person_values(errors: dict[str, list[str]], values: dict[str, Any], actor: Actor) -> None:
     full_name = values["full_name"]
     if not full_name:
         errors.setdefault("full_name", []).append("Vui lòng nhập họ và tên.")
-    elif len(full_name) > Person._meta.get_field("full_name").max_length:
+    elif len(full_name) > _max_length(Person._meta.get_field("full_name")):
         errors.setdefault("full_name", []).append("Họ và tên dài quá 120 ký tự.")
     organization: Organization = values["organization"]
     if not organization.hosted or not organization.active:
@@ -83,7 +89,7 @@ def _check_person_values(errors: dict[str, list[str]], values: dict[str, Any], a
             validate_email(values["email"])
         except ValidationError:
             errors.setdefault("email", []).append("Địa chỉ thư điện tử không hợp lệ.")
-    if len(values["phone"]) > Person._meta.get_field("phone").max_length:
+    if len(values["phone"]) > _max_length(Person._meta.get_field("phone")):
         errors.setdefault("phone", []).append("Số điện thoại dài quá 30 ký tự.")
 
 
@@ -97,7 +103,7 @@ def _raise(errors: dict[str, list[str]]) -> None:
 
 def person_create(
     *,
-    actor: Any,
+    actor: Actor,
     full_name: str,
     organization: Organization,
     unit: Unit | None = None,
@@ -113,7 +119,7 @@ def person_create(
     A password set here is temporary: the account must change it at first sign-in. Without
     one the account cannot sign in until an administrator resets its password."""
     _require_manage(actor, organization)
-    values = {
+    values: dict[str, Any] = {
         "full_name": (full_name or "").strip(),
         "organization": organization,
         "unit": unit,
@@ -164,13 +170,13 @@ def person_create(
     return person
 
 
-def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
+def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
     """Change a person's details (name, organisation, unit, position, clearance, contacts)."""
     unknown = set(fields) - PERSON_FIELDS
     if unknown:
         raise TypeError(f"person_update() got unexpected fields: {', '.join(sorted(unknown))}")
     _require_manage(actor, person.organization)
-    values = {
+    values: dict[str, Any] = {
         "full_name": person.full_name,
         "organization": person.organization,
         "unit": person.unit,
@@ -208,7 +214,7 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
     return person
 
 
-def person_deactivate(*, actor: Any, person: Person) -> Person:
+def person_deactivate(*, actor: Actor, person: Person) -> Person:
     """The person leaves (thôi công tác): their account is disabled, their roles end today
     and every delegation they gave or received is revoked."""
     _require_manage(actor, person.organization)
@@ -259,7 +265,7 @@ def person_deactivate(*, actor: Any, person: Person) -> Person:
 
 def role_assign(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     organization: Organization,
     role: str,
@@ -291,7 +297,7 @@ def role_assign(
             "Chỉ giao vai trò tại tổ chức đang hoạt động và dùng hệ thống này."
         )
     _check_unit(errors, unit, organization)
-    if len(title) > RoleAssignment._meta.get_field("title").max_length:
+    if len(title) > _max_length(RoleAssignment._meta.get_field("title")):
         errors.setdefault("title", []).append("Chức danh dài quá 120 ký tự.")
     if ends_on is not None and ends_on < starts_on:
         errors.setdefault("ends_on", []).append("Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.")
@@ -326,7 +332,7 @@ def role_assign(
     return assignment
 
 
-def role_end(*, actor: Any, assignment: RoleAssignment, on: dt.date | None = None) -> RoleAssignment:
+def role_end(*, actor: Actor, assignment: RoleAssignment, on: dt.date | None = None) -> RoleAssignment:
     """End a role on ``on`` (today by default; the role still counts on that day)."""
     _require_manage(actor, assignment.organization)
     on = on or timezone.localdate()
@@ -373,7 +379,7 @@ def role_end(*, actor: Any, assignment: RoleAssignment, on: dt.date | None = Non
 # --- Delegations (ủy quyền) --------------------------------------------------------------------
 
 
-def _may_delegate(actor: Any, role_assignment: RoleAssignment) -> bool:
+def _may_delegate(actor: Actor, role_assignment: RoleAssignment) -> bool:
     own = person_of(actor)
     if own is not None and own.active and own.pk == role_assignment.person_id:
         return True
@@ -382,7 +388,7 @@ def _may_delegate(actor: Any, role_assignment: RoleAssignment) -> bool:
 
 def delegation_create(
     *,
-    actor: Any,
+    actor: Actor,
     role_assignment: RoleAssignment,
     delegate: Person,
     starts_at: dt.datetime,
@@ -423,7 +429,7 @@ def delegation_create(
         errors.setdefault("ends_at", []).append("Thời điểm kết thúc đã qua.")
     if not reason:
         errors.setdefault("reason", []).append("Vui lòng ghi lý do ủy quyền.")
-    elif len(reason) > Delegation._meta.get_field("reason").max_length:
+    elif len(reason) > _max_length(Delegation._meta.get_field("reason")):
         errors.setdefault("reason", []).append("Lý do dài quá 255 ký tự.")
     _raise(errors)
 
@@ -466,7 +472,7 @@ def delegation_create(
     return delegation
 
 
-def delegation_revoke(*, actor: Any, delegation: Delegation) -> Delegation:
+def delegation_revoke(*, actor: Actor, delegation: Delegation) -> Delegation:
     """Withdraw a delegation before it ends."""
     if not _may_delegate(actor, delegation.role_assignment):
         raise PermissionDenied("Bạn không có quyền thu hồi ủy quyền này.")
@@ -498,7 +504,7 @@ def delegation_revoke(*, actor: Any, delegation: Delegation) -> Delegation:
 
 def staff_quota_set(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     unit: Unit | None = None,
     approved: int,
@@ -515,7 +521,7 @@ def staff_quota_set(
         errors.setdefault("approved", []).append("Biên chế được giao không được âm.")
     elif approved > 100_000:
         errors.setdefault("approved", []).append("Biên chế được giao quá lớn.")
-    if len(decision) > StaffQuota._meta.get_field("decision").max_length:
+    if len(decision) > _max_length(StaffQuota._meta.get_field("decision")):
         errors.setdefault("decision", []).append("Số, ký hiệu văn bản dài quá 255 ký tự.")
     _raise(errors)
 

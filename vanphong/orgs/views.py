@@ -18,8 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vanphong.core.http import HtmxHttpRequest
 from vanphong.orgs import services
 from vanphong.orgs.access import Capability, can, get_for_user, organizations_with, scope_for
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.forms import (
     DelegationForm,
     PersonCreateForm,
@@ -44,7 +46,7 @@ PEOPLE_PER_PAGE = 50
 # --- Fetching through the access layer ---------------------------------------------------------
 
 
-def _organization_or_404(user: Any, pk: int) -> Organization:
+def _organization_or_404(user: Actor, pk: int) -> Organization:
     """An organisation of the directory (everyone with a role may look it up)."""
     org = organization_list(user=user).select_related("parent", "level").filter(pk=pk).first()
     if org is None:
@@ -52,19 +54,18 @@ def _organization_or_404(user: Any, pk: int) -> Organization:
     return org
 
 
-def _manageable_organization_or_404(user: Any, pk: int) -> Organization:
+def _manageable_organization_or_404(user: Actor, pk: int) -> Organization:
     org = _organization_or_404(user, pk)
     if not can(user, Capability.MANAGE_PEOPLE, org):
         raise Http404
     return org
 
 
-def _own_person(user: Any) -> Person | None:
-    person = getattr(user, "person", None)
-    return person if isinstance(person, Person) else None
+def _own_person(user: Actor) -> Person | None:
+    return person_of(user)
 
 
-def _person_or_404(user: Any, pk: int) -> Person:
+def _person_or_404(user: Actor, pk: int) -> Person:
     """A person in the reader's reach; everyone may also open their own page."""
     try:
         return person_get(user=user, pk=pk)
@@ -79,14 +80,14 @@ def _person_or_404(user: Any, pk: int) -> Person:
         )
 
 
-def _manageable_person_or_404(user: Any, pk: int) -> Person:
+def _manageable_person_or_404(user: Actor, pk: int) -> Person:
     person = _person_or_404(user, pk)
     if not can(user, Capability.MANAGE_PEOPLE, person.organization):
         raise Http404
     return person
 
 
-def _delegable_roles(user: Any, person: Person) -> Any:
+def _delegable_roles(user: Actor, person: Person) -> Any:
     """The person's current roles that ``user`` may delegate: their own, or any role in an
     organisation where ``user`` manages people."""
     roles = RoleAssignment.objects.current().filter(person=person, person__active=True)
@@ -104,13 +105,13 @@ def _page_number(request: HttpRequest) -> str:
 
 
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: HtmxHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     hosted = list(organization_list(user=request.user, hosted=True, q=q or None))
     external = list(organization_list(user=request.user, hosted=False, q=q or None))
     top = min((o.depth for o in hosted), default=0)
     for org in hosted:
-        org.indent = min(org.depth - top + 1, 8)
+        org.indent = min(org.depth - top + 1, 8)  # type: ignore[attr-defined]  # for the template
     context = {"q": q, "hosted": hosted, "external": external, "nav_active": "orgs", "tab": "directory"}
     if request.htmx:
         return render(request, "orgs/_directory_results.html", context)
@@ -185,7 +186,7 @@ def staffing(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def person_list_view(request: HttpRequest) -> HttpResponse:
+def person_list_view(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     q = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("vai_tro", "")
@@ -231,7 +232,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
 
 def _person_detail_context(
     request: HttpRequest, person: Person, delegation_form: DelegationForm | None = None
-):
+) -> dict[str, Any]:
     user = request.user
     roles = _delegable_roles(user, person)
     if delegation_form is None and roles.exists():
@@ -247,13 +248,14 @@ def _person_detail_context(
     now = timezone.now()
     for d in delegations:
         if d.revoked_at is not None:
-            d.status = "revoked"
+            status = "revoked"
         elif d.ends_at <= now:
-            d.status = "over"
+            status = "over"
         else:
-            d.status = "current" if d.starts_at <= now else "upcoming"
+            status = "current" if d.starts_at <= now else "upcoming"
         given_by_self = is_self and d.role_assignment.person_id == person.pk
-        d.revocable = d.status in {"current", "upcoming"} and (
+        d.status = status  # type: ignore[attr-defined]  # for the template
+        d.revocable = status in {"current", "upcoming"} and (  # type: ignore[attr-defined]  # for the template
             given_by_self or d.role_assignment.organization_id in manage_orgs
         )
     past_roles = (
@@ -452,7 +454,7 @@ def quota_set(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         unit_param = request.GET.get("phong", "")
         unit_id = int(unit_param) if unit_param.isdigit() else None
-        quota = StaffQuota.objects.filter(organization=org, unit_id=unit_id).first()
+        quota = StaffQuota.objects.filter(organization=org, unit_id=unit_id).first()  # type: ignore[misc]  # unit_id=None: the organisation-wide quota
         initial = {"unit": unit_id}
         if quota is not None:
             initial.update(approved=quota.approved, decision=quota.decision)

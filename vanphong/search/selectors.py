@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,6 +35,7 @@ from vanphong.documents.models import (
     ReviewStep,
 )
 from vanphong.orgs.access import Capability, scope_for
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization
 from vanphong.search.backends import backend_for
 from vanphong.search.models import MAX_BODY_CHARS, SearchEntry
@@ -137,7 +138,7 @@ def parse_terms(q: str) -> tuple[list[str], bool]:
     return terms, prefix_last
 
 
-def candidates(user: Any, filters: Filters) -> QuerySet[SearchEntry]:
+def candidates(user: Actor, filters: Filters) -> QuerySet[SearchEntry]:
     """The entries ``user`` may see that pass ``filters`` (a lazy queryset)."""
     scope = scope_for(user)
     qs = SearchEntry.objects.filter(classification__lte=scope.clearance)
@@ -166,7 +167,7 @@ def candidates(user: Any, filters: Filters) -> QuerySet[SearchEntry]:
     return qs.filter(_visible_q(user))
 
 
-def _visible_q(user: Any) -> Q:
+def _visible_q(user: Actor) -> Q:
     """``document_visibility_q`` for a SearchEntry, with its commonest branch first as plain
     columns of the joined document: a document owned by an organisation where the reader
     holds READ (unclassified) or keeps the books or directs (classified) — the ``owned``
@@ -182,7 +183,7 @@ def _visible_q(user: Any) -> Q:
     owned = Q(document__classification=0, document__organization_id__in=read_ids) | Q(
         document__classification__gt=0, document__organization_id__in=keeper_ids
     )
-    full = Exists(Document.objects.filter(pk=OuterRef("document_id")).filter(document_visibility_q(user)))
+    full = Q(Exists(Document.objects.filter(pk=OuterRef("document_id")).filter(document_visibility_q(user))))
     return (owned & Q(document__classification__lte=scope.clearance)) | full
 
 
@@ -209,7 +210,11 @@ def narrow_limit() -> int:
     return _setting("VANPHONG_SEARCH_NARROW_LIMIT", DEFAULT_NARROW_LIMIT)
 
 
-def _reach(user: Any) -> QuerySet[SearchEntry] | None:
+class _EntryId(TypedDict):
+    id: int
+
+
+def _reach(user: Actor) -> QuerySet[SearchEntry, _EntryId] | None:
     """The ids of the entries of every document ``user`` could possibly see: a SUPERSET of
     ``document_visibility_q``, made of plain index lookups. Every branch of that rule asks
     for an organisation where the reader holds READ, REGISTER or DIRECT, or names the
@@ -240,7 +245,7 @@ def _reach(user: Any) -> QuerySet[SearchEntry] | None:
     return ids[0].union(*ids[1:], all=True)
 
 
-def _narrow_reach(user: Any) -> QuerySet[SearchEntry] | None:
+def _narrow_reach(user: Actor) -> QuerySet[SearchEntry, _EntryId] | None:
     """``_reach(user)`` when the user reaches few documents (at most ``narrow_limit()``
     entries), else None. For such a reader most documents a common word (or a year, a type)
     matches are out of reach: checking the access rule on each of them costs a correlated
@@ -270,7 +275,7 @@ class _Ranked:
 
 
 def _ranked_ids(
-    user: Any, terms: list[str], prefix_last: bool, filters: Filters, limit: int, offset: int, cap: int
+    user: Actor, terms: list[str], prefix_last: bool, filters: Filters, limit: int, offset: int, cap: int
 ) -> _Ranked:
     """The count (up to ``cap``) and one page (plus one row) of the entries matching
     ``terms`` that ``user`` may see and that pass ``filters``, best first.
@@ -349,7 +354,7 @@ def document_url(document_id: int) -> str | None:
 
 
 def search(
-    user: Any,
+    user: Actor,
     q: str,
     *,
     filters: Filters | None = None,

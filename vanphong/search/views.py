@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vanphong.core.http import HtmxHttpRequest
 from vanphong.orgs.access import scope_for
 from vanphong.orgs.models import Organization
 from vanphong.search.forms import SearchForm
@@ -28,7 +29,7 @@ def _page_number(request: HttpRequest) -> int:
     return min(int(value), 10_000) if value.isdigit() and int(value) > 0 else 1
 
 
-def search_view(request: HttpRequest) -> HttpResponse:
+def search_view(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     form = SearchForm(request.GET or None, issuers=_issuers(), clearance=scope_for(user).clearance)
     result = SearchPage(count=0, results=[], page=1, page_size=PAGE_SIZE)

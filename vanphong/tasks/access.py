@@ -48,9 +48,11 @@ def _reach_q(org_ids: list[int]) -> Q:
     return (
         Q(organization_id__in=givers)
         | Q(lead_organization_id__in=org_ids)
-        | Exists(
-            TaskParty.objects.filter(task=OuterRef("pk")).filter(
-                Q(organization_id__in=org_ids) | Q(unit__organization_id__in=org_ids)
+        | Q(
+            Exists(
+                TaskParty.objects.filter(task=OuterRef("pk")).filter(
+                    Q(organization_id__in=org_ids) | Q(unit__organization_id__in=org_ids)
+                )
             )
         )
     )
@@ -147,7 +149,7 @@ def may_backdate(user: Actor, task: Task) -> bool:
 MAX_GIVERS = 300
 
 
-def assignable_organizations(user: Any, *, parent: Task | None = None) -> list[Organization]:
+def assignable_organizations(user: Actor, *, parent: Task | None = None) -> list[Organization]:
     """The organisations in whose name ``user`` may give a task (``may_assign_for``):
     where they direct, and the committees whose Văn phòng they work in. Breaking down a task
     they lead, also in the name of its lead organisation."""
@@ -166,7 +168,7 @@ def assignable_organizations(user: Any, *, parent: Task | None = None) -> list[O
     return result
 
 
-def may_give_tasks(user: Any) -> bool:
+def may_give_tasks(user: Actor) -> bool:
     """Whether ``user`` may give tasks in any organisation's name (shows "Giao nhiệm vụ")."""
     return can(user, Capability.DIRECT) or (
         organizations_with(user, Capability.WRITE).filter(is_office=True, active=True).exists()

@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 
 from vanphong.orgs.access import Capability, organizations_with, scope_for
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Organization, Person, Role, RoleAssignment, Unit
 from vanphong.tasks.access import visible_tasks
 from vanphong.tasks.models import Outcome, Status, Task, TaskParty
@@ -295,7 +296,7 @@ def _named(rows: list[dict[str, Any]], model: type[Organization] | type[Unit]) -
     return rows
 
 
-def _overdue(user: Any, filters: TaskFilters, today: Today) -> list[Task]:
+def _overdue(user: Actor, filters: TaskFilters, today: Today) -> list[Task]:
     tasks = list(overdue_list(user, filters, today=today)[:OVERDUE_TOP])
     for task in tasks:
         task.days_late = days_late(task, today)
@@ -307,7 +308,7 @@ def _filters(period: Period, **kwargs: Any) -> TaskFilters:
 
 
 def _tally_block(
-    user: Any,
+    user: Actor,
     *,
     key: str,
     title: str,
@@ -347,14 +348,14 @@ def _tally_block(
 # --- Who sees which dashboard ---------------------------------------------------------------
 
 
-def province_paths(user: Any) -> list[str]:
+def province_paths(user: Actor) -> list[str]:
     """Tree paths of the committees where ``user`` holds a leader's role (lãnh đạo cấp ủy,
     their own or delegated to them), which reaches the whole subtree."""
     scope = scope_for(user)
     return sorted({g.path for g in scope.grants if g.role == Role.LANH_DAO_CAP_UY and g.subtree})
 
 
-def province_organizations(user: Any) -> list[Organization]:
+def province_organizations(user: Actor) -> list[Organization]:
     """The organisations whose tasks make up ``user``'s province-wide dashboard: every
     organisation in the subtree of a committee where they hold a leader's role
     (lãnh đạo cấp ủy, their own or delegated to them). Empty for everyone else."""
@@ -367,18 +368,18 @@ def province_organizations(user: Any) -> list[Organization]:
     return list(Organization.objects.filter(q).only("pk", "name", "short_name", "path", "hosted"))
 
 
-def province_roots(user: Any, organizations: list[Organization]) -> list[Organization]:
+def province_roots(user: Actor, organizations: list[Organization]) -> list[Organization]:
     """The committees the province dashboard is about (for its heading)."""
     scope = scope_for(user)
     ids = {g.organization_id for g in scope.grants if g.role == Role.LANH_DAO_CAP_UY and g.subtree}
     return [o for o in organizations if o.pk in ids]
 
 
-def may_see_organization(user: Any, organization: Organization) -> bool:
+def may_see_organization(user: Actor, organization: Organization) -> bool:
     return scope_for(user).reaches(Capability.READ, organization)
 
 
-def may_see_leader(user: Any, person: Person) -> bool:
+def may_see_leader(user: Actor, person: Person) -> bool:
     """A leader's dashboard: one's own, or that of someone who works or holds a role in an
     organisation one may read. (Its numbers count only the tasks the reader may see.)"""
     scope = scope_for(user)
@@ -390,11 +391,11 @@ def may_see_leader(user: Any, person: Person) -> bool:
     return any(scope.reaches(Capability.READ, ra.organization) for ra in roles)
 
 
-def home_organization(user: Any) -> Organization | None:
+def home_organization(user: Actor) -> Organization | None:
     """The organisation whose dashboard a user who is not a province leader sees first:
     the one they work in when they may read it, else the first where they hold a role."""
     scope = scope_for(user)
-    person = getattr(user, "person", None)
+    person = person_of(user)
     if person is not None and scope.reaches(Capability.READ, person.organization):
         return person.organization
     ids = [g.organization_id for g in scope.grants_for(Capability.READ)]
@@ -405,7 +406,7 @@ def home_organization(user: Any) -> Organization | None:
 
 
 def province_dashboard(
-    user: Any, organizations: list[Organization], period: Period, today: Today
+    user: Actor, organizations: list[Organization], period: Period, today: Today
 ) -> list[Block]:
     """Every task led by an organisation in the province leader's reach, from the tally."""
     ids = [o.pk for o in organizations]
@@ -425,7 +426,7 @@ def province_dashboard(
 
 
 def organization_dashboard(
-    user: Any, organization: Organization, period: Period, today: Today
+    user: Actor, organization: Organization, period: Period, today: Today
 ) -> list[Block]:
     """The tasks an organisation leads (from the tally; broken down by its units) and those
     it gave (from the tally's giver side; broken down by lead organisation)."""
@@ -461,7 +462,7 @@ def organization_dashboard(
 
 
 def _visible_block(
-    user: Any,
+    user: Actor,
     *,
     key: str,
     title: str,
@@ -488,7 +489,7 @@ def _visible_block(
     )
 
 
-def unit_dashboard(user: Any, unit: Unit, period: Period, today: Today) -> list[Block]:
+def unit_dashboard(user: Actor, unit: Unit, period: Period, today: Today) -> list[Block]:
     """The tasks a unit leads or cooperates on (the rule of ``TaskFilters(unit=...)``)."""
     # Led by the unit, or naming it as a party: the two id sets united first, so that the
     # database starts from the unit's few tasks (an OR with EXISTS would scan them all).
@@ -512,7 +513,7 @@ def unit_dashboard(user: Any, unit: Unit, period: Period, today: Today) -> list[
     ]
 
 
-def leader_dashboard(user: Any, person: Person, period: Period, today: Today) -> list[Block]:
+def leader_dashboard(user: Actor, person: Person, period: Period, today: Today) -> list[Block]:
     """The tasks a leader gave (issued_by). On one's own, the access rule reduces to the
     clearance: whoever a task names as its issuer sees it up to their clearance
     (``access.task_visibility_q``), which spares the database the whole visibility test."""
@@ -557,10 +558,10 @@ class Choices:
         return len(self.pickable)
 
 
-def choices_for(user: Any) -> Choices:
+def choices_for(user: Actor) -> Choices:
     scope = scope_for(user)
     own_ids = {g.organization_id for g in scope.grants_for(Capability.READ)}
-    person = getattr(user, "person", None)
+    person = person_of(user)
     if person is not None and scope.reaches(Capability.READ, person.organization):
         own_ids.add(person.organization_id)
     organizations = list(Organization.objects.filter(pk__in=own_ids, active=True).order_by("path"))

@@ -4,13 +4,15 @@ when the page comes back with errors, and resolve picked ids to the rows the rea
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from vanphong.core.forms import DATE_FORMATS, MultipleFileField
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Classification
 from vanphong.tasks.models import Frequency, Priority, SourceKind
 from vanphong.tasks.sources import documents_visible_to, find_documents
@@ -102,7 +104,7 @@ class DocumentPickField(forms.Field):
 class BaseTaskForm(forms.Form):
     """A form that knows its reader, so that picked documents are looked up within reach."""
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         if not self.is_bound:
@@ -124,7 +126,7 @@ class BaseTaskForm(forms.Form):
         text names exactly (its id, or its symbol) when exactly one visible document does."""
 
         value = self.cleaned_data.get(name) or {"ids": [], "q": ""}
-        field = self.fields[name]
+        field = cast(DocumentPickField, self.fields[name])
         found = list(self._visible_documents().filter(pk__in=value["ids"])) if value["ids"] else []
         if len(found) != len(value["ids"]):
             raise ValidationError("Có văn bản đã chọn không tìm thấy hoặc bạn không được xem.")
@@ -230,16 +232,16 @@ class TaskCreateForm(BaseTaskForm):
     def __init__(
         self,
         *args: Any,
-        organizations: list[Any] = (),  # type: ignore[assignment]
-        targets: list[tuple[str, Any]] = (),  # type: ignore[assignment]
+        organizations: Sequence[Any] = (),
+        targets: Sequence[tuple[str, Any]] = (),
         clearance: int = Classification.NONE,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]
-        self.fields["lead"].choices = [("", "— Chọn nơi chủ trì —"), *targets]
-        self.fields["cooperating"].choices = list(targets)
-        self.fields["classification"].choices = [("", "Theo nguồn")] + [
+        cast(forms.ChoiceField, self.fields["organization"]).choices = [(o.pk, o.name) for o in organizations]
+        cast(forms.ChoiceField, self.fields["lead"]).choices = [("", "— Chọn nơi chủ trì —"), *targets]
+        cast(forms.ChoiceField, self.fields["cooperating"]).choices = list(targets)
+        cast(forms.ChoiceField, self.fields["classification"]).choices = [("", "Theo nguồn")] + [
             (value, label) for value, label in Classification.choices if value <= clearance
         ]
         if not self.is_bound and "starts_on" not in self.initial:
@@ -251,6 +253,7 @@ class TaskCreateForm(BaseTaskForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("repeat"):
             if not data.get("day_of_month"):
                 self.add_error("day_of_month", "Hãy nhập ngày đến hạn trong tháng.")
@@ -302,7 +305,9 @@ class ProgressForm(BaseTaskForm):
     documents = DocumentPickField(
         label="Văn bản minh chứng", help_text="Văn bản đã vào sổ: gõ số, ký hiệu để tìm."
     )
-    files = MultipleFileField(label="Tệp minh chứng", required=False, help_text="Ảnh, bản quét, PDF, Word...")
+    files = MultipleFileField(  # type: ignore[assignment]  # a field (the metaclass pops it), not BaseForm.files
+        label="Tệp minh chứng", required=False, help_text="Ảnh, bản quét, PDF, Word..."
+    )
 
     def __init__(self, *args: Any, percent_from_children: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -322,7 +327,7 @@ class CompleteForm(BaseTaskForm):
         multiple=False, label="Văn bản kết quả", help_text="Văn bản báo cáo kết quả đã vào sổ (nếu có)."
     )
     documents = DocumentPickField(label="Văn bản minh chứng khác")
-    files = MultipleFileField(label="Tệp minh chứng", required=False)
+    files = MultipleFileField(label="Tệp minh chứng", required=False)  # type: ignore[assignment]  # a field, not BaseForm.files
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

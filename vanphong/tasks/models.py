@@ -262,6 +262,9 @@ class Task(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not a column: the pages set it on the rows they show (``selectors.days_late``).
+    days_late: int
+
     class Meta:
         ordering = ["-id"]
         verbose_name = _("nhiệm vụ")

@@ -24,6 +24,7 @@ from django.db import transaction
 from vanphong.notifications import digest
 from vanphong.notifications.digest import DigestSection
 from vanphong.notifications.services import notify
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Person
 from vanphong.tasks import reminders
 from vanphong.tasks.models import EventKind, ExtensionRequest, ExtensionState, Outcome, Task, TaskEvent
@@ -41,13 +42,9 @@ TO_LEAD = {
 }
 
 
-def _actor_id(actor: Any) -> int | None:
-    if isinstance(actor, Person):
-        return actor.pk
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    person = getattr(actor, "person", None)
-    return person.pk if isinstance(person, Person) else None
+def _actor_id(actor: Actor | Person | None) -> int | None:
+    person = actor if isinstance(actor, Person) else person_of(actor)
+    return person.pk if person is not None else None
 
 
 def _by(event: TaskEvent) -> str:
@@ -124,7 +121,7 @@ def _doer(task: Task, event: TaskEvent) -> int | None:
     return None
 
 
-def notify_event(task: Task, event: TaskEvent, actor: Any) -> int:
+def notify_event(task: Task, event: TaskEvent, actor: Actor | Person | None) -> int:
     """Make the notifications of one task event; returns how many were made."""
     kind = event.kind
     if kind not in TO_ASSIGNER | TO_LEAD | {EventKind.CREATED}:
@@ -178,7 +175,9 @@ def notify_event(task: Task, event: TaskEvent, actor: Any) -> int:
     return made
 
 
-def on_task_event(sender: Any, task: Task, event: TaskEvent, actor: Any = None, **kwargs: Any) -> None:
+def on_task_event(
+    sender: Any, task: Task, event: TaskEvent, actor: Actor | Person | None = None, **kwargs: Any
+) -> None:
     try:
         notify_event(task, event, actor)
     except Exception:

@@ -156,8 +156,8 @@ def mine_q(person_id: int) -> Q:
     cooperating), and those led by or shared with their own unit — or their own
     organisation, when no unit or person of it is named."""
     person = Person.objects.filter(pk=person_id).values("organization_id", "unit_id").first()
-    named = Q(lead_person_id=person_id) | Exists(
-        TaskParty.objects.filter(task=OuterRef("pk"), person_id=person_id)
+    named = Q(lead_person_id=person_id) | Q(
+        Exists(TaskParty.objects.filter(task=OuterRef("pk"), person_id=person_id))
     )
     if person is None:
         return named
@@ -167,7 +167,7 @@ def mine_q(person_id: int) -> Q:
     if unit is not None:
         q |= Q(lead_person__isnull=True, lead_unit_id=unit)
         shared |= Q(unit_id=unit)
-    return q | Exists(TaskParty.objects.filter(shared, task=OuterRef("pk"), role=PartyRole.COOPERATE))
+    return q | Q(Exists(TaskParty.objects.filter(shared, task=OuterRef("pk"), role=PartyRole.COOPERATE)))
 
 
 def task_list(

@@ -8,14 +8,16 @@ its own objects as ``source`` (a generic reference) and needs nothing here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
 
-VisibleDocuments = Callable[[Any], QuerySet[Any]]
+from vanphong.orgs.actors import Actor
+
+VisibleDocuments = Callable[[Actor | None], QuerySet[Any]]
 _visible: list[VisibleDocuments] = []
 
 
@@ -25,7 +27,7 @@ def register_document_access(visible: VisibleDocuments) -> None:
     _visible[:] = [visible]
 
 
-def documents_visible_to(user: Any) -> QuerySet[Any]:
+def documents_visible_to(user: Actor | None) -> QuerySet[Any]:
     if not _visible:
         raise ImproperlyConfigured("The documents app has not registered its access rule with the engine.")
     return _visible[0](user)
@@ -35,7 +37,9 @@ def document_model() -> type[Model]:
     return apps.get_model("documents", "Document")
 
 
-def find_documents(user: Any, query: str, *, exact: bool = False, limit: int = 15, exclude=()) -> list[Any]:
+def find_documents(
+    user: Actor | None, query: str, *, exact: bool = False, limit: int = 15, exclude: Iterable[Any] = ()
+) -> list[Any]:
     """Documents ``user`` may see by their id or symbol: the symbol exactly (``exact``) or
     beginning with ``query``; newest first."""
     query = " ".join((query or "").split())[:100]

@@ -96,8 +96,9 @@ def _message_for(exc: exceptions.APIException, code: str, request: Any) -> str:
     if isinstance(exc, exceptions.UnsupportedMediaType):
         media_type = getattr(request, "content_type", "") or "?"
         return MESSAGES["unsupported_media_type"].format(media_type=media_type)
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        return f"Quá nhiều yêu cầu, vui lòng thử lại sau {int(exc.wait) + 1} giây."
+    # ``wait`` is set by Throttled.__init__ (the stubs do not declare it).
+    if isinstance(exc, exceptions.Throttled) and (wait := getattr(exc, "wait", None)) is not None:
+        return f"Quá nhiều yêu cầu, vui lòng thử lại sau {int(wait) + 1} giây."
     if isinstance(exc, _OWN_MESSAGE):
         return MESSAGES.get(code, MESSAGES["invalid"])
     text = str(exc.detail) if not isinstance(exc.detail, list | dict) else ""

@@ -270,7 +270,7 @@ def _sender_symbol(style: str, number: int, doc_type: str, abbreviation: str) ->
 
 def _days(rng: random.Random, count: int) -> list[dt.date]:
     """``count`` working days of the demo year, sorted."""
-    days = []
+    days: list[dt.date] = []
     while len(days) < count:
         day = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
         if day.weekday() < 5:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from vanphong.audit.services import audit_record
@@ -123,8 +124,10 @@ def _pools(cast: Cast) -> _Pools:
     people: dict[int, list[tuple[int, int | None]]] = {}
     for person in cast.people.values():
         people.setdefault(person.organization_id, []).append((person.pk, person.unit_id))
-    for ids in (*units.values(), *people.values()):
-        ids.sort()
+    for unit_ids in units.values():
+        unit_ids.sort()
+    for person_ids in people.values():
+        person_ids.sort()
     heads = {cast.orgs[k].pk: cast.head_of(k).pk for k in cast.orgs}
     staff = {cast.orgs[k].pk: cast.staff_of(k).pk for k in cast.orgs}
     staff[committee] = (cast.person("vanthu") or cast.people["chanhvp"]).pk
@@ -353,13 +356,19 @@ def _reserve_ids(model: type, n: int) -> int:
     return last - n + 1
 
 
+def _column(name: str) -> str:
+    field = Task._meta.get_field(name)
+    assert isinstance(field, Field) and field.column is not None  # BULK_FIELDS are columns
+    return field.column
+
+
 def _write_copy(rows: list[tuple[tuple[Any, ...], list[int]]]) -> int:
     """One batch with PostgreSQL COPY; returns the number of party rows."""
     quote = connection.ops.quote_name
     defaults = _defaults()
     columns = [
         "id",
-        *(quote(Task._meta.get_field(n).column) for n in BULK_FIELDS),
+        *(quote(_column(n)) for n in BULK_FIELDS),
         *(quote(c) for _a, c, _v in defaults),
     ]
     extra = tuple(v for _a, _c, v in defaults)

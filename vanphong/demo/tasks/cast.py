@@ -65,7 +65,8 @@ class Cast:
                 "hãy chạy `vanphong seed-demo` trước khi tạo nhiệm vụ mẫu."
             )
         orgs: dict[str, Organization] = {"tinhuy": committee}
-        agencies, communes = [], []
+        agencies: list[str] = []
+        communes: list[str] = []
         hosted = Organization.objects.filter(parent=committee, hosted=True, active=True).order_by(
             "order", "pk"
         )
@@ -83,6 +84,7 @@ class Cast:
             for p in Person.objects.filter(organization__in=orgs.values(), user__isnull=False).select_related(
                 "user", "unit", "organization"
             )
+            if p.user is not None  # all of them (user__isnull=False)
         }
         missing = [u for u in ("bithu", "chanhvp", *AGENCY_PEOPLE["btctu"]) if u not in people]
         if missing or not communes or "vptu" not in orgs:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any, TextIO
+from io import TextIOBase
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from vanphong.audit.services import audit_record
 from vanphong.demo.tasks.cast import DEMO_SPAN_DAYS, PROVINCE_LEADERS, SEED_ACTOR, Cast
-from vanphong.demo.tasks.story import Story
+from vanphong.demo.tasks.story import Story, account
 from vanphong.demo.tasks.words import (
     CONCLUSION_ITEMS,
     PETITIONS,
@@ -287,7 +288,7 @@ def _series_tasks(story: Story) -> int:
         first_given = max(starts_on, min(today, upcoming[0] - horizon)) if upcoming else today
         since = story._last_event()
         series = services.series_create(
-            actor=office.user,
+            actor=account(office),
             frequency=frequency,
             day_of_month=day,
             starts_on=starts_on,
@@ -369,7 +370,11 @@ def _showcase_tasks(story: Story) -> None:
 
 
 def seed_demo_tasks(
-    *, today: dt.date, seed: int = 2026, stdout: TextIO | None = None, calendar: WorkCalendar | None = None
+    *,
+    today: dt.date,
+    seed: int = 2026,
+    stdout: TextIOBase | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> dict[str, int]:
     """The demo tasks, through the services, in one transaction."""
     if today > timezone.localdate():

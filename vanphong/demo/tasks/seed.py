@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TextIO
+from io import TextIOBase
+from typing import Any
 
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ def seed_tasks(
     *,
     today: dt.date | None = None,
     scale: int = 0,
-    stdout: TextIO | None = None,
+    stdout: TextIOBase | None = None,
     demo: bool = True,
     force: bool = False,
     seed: int = 2026,

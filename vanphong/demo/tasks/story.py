@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
+from vanphong.accounts.models import User
 from vanphong.demo.tasks.cast import OFFICE_UNIT_HEADS, Cast
 from vanphong.demo.tasks.words import (
     CANCEL_REASONS,
@@ -33,6 +34,12 @@ from vanphong.tasks.models import (
 )
 
 # --- The demo through the services ------------------------------------------------------------
+
+
+def account(person: Person) -> User:
+    """The account a demo person acts with: every person of the demo's cast has one."""
+    assert person.user is not None
+    return person.user
 
 
 @dataclass
@@ -126,7 +133,7 @@ class Story:
     ) -> Task:
         since = self._last_event()
         task = services.task_create(
-            actor=actor.user,
+            actor=account(actor),
             organization=organization,
             title=title,
             lead=lead,
@@ -146,14 +153,14 @@ class Story:
         if task.state != TaskState.ASSIGNED:
             return
         since = self._last_event()
-        services.task_accept(actor=self.doer(task, head=False).user, task=task)
+        services.task_accept(actor=account(self.doer(task, head=False)), task=task)
         self._backdate(task, since, day, accepted_at="accepted_at")
 
     def report(self, task: Task, day: dt.date, percent: int | None) -> None:
         since = self._last_event()
         has_children = task.children.exclude(outcome=Outcome.CANCELLED).exists()
         services.task_report_progress(
-            actor=self.doer(task, head=False).user,
+            actor=account(self.doer(task, head=False)),
             task=task,
             text=self.rng.choice(PROGRESS_TEXTS),
             percent=None if has_children else percent,
@@ -190,6 +197,7 @@ class Story:
             if (
                 person is not None
                 and person.clearance >= task.classification
+                and person.user is not None
                 and may_work(person.user, task)
                 and may_backdate(person.user, task)
             ):
@@ -200,35 +208,42 @@ class Story:
     def complete(self, task: Task, day: dt.date) -> None:
         since = self._last_event()
         person, text = self.completer(task, day)
-        services.task_complete(actor=person.user, task=task, text=text, on=day)
+        services.task_complete(actor=account(person), task=task, text=text, on=day)
         self._backdate(task, since, day, completed_at="completed_at")
 
     def confirm(self, task: Task, day: dt.date) -> None:
         since = self._last_event()
-        services.task_confirm(actor=self.manager(task).user, task=task, text="Đồng ý kết quả thực hiện.")
+        services.task_confirm(actor=account(self.manager(task)), task=task, text="Đồng ý kết quả thực hiện.")
         self._backdate(task, since, day, confirmed_at="confirmed_at")
 
     def give_back(self, task: Task, day: dt.date) -> None:
         since = self._last_event()
-        services.task_return(actor=self.manager(task).user, task=task, reason=self.rng.choice(RETURN_REASONS))
+        services.task_return(
+            actor=account(self.manager(task)), task=task, reason=self.rng.choice(RETURN_REASONS)
+        )
         self._backdate(task, since, day)
 
     def cancel(self, task: Task, day: dt.date) -> None:
         since = self._last_event()
-        services.task_cancel(actor=self.manager(task).user, task=task, reason=self.rng.choice(CANCEL_REASONS))
+        services.task_cancel(
+            actor=account(self.manager(task)), task=task, reason=self.rng.choice(CANCEL_REASONS)
+        )
         self._backdate(task, since, day)
 
     def extension(self, task: Task, day: dt.date, *, decide: bool | None, days: int = 30) -> dt.date:
         """Ask for ``days`` more on ``day``; decide the next working day (approve, refuse or,
         with ``decide`` None, leave pending). Returns the day of the last step."""
-        new_due = task.due_date + dt.timedelta(days=days)  # type: ignore[operator]
-        if task.parent_id is not None and task.parent.due_date is not None:  # type: ignore[union-attr]
-            new_due = min(new_due, task.parent.due_date)  # type: ignore[union-attr]  # never past the parent's
-        if new_due <= task.due_date:  # type: ignore[operator]
+        due = task.due_date
+        assert due is not None  # only a task with a due date is extended
+        new_due = due + dt.timedelta(days=days)
+        parent = task.parent if task.parent_id is not None else None
+        if parent is not None and parent.due_date is not None:
+            new_due = min(new_due, parent.due_date)  # never past the parent's
+        if new_due <= due:
             return day
         since = self._last_event()
         request = services.extension_request(
-            actor=self.doer(task, head=True).user,
+            actor=account(self.doer(task, head=True)),
             task=task,
             new_due_date=new_due,
             reason=self.rng.choice(EXTENSION_REASONS),
@@ -240,7 +255,7 @@ class Story:
         on = min(self.calendar.add_working_days(day, 1), self.today)
         since = self._last_event()
         services.extension_decide(
-            actor=self.manager(task).user,
+            actor=account(self.manager(task)),
             request=request,
             approve=decide,
             note="" if decide else "Đề nghị khẩn trương hoàn thành đúng thời hạn đã giao.",
@@ -252,7 +267,9 @@ class Story:
 
     def maybe_confirm(self, task: Task) -> None:
         if task.state == TaskState.COMPLETED and self.rng.random() < 0.8:
-            self.confirm(task, min(self.today, task.completed_on + dt.timedelta(days=self.rng.randint(0, 4))))  # type: ignore[operator]
+            done = task.completed_on
+            assert done is not None  # a completed task has its day
+            self.confirm(task, min(self.today, done + dt.timedelta(days=self.rng.randint(0, 4))))
 
     # --- playing a task out
 

@@ -3,6 +3,8 @@ registration fields (capture). See docs/api.md, "Files and capture"."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.urls import path
@@ -27,7 +29,7 @@ class CaptureUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, Word (.docx) hoặc ảnh quét (JPEG, PNG, TIFF).")
 
 
-_NULLABLE = {"allow_null": True, "required": False}
+_NULLABLE: dict[str, Any] = {"allow_null": True, "required": False}
 CaptureSerializer = inline_serializer(
     name="Capture",
     fields={

@@ -10,24 +10,27 @@ import django_filters
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
 from vanphong.core.api.schema import error_responses
 from vanphong.documents.models import NumberReset, Register, RegisterKind
 from vanphong.documents.services import registers as services
 from vanphong.orgs.api.filters import BoolFilter, IdFilter, parse_filters
+from vanphong.orgs.models import Organization
 
 
 class RegisterSerializer(serializers.ModelSerializer):
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization = serializers.PrimaryKeyRelatedField[Organization](read_only=True)
     kind = serializers.ChoiceField(choices=RegisterKind.choices, read_only=True, help_text="den | di | sao")
     reset = serializers.ChoiceField(
         choices=NumberReset.choices,
         read_only=True,
         help_text="year | term | never: khi nào đánh số lại từ 01.",
     )
-    style = serializers.ChoiceField(choices=["party", "state"], read_only=True, help_text="party | state")
+    style = serializers.ChoiceField(  # type: ignore[assignment]  # a declared field, not Field.style
+        choices=["party", "state"], read_only=True, help_text="party | state"
+    )
     policy = serializers.SerializerMethodField(help_text="Cách đánh số, bằng lời.")
     entry_count = serializers.IntegerField(read_only=True, help_text="Số văn bản đã vào sổ.")
 
@@ -79,7 +82,7 @@ class RegisterFilter(django_filters.FilterSet):
         responses={200: RegisterSerializer(many=True), **error_responses(400, 401)},
     )
 )
-class RegisterViewSet(viewsets.GenericViewSet, viewsets.mixins.ListModelMixin):
+class RegisterViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     serializer_class = RegisterSerializer
     filterset_class = RegisterFilter
     queryset = Register.objects.none()  # for the schema; requests use the access layer
@@ -93,7 +96,7 @@ class RegisterViewSet(viewsets.GenericViewSet, viewsets.mixins.ListModelMixin):
             .order_by("organization__path", "kind", "order", "name")
         )
 
-    def filter_queryset(self, queryset: QuerySet[Register]) -> QuerySet[Register]:
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset  # already filtered above
 
 

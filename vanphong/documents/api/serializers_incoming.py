@@ -19,14 +19,14 @@ from vanphong.documents.models import (
 )
 from vanphong.documents.services.incoming import symbol_read
 from vanphong.orgs.api.serializers import ClassificationField
-from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization
+from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization, Person, Unit
 
 
 class ParsedSymbolSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     doc_type = serializers.CharField(allow_null=True)
     issuer_abbreviation = serializers.CharField(allow_null=True)
-    style = serializers.ChoiceField(choices=["party", "state"])
+    style = serializers.ChoiceField(choices=["party", "state"])  # type: ignore[assignment]  # a declared field, not Field.style
 
 
 class IncomingCreateSerializer(serializers.Serializer):
@@ -81,9 +81,9 @@ class DirectionCreateSerializer(serializers.Serializer):
 
 class AssignmentSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=AssignmentRole.choices, read_only=True)
-    organization = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    unit = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    person = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    organization = serializers.PrimaryKeyRelatedField[Organization](read_only=True, allow_null=True)
+    unit = serializers.PrimaryKeyRelatedField[Unit](read_only=True, allow_null=True)
+    person = serializers.PrimaryKeyRelatedField[Person](read_only=True, allow_null=True)
     target_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -96,7 +96,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class DirectionSerializer(serializers.ModelSerializer):
-    author = serializers.PrimaryKeyRelatedField(read_only=True)
+    author = serializers.PrimaryKeyRelatedField[Person](read_only=True)
     author_name = serializers.CharField(source="author.full_name", read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)
 

@@ -132,7 +132,7 @@ class OutgoingSerializer(serializers.ModelSerializer):
     classification = ClassificationField(read_only=True)
     # Plain value lists, as the incoming API declares them: one enum per field in the schema.
     urgency = serializers.ChoiceField(choices=Urgency.values, read_only=True)
-    style = serializers.ChoiceField(choices=["party", "state"], read_only=True)
+    style = serializers.ChoiceField(choices=["party", "state"], read_only=True)  # type: ignore[assignment]  # not Field.style
     state = serializers.ChoiceField(choices=DocumentState.values, read_only=True)
 
     class Meta:

@@ -85,7 +85,10 @@ class DraftForm(BaseForm):
         super().__init__(*args, **kwargs)
         orgs = organizations_with(user, Capability.WRITE).filter(hosted=True, active=True).order_by("path")
         cast(forms.ModelChoiceField, self.fields["organization"]).queryset = orgs
-        cast(forms.ChoiceField, self.fields["doc_type"]).choices = [("", "— Chọn loại —"), *outgoing_type_choices()]
+        cast(forms.ChoiceField, self.fields["doc_type"]).choices = [
+            ("", "— Chọn loại —"),
+            *outgoing_type_choices(),
+        ]
         clearance = scope_for(user).clearance
         cast(forms.ChoiceField, self.fields["classification"]).choices = [
             (v, label) for v, label in Classification.choices if v <= clearance

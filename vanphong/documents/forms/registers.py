@@ -5,11 +5,12 @@ next to the fields (``BaseForm.add_service_errors``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 
+from vanphong.core.forms import label_choices
 from vanphong.documents.models import NumberReset, Register, RegisterKind, Style
 from vanphong.documents.printing import FORMAT_LABELS, LAYOUT_LABELS, Format, Layout, layouts_for, year_period
 from vanphong.orgs.forms import DATE_ATTRS, DATE_HELP, BaseForm
@@ -102,7 +103,7 @@ class PrintForm(BaseForm):
 
     def __init__(self, *args: Any, register: Register, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["layout"].choices = [
+        cast(forms.ChoiceField, self.fields["layout"]).choices = [
             (layout.value, LAYOUT_LABELS[layout]) for layout in layouts_for(register)
         ]
         start, end = year_period(timezone.localdate().year)
@@ -111,6 +112,7 @@ class PrintForm(BaseForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")
         if data.get("layout"):
@@ -123,9 +125,12 @@ class ReaderGrantForm(BaseForm):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["person"]
+        field = cast(forms.ModelChoiceField, self.fields["person"])
         field.queryset = people
-        field.label_from_instance = lambda p: (
-            f"{p.full_name} — {p.organization.short_name} (tiếp cận: {Classification(p.clearance).label})"
+        label_choices(
+            field,
+            lambda p: (
+                f"{p.full_name} — {p.organization.short_name} (tiếp cận: {Classification(p.clearance).label})"
+            ),
         )
         field.empty_label = "— Chọn cán bộ —"

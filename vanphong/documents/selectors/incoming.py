@@ -149,7 +149,9 @@ def incoming_counts(*, user: Actor, organization: Organization | int | None = No
     return {key: value or 0 for key, value in qs.aggregate(**aggregates).items()}
 
 
-def incoming_detail(*, user: Actor, queryset: QuerySet[RegisterEntry] | None = None) -> QuerySet[RegisterEntry]:
+def incoming_detail(
+    *, user: Actor, queryset: QuerySet[RegisterEntry] | None = None
+) -> QuerySet[RegisterEntry]:
     """Entries with everything their detail page or API record shows, prefetched."""
     qs = entries_visible_to(user, queryset).select_related(
         "document", "document__issuer", "register", "organization", "presented_to", "registered_by"

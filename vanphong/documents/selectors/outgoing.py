@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from vanphong.documents.access import documents_visible_to
 from vanphong.documents.models import Document, DocumentState, Recipient, ReviewDecision, ReviewStep
 from vanphong.orgs.access import Capability, scope_for
+from vanphong.orgs.actors import Actor
 
 OUTGOING_STATES = (
     DocumentState.DRAFT,
@@ -41,7 +42,7 @@ LIST_FIELDS = (
 )
 
 
-def _outgoing_scope(user: Any) -> Q:
+def _outgoing_scope(user: Actor) -> Q:
     scope = scope_for(user)
     me = scope.person_id
     own_side = scope.org_q(Capability.READ, prefix="organization__")
@@ -50,11 +51,11 @@ def _outgoing_scope(user: Any) -> Q:
     return (
         own_side
         | Q(created_by_id=me)
-        | Exists(ReviewStep.objects.filter(document=OuterRef("pk"), reviewer_id=me))
+        | Q(Exists(ReviewStep.objects.filter(document=OuterRef("pk"), reviewer_id=me)))
     )
 
 
-def outgoing_base(user: Any) -> QuerySet[Document]:
+def outgoing_base(user: Actor) -> QuerySet[Document]:
     return documents_visible_to(
         user, Document.objects.filter(state__in=OUTGOING_STATES, original__isnull=True)
     ).filter(_outgoing_scope(user))
@@ -62,7 +63,7 @@ def outgoing_base(user: Any) -> QuerySet[Document]:
 
 def outgoing_list(
     *,
-    user: Any,
+    user: Actor,
     state: str | None = None,
     doc_type: str | None = None,
     organization: int | None = None,
@@ -92,16 +93,16 @@ def outgoing_list(
     return documents.only(*LIST_FIELDS).select_related("organization").order_by("-created_at", "-pk")
 
 
-def outgoing_state_counts(user: Any, **filters: Any) -> dict[str, int]:
+def outgoing_state_counts(user: Actor, **filters: Any) -> dict[str, int]:
     """How many of the listed documents are in each state (for the tabs), in one query."""
     filters.pop("state", None)
     rows = outgoing_list(user=user, **filters).order_by().values("state").annotate(n=Count("pk"))
-    counts = {state: 0 for state in OUTGOING_STATES}
+    counts: dict[str, int] = {state: 0 for state in OUTGOING_STATES}
     counts.update({row["state"]: row["n"] for row in rows})
     return counts
 
 
-def outgoing_detail(user: Any) -> QuerySet[Document]:
+def outgoing_detail(user: Actor) -> QuerySet[Document]:
     """The queryset a single outgoing document is fetched from, relations preloaded."""
     return (
         outgoing_base(user)
@@ -119,7 +120,7 @@ def outgoing_detail(user: Any) -> QuerySet[Document]:
     )
 
 
-def pending_reviews(user: Any) -> QuerySet[ReviewStep]:
+def pending_reviews(user: Actor) -> QuerySet[ReviewStep]:
     """My review steps whose stage is the current one of a document in review."""
     me = scope_for(user).person_id
     if me is None:
@@ -141,7 +142,7 @@ def pending_reviews(user: Any) -> QuerySet[ReviewStep]:
     )
 
 
-def awaiting_issue(user: Any) -> QuerySet[Document]:
+def awaiting_issue(user: Actor) -> QuerySet[Document]:
     """Approved documents of organisations where the reader keeps the books."""
     scope = scope_for(user)
     return documents_visible_to(

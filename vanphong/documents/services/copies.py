@@ -19,8 +19,8 @@ from vanphong.documents.models import Document, DocumentState, RegisterEntry, Re
 from vanphong.documents.services.indexing import document_metadata_changed
 from vanphong.documents.services.registering import entry_register, register_for
 from vanphong.orgs.access import Capability, can
-from vanphong.orgs.actors import Actor
-from vanphong.orgs.models import CLASSIFICATION_CODES, Classification, Organization, Person
+from vanphong.orgs.actors import Actor, acting_person
+from vanphong.orgs.models import CLASSIFICATION_CODES, Classification, Organization
 
 COPY_FORMS = {"SY": "Bản sao y", "SL": "Bản sao lục", "TrS": "Bản trích sao"}
 # NĐ 30 Điều 25: sao lục is made from a sao y copy (or from another sao lục).
@@ -41,9 +41,7 @@ def document_copy(
 
     The actor must be able to read the original (404 otherwise, as for any read) and keep
     the organisation's books. ``excerpt`` names the part a trích sao reproduces."""
-    person = getattr(actor, "person", None) if getattr(actor, "is_authenticated", False) else None
-    if not isinstance(person, Person) or not person.active:
-        raise PermissionDenied("Tài khoản của bạn chưa gắn với cán bộ nào đang công tác.")
+    person = acting_person(actor)
     original = get_document_for_user(actor, original.pk)
     if not can(actor, Capability.REGISTER, organization):
         raise PermissionDenied("Chỉ văn thư của cơ quan mới sao văn bản vào sổ của cơ quan.")

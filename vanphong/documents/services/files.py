@@ -37,13 +37,13 @@ from vanphong.documents.access import get_document_for_user
 from vanphong.documents.models import Arrival, Document, DocumentFile, FileKind, RegisterEntry
 from vanphong.documents.services import indexing
 from vanphong.orgs.access import Capability, can
-from vanphong.orgs.actors import person_of
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Organization
 
 logger = logging.getLogger(__name__)
 
 
-def file_may_attach(user: Any, document: Document) -> bool:
+def file_may_attach(user: Actor, document: Document) -> bool:
     """Register keepers and writers of the document's organisation, or of an organisation
     holding it in its books, may add files (the reader must also be able to see it)."""
     organizations = [document.organization] + [
@@ -56,7 +56,7 @@ def file_may_attach(user: Any, document: Document) -> bool:
 
 
 def file_attach(
-    *, actor: Any, document: Document, upload: Upload, kind: str = FileKind.ORIGINAL
+    *, actor: Actor, document: Document, upload: Upload, kind: str = FileKind.ORIGINAL
 ) -> DocumentFile:
     """Keep ``upload`` as a file of ``document``: exact bytes, SHA-256 and size recorded,
     text extraction queued once the transaction commits. Audited as ``document.file_attach``."""
@@ -99,7 +99,7 @@ def file_attach(
     return record
 
 
-def file_open_for_user(*, user: Any, file_id: Any, derived: bool = False) -> tuple[DocumentFile, IO[bytes]]:
+def file_open_for_user(*, user: Actor, file_id: Any, derived: bool = False) -> tuple[DocumentFile, IO[bytes]]:
     """The file and an open binary stream of its original bytes (or of its derived copy),
     when ``user`` may see its document; 404 otherwise. Every download is audited
     (``document.file_download``), which the rules require for classified documents."""

@@ -26,6 +26,7 @@ from vanphong.documents.models import (
     RegisterEntry,
 )
 from vanphong.documents.references import Reference, find_references
+from vanphong.orgs.actors import Actor
 
 # The text a reference is looked for in: the subject and the first part of the files' text.
 MAX_TEXT_CHARS = 200_000
@@ -133,7 +134,7 @@ def links_resolve_to(*, document: Document) -> int:
     )
 
 
-def references_parse(*, user: Any, text: str) -> list[dict[str, Any]]:
+def references_parse(*, user: Actor, text: str) -> list[dict[str, Any]]:
     """Every reference in ``text`` (API.md, ``POST /api/v1/references/parse``), each with the
     id of the registered document it names when ``user`` may see it, else None."""
     if len(text) > MAX_PARSE_CHARS:

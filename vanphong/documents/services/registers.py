@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Q, QuerySet
 
 from vanphong.audit.services import audit_record, changed, snapshot
 from vanphong.documents.doctypes import name_of
@@ -26,15 +26,23 @@ from vanphong.documents.models import NumberReset, Register, RegisterEntry, Regi
 from vanphong.documents.numbering import term_for
 from vanphong.documents.services.registering import registers_provision_defaults
 from vanphong.orgs.access import Capability, scope_for
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization
+
+
+def _max_length(field: Field[Any, Any]) -> int:
+    """The length limit of a text column, for the checks that name it."""
+    assert field.max_length is not None  # every CharField declares one
+    return field.max_length
+
 
 POLICY_FIELDS = ("kind", "classified", "reset", "per_type", "secret_series")
 EDITABLE_FIELDS = ("name", "style", "order", *POLICY_FIELDS)
-NAME_MAX = Register._meta.get_field("name").max_length
-TERM_NAME_MAX = Term._meta.get_field("name").max_length
+NAME_MAX = _max_length(Register._meta.get_field("name"))
+TERM_NAME_MAX = _max_length(Term._meta.get_field("name"))
 
 
-def may_configure(actor: Any, organization: Organization) -> bool:
+def may_configure(actor: Actor, organization: Organization) -> bool:
     """Whether ``actor`` may configure the books and terms of ``organization``: an
     administrator reaching it, or one role reaching it with both REGISTER and DIRECT."""
     scope = scope_for(actor)
@@ -51,7 +59,7 @@ def may_configure(actor: Any, organization: Organization) -> bool:
     return False
 
 
-def _require_configure(actor: Any, organization: Organization) -> None:
+def _require_configure(actor: Actor, organization: Organization) -> None:
     if not may_configure(actor, organization):
         raise PermissionDenied(
             "Chỉ Chánh Văn phòng hoặc quản trị hệ thống của cơ quan mới được thiết lập sổ văn bản, nhiệm kỳ."
@@ -66,7 +74,7 @@ def _check_values(values: dict[str, Any], organization: Organization, *, exclude
     elif len(name) > NAME_MAX:
         errors.setdefault("name", []).append(f"Tên sổ dài quá {NAME_MAX} ký tự.")
     elif (
-        Register.objects.filter(organization=organization, name__iexact=name).exclude(pk=exclude_pk).exists()
+        Register.objects.filter(organization=organization, name__iexact=name).exclude(pk=exclude_pk).exists()  # type: ignore[misc]  # pk=None excludes nothing
     ):
         errors.setdefault("name", []).append(f"{organization.short_name} đã có sổ tên “{name}”.")
     if values["kind"] not in RegisterKind.values:
@@ -108,7 +116,7 @@ def _values(
 
 def register_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     kind: str,
     name: str,
@@ -145,7 +153,7 @@ def register_create(
 
 def register_update(
     *,
-    actor: Any,
+    actor: Actor,
     register: Register,
     name: str,
     kind: str,
@@ -193,7 +201,7 @@ def register_update(
     return locked
 
 
-def register_close(*, actor: Any, register: Register) -> Register:
+def register_close(*, actor: Actor, register: Register) -> Register:
     """Stop using a register: no new entry goes into it; its entries stay as they are."""
     _require_configure(actor, register.organization)
     with transaction.atomic():
@@ -214,7 +222,7 @@ def register_close(*, actor: Any, register: Register) -> Register:
 
 def registers_open_defaults(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     style: str = Style.PARTY,
     term_name: str = "",
@@ -273,7 +281,7 @@ def registers_open_defaults(
 # --- Terms -------------------------------------------------------------------------------------
 
 
-def _term_insert(*, actor: Any, organization: Organization, name: str, starts_on: dt.date) -> Term:
+def _term_insert(*, actor: Actor, organization: Organization, name: str, starts_on: dt.date) -> Term:
     """Inside the caller's transaction: check, close the term before, create, audit."""
     errors: dict[str, str] = {}
     if not name:
@@ -329,7 +337,7 @@ def _term_insert(*, actor: Any, organization: Organization, name: str, starts_on
     return term
 
 
-def term_create(*, actor: Any, organization: Organization, name: str, starts_on: dt.date) -> Term:
+def term_create(*, actor: Actor, organization: Organization, name: str, starts_on: dt.date) -> Term:
     """Declare a new committee term. The previous term ends the day before this one starts;
     terms never overlap, and a new term starts after every earlier one."""
     _require_configure(actor, organization)
@@ -342,7 +350,7 @@ def term_create(*, actor: Any, organization: Organization, name: str, starts_on:
 # --- Reads and words (shared by the pages and the API) ---------------------------------------
 
 
-def registers_visible_to(user: Any) -> QuerySet[Register]:
+def registers_visible_to(user: Actor) -> QuerySet[Register]:
     """Registers of the organisations ``user`` may read; a classified register only for its
     keepers and leaders (REGISTER or DIRECT), as for the classified entries in it."""
     scope = scope_for(user)

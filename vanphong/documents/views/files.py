@@ -4,7 +4,7 @@ with their upload form and discard action."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vanphong.core import pending
+from vanphong.core.http import HtmxHttpRequest
 from vanphong.documents import panels
 from vanphong.documents.access import get_document_for_user
 from vanphong.documents.downloads import file_response
@@ -25,7 +26,8 @@ from vanphong.documents.models import Arrival, ArrivalState, Document, FileKind,
 from vanphong.documents.services import arrivals as arrival_services
 from vanphong.documents.services import files as file_services
 from vanphong.orgs.access import Capability, organizations_with
-from vanphong.orgs.models import Classification
+from vanphong.orgs.actors import Actor
+from vanphong.orgs.models import Classification, Organization
 
 ARRIVALS_PER_PAGE = 25
 MAX_FILES_AT_ONCE = 20
@@ -61,8 +63,10 @@ class FileAttachForm(forms.Form):
 
 
 class ArrivalUploadForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Cơ quan nhận"), queryset=None, empty_label=None)
-    files = MultipleFileField(
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label=_("Cơ quan nhận"), queryset=None, empty_label=None
+    )
+    files = MultipleFileField(  # type: ignore[assignment]  # a field (the metaclass pops it), not BaseForm.files
         label=_("Tệp văn bản"),
         help_text=_("Chọn một hoặc nhiều tệp PDF, Word (.docx) hoặc ảnh quét; mỗi tệp là một văn bản."),
     )
@@ -73,9 +77,11 @@ class ArrivalUploadForm(forms.Form):
     )
     sender = forms.CharField(label=_("Nơi gửi"), required=False, max_length=255)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_with(user, Capability.REGISTER).order_by("path")
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations_with(
+            user, Capability.REGISTER
+        ).order_by("path")
 
 
 # --- The files panel of the document page -----------------------------------------------------
@@ -115,7 +121,7 @@ def file_attach(request: HttpRequest, document_id: int) -> HttpResponse:
             messages.success(request, _("Đã thêm tệp “%(name)s”.") % {"name": record.original_name})
     else:
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
     return redirect(reverse("documents:document_detail", args=[document.pk]) + "#panel-files")
 
 
@@ -128,7 +134,7 @@ def file_download(request: HttpRequest, file_id: int) -> FileResponse:
 
 
 @require_GET
-def arrival_list(request: HttpRequest) -> HttpResponse:
+def arrival_list(request: HtmxHttpRequest) -> HttpResponse:
     if not organizations_with(request.user, Capability.REGISTER).exists():
         raise Http404
     queryset = arrival_services.arrivals_for(request.user).order_by("-received_at", "-pk")
@@ -224,7 +230,7 @@ def arrival_file(request: HttpRequest, arrival_id: int) -> FileResponse:
 
 
 @pending.register("arrivals")
-def arrivals_pending(user: Any) -> pending.PendingGroup | None:
+def arrivals_pending(user: Actor) -> pending.PendingGroup | None:
     if not organizations_with(user, Capability.REGISTER).exists():
         return None
     queryset = arrival_services.arrivals_for(user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from vanphong.documents import panels
 from vanphong.documents.access import document_visibility_q
 from vanphong.documents.models import Document, DocumentLink
+from vanphong.orgs.actors import Actor
 
 
-def links_for(user: Any, document: Document) -> dict[str, list[DocumentLink]]:
+def links_for(user: Actor, document: Document) -> dict[str, Sequence[DocumentLink]]:
     """Outgoing links (each with ``target_visible``: linked only when the reader may see
     the target) and incoming links from documents the reader may see."""
     visible = Document.objects.filter(document_visibility_q(user))

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vanphong.core import pending
+from vanphong.core.http import HtmxHttpRequest
 from vanphong.documents import panels
 from vanphong.documents.access import get_document_for_user
 from vanphong.documents.docx_render import render_outgoing_docx
@@ -38,6 +39,7 @@ from vanphong.documents.selectors import outgoing as selectors
 from vanphong.documents.selectors.outgoing import OUTGOING_STATES
 from vanphong.documents.services import copies, outgoing
 from vanphong.orgs.access import Capability, can, scope_for
+from vanphong.orgs.actors import Actor
 
 PER_PAGE = 50
 PENDING_ITEMS = 5
@@ -71,7 +73,7 @@ def _parse_date(value: str) -> dt.date | None:
 
 
 @require_GET
-def outgoing_list(request: HttpRequest) -> HttpResponse:
+def outgoing_list(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     state = request.GET.get("trang_thai", "")
     state = state if state in OUTGOING_STATES else ""
@@ -88,7 +90,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
                 dates[key] = _parse_date(raw)
             except ValueError:
                 date_error = f"Ngày “{raw}” không đúng dạng dd/mm/yyyy."
-    filters = {"doc_type": doc_type or None, "q": q or None, **dates}
+    filters: dict[str, Any] = {"doc_type": doc_type or None, "q": q or None, **dates}
     documents = selectors.outgoing_list(user=user, state=state or None, **filters)
     counts = selectors.outgoing_state_counts(user, **filters)
     tabs = [("", "Tất cả", sum(counts.values()))] + [(s, s.label, counts[s]) for s in OUTGOING_STATES]
@@ -328,7 +330,7 @@ def document_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @pending.register("documents.reviews")
-def pending_reviews(user: Any) -> pending.PendingGroup | None:
+def pending_reviews(user: Actor) -> pending.PendingGroup | None:
     steps = selectors.pending_reviews(user)
     first = list(steps[:PENDING_ITEMS])
     if not first:
@@ -340,7 +342,7 @@ def pending_reviews(user: Any) -> pending.PendingGroup | None:
 
 
 @pending.register("documents.to_issue")
-def pending_to_issue(user: Any) -> pending.PendingGroup | None:
+def pending_to_issue(user: Actor) -> pending.PendingGroup | None:
     if not scope_for(user).grants_for(Capability.REGISTER):
         return None
     documents = selectors.awaiting_issue(user).only("pk", "subject")

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -31,6 +32,7 @@ from vanphong.documents.forms.registers import (
 from vanphong.documents.models import Document, Register, RegisterCounter, RegisterEntry, Term
 from vanphong.documents.services import registers as services
 from vanphong.orgs.access import Capability, organizations_with, scope_for
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Classification, Organization, Person
 
 NAV = "registers"
@@ -39,7 +41,7 @@ NAV = "registers"
 # --- Fetching ----------------------------------------------------------------------------------
 
 
-def _organizations(user: Any) -> QuerySet[Organization]:
+def _organizations(user: Actor) -> QuerySet[Organization]:
     """Hosted organisations whose books ``user`` may look at."""
     return organizations_with(user, Capability.READ).filter(hosted=True, active=True).order_by("path")
 
@@ -68,14 +70,14 @@ def _configurable_organization(request: HttpRequest) -> Organization:
     return org
 
 
-def _register_or_404(user: Any, pk: int) -> Register:
+def _register_or_404(user: Actor, pk: int) -> Register:
     register = services.registers_visible_to(user).select_related("organization").filter(pk=pk).first()
     if register is None:
         raise Http404
     return register
 
 
-def _configurable_register(user: Any, pk: int) -> Register:
+def _configurable_register(user: Actor, pk: int) -> Register:
     register = _register_or_404(user, pk)
     if not services.may_configure(user, register.organization):
         raise Http404
@@ -105,9 +107,9 @@ def register_list(request: HttpRequest) -> HttpResponse:
     for counter in RegisterCounter.objects.filter(register__in=[r.pk for r in registers]).order_by("series"):
         counters[counter.register_id].append(counter)
     for register in registers:
-        register.policy = services.policy_words(register, term)
+        register.policy = services.policy_words(register, term)  # type: ignore[attr-defined]  # for the template
         key = services.current_series_key(register, today, term)
-        register.current_counters = [
+        register.current_counters = [  # type: ignore[attr-defined]  # for the template
             (services.series_words(register, c.series), c.last_number)
             for c in counters[register.pk]
             if key is not None and (c.series == key or c.series.startswith(f"{key}|"))
@@ -240,7 +242,7 @@ def term_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def register_print(request: HttpRequest, pk: int) -> HttpResponse:
+def register_print(request: HttpRequest, pk: int) -> HttpResponseBase:
     register = _register_or_404(request.user, pk)
     if "fmt" in request.GET:
         form = PrintForm(request.GET, register=register)

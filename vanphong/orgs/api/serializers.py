@@ -10,7 +10,9 @@ from vanphong.orgs.models import (
     CLASSIFICATION_CODES,
     Organization,
     OrgKind,
+    OrgLevel,
     Person,
+    Position,
     Role,
     RoleAssignment,
     Unit,
@@ -18,10 +20,10 @@ from vanphong.orgs.models import (
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    level = serializers.SlugRelatedField(
+    level = serializers.SlugRelatedField[OrgLevel](
         slug_field="code", read_only=True, allow_null=True, help_text="Mã cấp tổ chức (tinh, xa, ...)."
     )
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = serializers.PrimaryKeyRelatedField[Organization](  # type: ignore[assignment]  # not Field.parent: the metaclass pops declared fields
         read_only=True, allow_null=True, help_text="Id tổ chức cấp trên."
     )
     kind = serializers.ChoiceField(choices=OrgKind.choices, read_only=True)
@@ -46,7 +48,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization = serializers.PrimaryKeyRelatedField[Organization](read_only=True)
 
     class Meta:
         model = Unit
@@ -56,8 +58,8 @@ class UnitSerializer(serializers.ModelSerializer):
 
 class RoleSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=Role.choices, read_only=True)
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
-    unit = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    organization = serializers.PrimaryKeyRelatedField[Organization](read_only=True)
+    unit = serializers.PrimaryKeyRelatedField[Unit](read_only=True, allow_null=True)
 
     class Meta:
         model = RoleAssignment
@@ -75,9 +77,9 @@ class ClassificationField(serializers.Field):
 
 class PersonSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True, allow_null=True)
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
-    unit = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    position = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    organization = serializers.PrimaryKeyRelatedField[Organization](read_only=True)
+    unit = serializers.PrimaryKeyRelatedField[Unit](read_only=True, allow_null=True)
+    position = serializers.SlugRelatedField[Position](slug_field="name", read_only=True, allow_null=True)
     # ``current_roles`` is prefetched by the selectors (current assignments only).
     roles = RoleSerializer(
         source="current_roles", many=True, read_only=True, help_text="Các vai trò đang giữ."

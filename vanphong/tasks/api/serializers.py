@@ -158,7 +158,7 @@ class TaskCreateSerializer(serializers.Serializer):
         default=None,
         help_text="Độ mật; mặc định theo văn bản nguồn, nhiệm vụ cha (không thấp hơn).",
     )
-    parent = serializers.IntegerField(
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # a declared field, not Field.parent
         required=False, allow_null=True, default=None, min_value=1, help_text="Id nhiệm vụ cha (chia nhỏ)."
     )
     source_kind = serializers.ChoiceField(
@@ -268,7 +268,7 @@ class TaskReasonSerializer(serializers.Serializer):
 class TaskSourceSerializer(serializers.Serializer):
     kind = CodeField(SourceKind, "TaskSourceKindEnum", source="source_kind")
     kind_label = serializers.CharField(source="get_source_kind_display")
-    label = serializers.CharField(source="source_label")
+    label = serializers.CharField(source="source_label")  # type: ignore[assignment]  # a declared field, not Field.label
     document = serializers.IntegerField(source="source_document_id", allow_null=True)
     url = serializers.SerializerMethodField(help_text="Trang văn bản nguồn trên hệ thống, nếu có.")
 
@@ -308,7 +308,7 @@ class TaskPartySerializer(serializers.ModelSerializer):
 class TaskSerializer(serializers.ModelSerializer):
     """A task in a list: who gave it, who does it, by when, and how it stands today."""
 
-    source = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field, not Field.source
     organization = serializers.IntegerField(source="organization_id", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     issued_by = serializers.IntegerField(source="issued_by_id", read_only=True, allow_null=True)
@@ -327,7 +327,7 @@ class TaskSerializer(serializers.ModelSerializer):
     priority = serializers.ChoiceField(choices=Priority.choices, read_only=True, help_text=PRIORITY_HELP)
     classification = ClassificationField(read_only=True)
     extended = serializers.BooleanField(read_only=True, help_text="Đã được gia hạn (hạn khác hạn ban đầu).")
-    parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+    parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)  # type: ignore[assignment]  # not Field.parent
     series = serializers.IntegerField(source="series_id", read_only=True, allow_null=True)
 
     class Meta:
@@ -380,13 +380,14 @@ class TaskSerializer(serializers.ModelSerializer):
     @extend_schema_field(TaskPartySerializer(many=True))
     def get_cooperating(self, obj: Task) -> list[dict[str, Any]]:
         parties = [p for p in obj.parties.all() if p.role == PartyRole.COOPERATE]
-        return TaskPartySerializer(parties, many=True).data
+        return TaskPartySerializer(parties, many=True).data  # type: ignore[return-value]  # many=True: a ReturnList
 
     def get_status_label(self, obj: Task) -> str:
-        return str(Status(obj.status).label)
+        return str(Status(obj.status).label)  # type: ignore[attr-defined]  # annotated by selectors.with_status
 
     def get_days_late(self, obj: Task) -> int:
-        return days_late(obj, self._today()) if obj.status in (Status.OVERDUE, Status.DONE_LATE) else 0
+        late = obj.status in (Status.OVERDUE, Status.DONE_LATE)  # type: ignore[attr-defined]  # see with_status
+        return days_late(obj, self._today()) if late else 0
 
 
 class TaskEvidenceFileSerializer(serializers.ModelSerializer):

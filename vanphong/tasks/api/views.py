@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from vanphong.core.api.schema import error_responses
 from vanphong.orgs.access import Capability, can
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.api.filters import parse_filters
 from vanphong.orgs.models import Organization
 from vanphong.tasks import selectors, services
@@ -67,7 +68,7 @@ def _list_queryset(queryset: QuerySet[Task]) -> QuerySet[Task]:
 
 def _detail_queryset(today: selectors.Today) -> QuerySet[Task]:
     events = TaskEvent.objects.select_related("actor").prefetch_related(
-        Prefetch("documents", queryset=document_model().objects.only("pk")), "files"
+        Prefetch("documents", queryset=document_model()._default_manager.only("pk")), "files"
     )
     extensions = ExtensionRequest.objects.select_related("requested_by", "decided_by")
     return selectors.with_status(
@@ -101,7 +102,7 @@ def _nested_errors(name: str, keys: set[str]) -> Iterator[None]:
         raise DRFValidationError({**errors, name: nested}) from None
 
 
-def _documents(user: Any, ids: list[int], field: str) -> list[Any]:
+def _documents(user: Actor, ids: list[int], field: str) -> list[Any]:
     """The documents with these ids that ``user`` may see; any other id is a field error
     (an unknown and an invisible document answer alike)."""
     wanted = list(dict.fromkeys(ids))
@@ -114,7 +115,7 @@ def _documents(user: Any, ids: list[int], field: str) -> list[Any]:
     return [found[i] for i in wanted]
 
 
-def _document(user: Any, pk: int | None, field: str) -> Any:
+def _document(user: Actor, pk: int | None, field: str) -> Any:
     return None if pk is None else _documents(user, [pk], field)[0]
 
 
@@ -324,6 +325,7 @@ class TaskViewSet(viewsets.GenericViewSet):
             with _nested_errors("recurrence", set(recurrence)):
                 series = services.series_create(actor=user, **recurrence, **fields)
             task = series.tasks.order_by("original_due_date", "id").first()
+            assert task is not None  # series_create makes the first occurrence
         else:
             task = services.task_create(actor=user, due_date=data["due_date"], **fields)
         return self._detail(task.pk, status.HTTP_201_CREATED)

@@ -58,7 +58,7 @@ def _group_counts(open_due: Any, day: dt.date) -> dict[Group, tuple[int, int]]:
         )
         .order_by()
     )
-    return {tuple(r[k] for k in GROUP): (r["overdue"], r["soon"]) for r in rows}  # type: ignore[misc]
+    return {tuple(r[k] for k in GROUP): (r["overdue"], r["soon"]) for r in rows}
 
 
 def _group_firsts(open_due: Any, day: dt.date) -> dict[Group, tuple[list[_Row], list[_Row]]]:
@@ -79,7 +79,7 @@ def _group_firsts(open_due: Any, day: dt.date) -> dict[Group, tuple[list[_Row], 
     )
     firsts: dict[Group, tuple[list[_Row], list[_Row]]] = defaultdict(lambda: ([], []))
     for r in ranked:
-        key: Group = tuple(r[k] for k in GROUP)  # type: ignore[assignment]
+        key: Group = tuple(r[k] for k in GROUP)
         firsts[key][r["section"]].append(_Row(r["pk"], r["title"], r["effective_due"], r["classification"]))
     return firsts
 
@@ -107,7 +107,7 @@ def _named_rows(open_due: Any, wanted: dict[Group, frozenset[int]]) -> Iterator[
     ).values_list("task_id", "person_id"):
         parties[task_id].add(person_id)
     for r in rows:
-        key: Group = tuple(r[k] for k in GROUP)  # type: ignore[assignment]
+        key: Group = tuple(r[k] for k in GROUP)
         named = ({r["issued_by_id"], r["created_by_id"]} | parties[r["pk"]]) & wanted.get(key, frozenset())
         if named:
             yield _Row(r["pk"], r["title"], r["effective_due"], r["classification"]), named

@@ -229,7 +229,9 @@ class Recipients:
     def assigners(self, task: Task) -> list[int]:
         """Who gave the task: the issuing leader and who entered it; with neither, the
         giver's leaders."""
-        people = {p.pk for p in (task.issued_by, task.created_by) if self._person_ok(task, p)}
+        people = {
+            p.pk for p in (task.issued_by, task.created_by) if p is not None and self._person_ok(task, p)
+        }
         if people:
             return sorted(people)
         return self._visible(

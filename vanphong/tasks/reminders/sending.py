@@ -184,7 +184,8 @@ def _escalated(tasks: list[Task], today: dt.date) -> dict[tuple[int, int], int]:
         .values_list("task_id", "person_id", "kind", "day")
     )
     for task_id, person_id, kind, day in rows:
-        if day >= due[task_id]:
+        task_due = due[task_id]
+        if task_due is not None and day >= task_due:
             key = (task_id, person_id)
             done[key] = max(done.get(key, 0), STRENGTH[kind])
     return done

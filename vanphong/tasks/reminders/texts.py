@@ -12,7 +12,7 @@ CHUNK = 500
 DIGEST_ITEMS = 10  # tasks listed per section of a digest; the rest are counted
 
 # The notification kind of each reminder (``VANPHONG_NOTIFY_IMMEDIATE_KINDS`` names these).
-NOTIFICATION_KIND = {
+NOTIFICATION_KIND: dict[str, str] = {
     ReminderKind.BEFORE: "task.remind_before",
     ReminderKind.DUE: "task.remind_due",
     ReminderKind.OVERDUE: "task.remind_overdue",
@@ -20,7 +20,7 @@ NOTIFICATION_KIND = {
     ReminderKind.ESCALATE_OFFICE: "task.escalate_office",
 }
 # When one person is due several reminders of a task on one day, the strongest one goes.
-STRENGTH = {
+STRENGTH: dict[str, int] = {
     ReminderKind.BEFORE: 1,
     ReminderKind.DUE: 2,
     ReminderKind.OVERDUE: 3,

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
 
 from django.db.models import Max, QuerySet
 
 from vanphong.orgs.access import Capability, can, organizations_with
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization, OrgKind
 from vanphong.tasks.access import may_assign_for
 from vanphong.tasks.models import SourceKind, Task
@@ -89,7 +89,7 @@ def office_of(organization: Organization) -> Organization | None:
     )
 
 
-def may_report(user: Any, organization: Organization) -> bool:
+def may_report(user: Actor, organization: Organization) -> bool:
     """Whether ``user`` may make the report on ``organization``'s tasks: who may give tasks
     for its committee (the Văn phòng follows them up) or for it, or who reads its records."""
     return (
@@ -99,7 +99,7 @@ def may_report(user: Any, organization: Organization) -> bool:
     )
 
 
-def reportable_organizations(user: Any) -> list[Organization]:
+def reportable_organizations(user: Actor) -> list[Organization]:
     """The organisations ``user`` may choose as giver or lead (tree order): every hosted one
     under the provincial committee for those who follow its tasks up, else those they read."""
     province = province_committee()
@@ -153,7 +153,7 @@ class ReportData:
     """Everything a report shows, read with ``user``'s access; the two lists are querysets
     iterated afresh by each builder."""
 
-    user: Any
+    user: Actor
     scope: ReportScope
     date_from: dt.date
     date_to: dt.date
@@ -177,12 +177,12 @@ class ReportData:
         return completed_tasks(self.user, self.filters, self.today)
 
 
-def overdue_tasks(user: Any, filters: TaskFilters, today: Today) -> QuerySet[Task]:
+def overdue_tasks(user: Actor, filters: TaskFilters, today: Today) -> QuerySet[Task]:
     """Open tasks past due, the most days late first."""
     return _slim(overdue_list(user, filters, today=today))
 
 
-def completed_tasks(user: Any, filters: TaskFilters, today: Today) -> QuerySet[Task]:
+def completed_tasks(user: Actor, filters: TaskFilters, today: Today) -> QuerySet[Task]:
     """Completed tasks (on time or late), in the order they were completed."""
     qs = task_list(user, replace(filters, status="done"), today=today)
     return _slim(qs).order_by("completed_on", "id")
@@ -211,7 +211,7 @@ def _slim(qs: QuerySet[Task]) -> QuerySet[Task]:
     return qs.select_related(None).select_related("organization", "lead_organization").only(*_LIST_FIELDS)
 
 
-def _issuer(user: Any, scope: ReportScope, committee: Organization) -> Organization:
+def _issuer(user: Actor, scope: ReportScope, committee: Organization) -> Organization:
     """Who the report is from: the committee's Văn phòng for those who follow its tasks up;
     otherwise the chosen organisation (or its own Văn phòng)."""
     if may_assign_for(user, committee):
@@ -220,7 +220,7 @@ def _issuer(user: Any, scope: ReportScope, committee: Organization) -> Organizat
 
 
 def report_data(
-    user: Any, scope: ReportScope, date_from: dt.date, date_to: dt.date, *, today: Today | None = None
+    user: Actor, scope: ReportScope, date_from: dt.date, date_to: dt.date, *, today: Today | None = None
 ) -> ReportData:
     today = today or Today.now()
     filters = scope.filters(date_from, date_to)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.utils.text import slugify
 
 from vanphong.audit.services import audit_record
 from vanphong.core.textfold import fold
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import OrgKind
 from vanphong.tasks.models import SourceKind
 from vanphong.tasks.reports.data import (
@@ -43,7 +43,7 @@ class ReportOutput:
 
 def report_generate(
     *,
-    actor: Any,
+    actor: Actor,
     scope: ReportScope,
     date_from: dt.date,
     date_to: dt.date,
@@ -74,6 +74,7 @@ def report_generate(
         errors["organization"] = "Báo cáo toàn tỉnh là báo cáo về nhiệm vụ do cấp ủy giao."
     if errors:
         raise ValidationError(errors)
+    assert isinstance(fmt, Format)  # made one above, or refused
     if not may_report(actor, organization):
         raise PermissionDenied(f"Bạn không có quyền lập báo cáo về nhiệm vụ của {organization.name}.")
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from vanphong.audit.services import audit_record
 from vanphong.core.files import Spooled, Upload, spool_upload, store_spooled
-from vanphong.orgs.actors import person_of
+from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Organization, Person, Unit
 from vanphong.tasks.access import may_manage, may_work
 from vanphong.tasks.models import (
@@ -31,16 +31,18 @@ Target = Organization | Unit | Person
 MAX_TITLE = 500
 
 
-def _person(actor: Any) -> Person | None:
+def _person(actor: Actor | Person | None) -> Person | None:
     """The person acting; the engine's own callers (the demo's seed) may pass the person."""
     return actor if isinstance(actor, Person) else person_of(actor)
 
 
-def _announce(task: Task, event: TaskEvent, actor: Any) -> None:
+def _announce(task: Task, event: TaskEvent, actor: Actor | None) -> None:
     transaction.on_commit(lambda: task_event.send(sender=Task, task=task, event=event, actor=actor))
 
 
-def _audit(actor: Any, action: str, task: Task, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+def _audit(
+    actor: Actor | None, action: str, task: Task, before: dict[str, Any] | None, after: dict[str, Any]
+) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -64,7 +66,7 @@ def _state(task: Task) -> dict[str, Any]:
 def _event(
     task: Task,
     kind: str,
-    actor: Any,
+    actor: Actor | Person | None,
     *,
     text: str = "",
     percent: int | None = None,
@@ -174,12 +176,12 @@ def _locked(task: Task) -> Task:
     )
 
 
-def _require_work(actor: Any, task: Task) -> None:
+def _require_work(actor: Actor, task: Task) -> None:
     if not may_work(actor, task):
         raise PermissionDenied(_("Bạn không phải nơi chủ trì thực hiện nhiệm vụ này."))
 
 
-def _require_manage(actor: Any, task: Task) -> None:
+def _require_manage(actor: Actor, task: Task) -> None:
     if not may_manage(actor, task):
         raise PermissionDenied(_("Chỉ người giao nhiệm vụ (hoặc Văn phòng theo dõi) mới làm được việc này."))
 
@@ -193,7 +195,7 @@ def _require_open(task: Task) -> None:
 
 
 def _check_within_parent(task: Task, due_date: dt.date) -> None:
-    parent_due = Task.objects.filter(pk=task.parent_id).values_list("due_date", flat=True).first()
+    parent_due = Task.objects.filter(pk=task.parent_id).values_list("due_date", flat=True).first()  # type: ignore[misc]  # no parent: no row
     if parent_due is not None and due_date > parent_due:
         raise ValidationError(
             {

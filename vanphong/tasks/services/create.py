@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanphong.orgs.access import Capability, compute_scope
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Classification, Organization, Person
 from vanphong.orgs.selectors import party_refusal
 from vanphong.tasks import tally
@@ -77,7 +78,7 @@ class _Valid:
 
 def task_validate(
     *,
-    actor: Any,
+    actor: Actor | None,
     organization: Organization,
     title: str,
     lead: Target | None,
@@ -96,10 +97,11 @@ def task_validate(
     may not give a task in ``organization``'s name, else ``ValidationError`` with a
     Vietnamese message per field. Writes nothing."""
     creator = _person(actor) or created_by
-    if check_access and not may_assign_for(actor, organization):
+    if check_access and (actor is None or not may_assign_for(actor, organization)):
         # The lead of a task may break it down, in the lead organisation's own name only.
         breaking_down = (
             parent is not None
+            and actor is not None
             and may_work(actor, parent)
             and organization.pk == parent.lead_organization_id
             and issued_by in (None, creator)
@@ -132,7 +134,7 @@ def task_validate(
         }
     if priority not in Priority.values:
         errors["priority"] = _("Mức độ không hợp lệ.")
-    floor = Classification.NONE
+    floor: int = Classification.NONE
     if source.document is not None:
         floor = max(floor, source.document.classification)
     if parent is not None:
@@ -202,7 +204,7 @@ def task_validate(
 
 def task_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     organization: Organization,
     title: str,
     lead: Target | None,
@@ -263,7 +265,7 @@ def task_create(
 def _task_persist(
     valid: _Valid,
     *,
-    actor: Any,
+    actor: Actor | None,
     organization: Organization,
     lead: Target,
     content: str,

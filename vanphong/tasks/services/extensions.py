@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vanphong.orgs.actors import Actor
 from vanphong.tasks.calendar import WorkCalendar
 from vanphong.tasks.models import (
     EventKind,
@@ -31,9 +31,11 @@ from vanphong.tasks.services.common import (
 )
 
 
-def extension_request(*, actor: Any, task: Task, new_due_date: dt.date, reason: str) -> ExtensionRequest:
+def extension_request(*, actor: Actor, task: Task, new_due_date: dt.date, reason: str) -> ExtensionRequest:
     """Ask the assigner for a later due date, with the reason."""
     _require_work(actor, task)
+    requester = _person(actor)
+    assert requester is not None  # _require_work passed: a working person acts
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
     if not reason:
@@ -55,7 +57,7 @@ def extension_request(*, actor: Any, task: Task, new_due_date: dt.date, reason: 
             with transaction.atomic():
                 request = ExtensionRequest.objects.create(
                     task=fresh,
-                    requested_by=_person(actor),
+                    requested_by=requester,
                     current_due_date=fresh.due_date,
                     new_due_date=new_due_date,
                     reason=reason,
@@ -72,7 +74,7 @@ def extension_request(*, actor: Any, task: Task, new_due_date: dt.date, reason: 
 
 def extension_decide(
     *,
-    actor: Any,
+    actor: Actor,
     request: ExtensionRequest,
     approve: bool,
     note: str = "",

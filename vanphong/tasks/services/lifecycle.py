@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanphong.core.files import Upload
+from vanphong.orgs.actors import Actor
 from vanphong.tasks import tally
 from vanphong.tasks.access import may_backdate
 from vanphong.tasks.calendar import WorkCalendar
@@ -45,7 +46,7 @@ from vanphong.tasks.services.common import (
 )
 
 
-def task_accept(*, actor: Any, task: Task) -> Task:
+def task_accept(*, actor: Actor, task: Task) -> Task:
     """The lead acknowledges the task (tiếp nhận)."""
     _require_work(actor, task)
     with transaction.atomic():
@@ -64,7 +65,7 @@ def task_accept(*, actor: Any, task: Task) -> Task:
 
 def task_report_progress(
     *,
-    actor: Any,
+    actor: Actor,
     task: Task,
     text: str,
     percent: int | None = None,
@@ -130,7 +131,7 @@ def task_report_progress(
 
 def task_complete(
     *,
-    actor: Any,
+    actor: Actor,
     task: Task,
     text: str,
     result_document: Any = None,
@@ -209,7 +210,7 @@ def task_complete(
     return _refresh(task, fresh)
 
 
-def task_confirm(*, actor: Any, task: Task, text: str = "") -> Task:
+def task_confirm(*, actor: Actor, task: Task, text: str = "") -> Task:
     """The assigner confirms a completed task."""
     _require_manage(actor, task)
     with transaction.atomic():
@@ -227,7 +228,7 @@ def task_confirm(*, actor: Any, task: Task, text: str = "") -> Task:
     return _refresh(task, fresh)
 
 
-def task_return(*, actor: Any, task: Task, reason: str) -> Task:
+def task_return(*, actor: Actor, task: Task, reason: str) -> Task:
     """The assigner sends a completion back: the task is open again (and counted so)."""
     _require_manage(actor, task)
     reason = (reason or "").strip()
@@ -277,7 +278,7 @@ def task_return(*, actor: Any, task: Task, reason: str) -> Task:
     return _refresh(task, fresh)
 
 
-def task_cancel(*, actor: Any, task: Task, reason: str) -> Task:
+def task_cancel(*, actor: Actor, task: Task, reason: str) -> Task:
     """Withdraw a task (and its open subtasks); it leaves the counts."""
     _require_manage(actor, task)
     reason = (reason or "").strip()
@@ -316,7 +317,7 @@ def task_cancel(*, actor: Any, task: Task, reason: str) -> Task:
 
 def task_update(
     *,
-    actor: Any,
+    actor: Actor,
     task: Task,
     title: str | None = None,
     content: str | None = None,

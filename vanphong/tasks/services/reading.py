@@ -10,20 +10,23 @@ from typing import IO, Any
 from django.http import Http404
 
 from vanphong.audit.services import audit_record
+from vanphong.orgs.actors import Actor
 from vanphong.tasks.access import get_task
 from vanphong.tasks.models import EvidenceFile, Task
 
 logger = logging.getLogger(__name__)
 
 
-def task_viewed(*, user: Any, task: Task) -> None:
+def task_viewed(*, user: Actor, task: Task) -> None:
     """Record that ``user`` opened ``task``, which they may see: audited when the task is
     classified."""
     if task.classification > 0:
         audit_record(actor=user, action="task.view", target=task, organization_id=task.organization_id)
 
 
-def evidence_open_for_user(*, user: Any, file_id: Any, task_id: Any = None) -> tuple[EvidenceFile, IO[bytes]]:
+def evidence_open_for_user(
+    *, user: Actor, file_id: Any, task_id: Any = None
+) -> tuple[EvidenceFile, IO[bytes]]:
     """The evidence file and an open binary stream of its bytes, when ``user`` may see its
     task (and, when ``task_id`` is given, the file belongs to that task); 404 otherwise,
     including when the bytes are missing from storage. The download of a classified task's

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vanphong.orgs.actors import Actor
 from vanphong.tasks.calendar import WorkCalendar
 from vanphong.tasks.models import (
     EventKind,
@@ -65,7 +66,7 @@ def occurrence_dates(series: TaskSeries, start: dt.date, end: dt.date) -> list[d
 
 def series_create(
     *,
-    actor: Any,
+    actor: Actor,
     frequency: int,
     day_of_month: int,
     starts_on: dt.date,
@@ -168,7 +169,7 @@ def series_generate(
     return made
 
 
-def series_end(*, actor: Any, task: Task, reason: str) -> TaskSeries:
+def series_end(*, actor: Actor, task: Task, reason: str) -> TaskSeries:
     """Stop a recurring task: no occurrence is made after today (those already made stay,
     to be done or cancelled one by one)."""
     _require_manage(actor, task)

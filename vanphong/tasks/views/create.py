@@ -95,7 +95,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
     if not givers:
         raise Http404
     giver = _giver(request, givers, parent)
-    form_kwargs = {
+    form_kwargs: dict[str, Any] = {
         "organizations": givers,
         "targets": party_targets(giver),
         "clearance": scope_for(user).clearance,

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from vanphong.orgs.access import Capability, scope_for
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization, Person, Unit
 from vanphong.tasks import dashboards
 from vanphong.tasks.dashboards import Block, Period
@@ -147,7 +148,7 @@ def _row_name(row: dict[str, Any]) -> str:
     return obj.short_name or obj.name
 
 
-def _present(block: Block, period: Period, index: int, user: Any) -> dict[str, Any]:
+def _present(block: Block, period: Period, index: int, user: Actor) -> dict[str, Any]:
     """Everything the block template needs, with a drill-down link on every number."""
     scope = scope_for(user)
     start, end = period.start, period.end

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.forms import BaseForm
 from vanphong.orgs.models import Organization
 from vanphong.tasks import reports
@@ -72,7 +74,7 @@ class ReportForm(BaseForm):
         help_text="Mỗi nơi một dòng; để trống: Thường trực, Ban Thường vụ cấp ủy và lưu Văn phòng.",
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.province = reports.province_committee()
         self.organizations = {o.pk: o for o in reports.reportable_organizations(user)}
@@ -81,9 +83,10 @@ class ReportForm(BaseForm):
             scopes = [(value, label) for value, label in scopes if value != reports.ScopeKind.PROVINCE]
         if not self.organizations:
             scopes = [(value, label) for value, label in scopes if value == reports.ScopeKind.PROVINCE]
-        self.fields["scope"].choices = scopes
-        self.fields["scope"].initial = scopes[0][0] if scopes else None
-        self.fields["organization"].choices = [("", "— Chọn cơ quan —")] + [
+        scope_field = cast(forms.ChoiceField, self.fields["scope"])
+        scope_field.choices = scopes
+        scope_field.initial = scopes[0][0] if scopes else None
+        cast(forms.ChoiceField, self.fields["organization"]).choices = [("", "— Chọn cơ quan —")] + [
             (o.pk, "\u00a0\u00a0" * max(0, o.depth - 1) + o.name) for o in self.organizations.values()
         ]
         today = timezone.localdate()
@@ -92,10 +95,11 @@ class ReportForm(BaseForm):
 
     @property
     def usable(self) -> bool:
-        return bool(self.fields["scope"].choices)
+        return bool(cast(forms.ChoiceField, self.fields["scope"]).choices)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         kind = data.get("scope")
         if kind == reports.ScopeKind.PROVINCE:
             data["organization_obj"] = self.province
@@ -130,7 +134,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def report_download(request: HttpRequest) -> HttpResponse:
+def report_download(request: HttpRequest) -> HttpResponseBase:
     form = ReportForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data

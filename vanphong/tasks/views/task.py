@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vanphong.core.forms import apply_errors
+from vanphong.orgs.actors import Actor
 from vanphong.tasks import selectors, services
 from vanphong.tasks.access import get_task, may_manage, may_work, visible_tasks
 from vanphong.tasks.downloads import evidence_response
@@ -102,13 +103,13 @@ def action_forms(request: HttpRequest, task: Task, given: dict[str, Any]) -> dic
     if manage and is_open:
         forms["cancel"] = given.get("cancel") or CancelForm(auto_id=auto_id("cancel"))
         forms["may_edit"] = True
-    if manage and task.series_id is not None and task.series.active:
+    if manage and task.series is not None and task.series.active:
         forms["end_series"] = given.get("end_series") or EndSeriesForm(auto_id=auto_id("end_series"))
     forms["may_add_child"] = is_open and (work or manage)
     return forms
 
 
-def _history(user: Any, task: Task) -> tuple[list[Any], set[int]]:
+def _history(user: Actor, task: Task) -> tuple[list[Any], set[int]]:
     events = list(
         task.events.select_related("actor").prefetch_related("documents", "files").order_by("at", "id")
     )

@@ -147,7 +147,7 @@ class Command(BaseCommand):
     # --- Steps ---------------------------------------------------------------------------------
 
     def _prepare_folders(self) -> None:
-        folders = [settings.DATA_DIR, settings.MEDIA_ROOT]
+        folders: list[Path | str] = [settings.DATA_DIR, settings.MEDIA_ROOT]
         if settings.CELERY_BROKER_URL.startswith("filesystem"):
             options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
             folders += [

@@ -19,7 +19,7 @@ from vanphong.documents.models import (
 from vanphong.documents.services.files import file_attach
 from vanphong.documents.services.registering import register_for
 from vanphong.orgs.access import Capability, can, compute_scope
-from vanphong.orgs.actors import acting_person
+from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import (
     Classification,
     Organization,
@@ -30,7 +30,7 @@ from vanphong.orgs.models import (
 # --- Shared checks -------------------------------------------------------------------------------
 
 
-def _require_visible(actor: Any, document: Document) -> None:
+def _require_visible(actor: Actor, document: Document) -> None:
     if not documents_visible_to(actor).filter(pk=document.pk).exists():
         raise PermissionDenied("Bạn không có quyền xem văn bản này.")
 
@@ -40,7 +40,7 @@ def _require_outgoing(document: Document) -> None:
         raise ValidationError("Đây không phải văn bản đi của cơ quan.")
 
 
-def _require_drafter(actor: Any, document: Document) -> Person:
+def _require_drafter(actor: Actor, document: Document) -> Person:
     person = acting_person(actor)
     if document.created_by_id != person.pk and not can(actor, Capability.WRITE, document.organization):
         raise PermissionDenied("Bạn không có quyền sửa dự thảo này.")
@@ -123,6 +123,6 @@ def _archive_keeper(organization: Organization) -> str:
     return office.name if office is not None else "văn thư cơ quan"
 
 
-def _attach(actor: Any, document: Document, upload: Any) -> Any:
+def _attach(actor: Actor, document: Document, upload: Any) -> Any:
     # Storage (exact bytes, hash, type sniffing, clean-up on rollback) is the files service's.
     return file_attach(actor=actor, document=document, upload=upload, kind="draft")

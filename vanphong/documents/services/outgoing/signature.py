@@ -43,8 +43,12 @@ AUTHORITY_CHOICES = [("", "Người đứng đầu ký trực tiếp"), *((a.cod
 
 # The collective a committee's documents are signed for, and the head of each kind of body.
 # Agencies (Văn phòng, Ban...) have no fixed head title: it is read from the deputy's title.
-COLLECTIVE_BY_KIND = {OrgKind.COMMITTEE: "Ban Thường vụ"}
-HEAD_TITLE_BY_KIND = {OrgKind.COMMITTEE: "Bí thư", OrgKind.STATE: "Chủ tịch", OrgKind.FRONT: "Chủ tịch"}
+COLLECTIVE_BY_KIND: dict[str, str] = {OrgKind.COMMITTEE: "Ban Thường vụ"}
+HEAD_TITLE_BY_KIND: dict[str, str] = {
+    OrgKind.COMMITTEE: "Bí thư",
+    OrgKind.STATE: "Chủ tịch",
+    OrgKind.FRONT: "Chủ tịch",
+}
 _DEPUTY = "phó "
 _TITLE_QUALIFIERS = (" thường trực",)
 
@@ -108,7 +112,7 @@ def signer_title(signer: Person, organization: Organization) -> str:
     best = max(roles, key=lambda r: r.organization.depth, default=None)
     if best is not None:
         return best.title
-    return signer.position.name if signer.position_id else ""
+    return signer.position.name if signer.position is not None else ""
 
 
 def suggest_authority(organization: Organization, signer: Person) -> str:
