@@ -169,7 +169,13 @@ def _grants_of(ra: RoleAssignment, *, delegated_by: int | None = None) -> list[G
     org = ra.organization
     grants = [Grant(org.pk, org.path, ra.role, ra.role in SUBTREE_ROLES, delegated_by)]
     committee = org.parent
-    if org.is_office and committee is not None and committee.active and ra.role in OFFICE_CAPABILITIES:
+    if (
+        org.is_office
+        and org.active
+        and committee is not None
+        and committee.active
+        and ra.role in OFFICE_CAPABILITIES
+    ):
         grants.append(Grant(committee.pk, committee.path, ra.role, False, delegated_by, via_office=True))
     return grants
 
@@ -275,7 +281,12 @@ def directing_roles_q(organization: Organization) -> Q:
     return (
         Q(organization=organization, role__in=directing)
         | Q(organization__in=organization.ancestors(), role__in=above)
-        | Q(organization__parent=organization, organization__is_office=True, role__in=office)
+        | Q(
+            organization__parent=organization,
+            organization__is_office=True,
+            organization__active=True,
+            role__in=office,
+        )
     )
 
 

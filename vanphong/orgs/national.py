@@ -184,6 +184,10 @@ SHARED_ABBREVIATIONS = frozenset(
 )
 
 
+# The slug of a row the catalogue created: "quoc-gia-<its place in NATIONAL_BODIES>".
+SLUG_PREFIX = "quoc-gia-"
+
+
 def _existing(model: Any, body: NationalBody) -> Any:
     rows = model.objects.filter(abbreviation=body.abbreviation, hosted=False)
     if body.abbreviation not in SHARED_ABBREVIATIONS:
@@ -217,6 +221,7 @@ def national_install(model: Any) -> int:
                 place_name=body.place_name,
                 order=order,
                 active=True,
+                slug=f"{SLUG_PREFIX}{order}",  # marks the rows the catalogue created
             )
             # A historical model has no custom save(): write the materialised path here.
             path = f"{parent_path}{row.pk:06d}."
@@ -228,15 +233,16 @@ def national_install(model: Any) -> int:
 
 
 def national_ids(model: Any) -> list[int]:
-    """The ids of the catalogue's bodies installed in this database."""
-    return [r.pk for b in NATIONAL_BODIES if (r := _existing(model, b)) is not None]
+    """The ids of the rows the catalogue created in this database (never rows that were there
+    before it and that it only reused)."""
+    return list(model.objects.filter(slug__startswith=SLUG_PREFIX).values_list("pk", flat=True))
 
 
 def national_remove(model: Any) -> int:
-    """Delete the catalogue's bodies that nothing refers to (children first); for the
-    migration's reverse and for tests that build their own organisations."""
+    """Delete the rows the catalogue created that nothing refers to (children first); for the
+    migration's reverse. Rows it found and reused are never touched."""
     removed = 0
-    rows = [r for b in NATIONAL_BODIES if (r := _existing(model, b)) is not None]
+    rows = list(model.objects.filter(slug__startswith=SLUG_PREFIX))
     for row in sorted(rows, key=lambda r: -len(r.path or "")):
         try:
             row.delete()

@@ -32,6 +32,7 @@ from vanphong.documents.models import Document, ReviewStep
 from vanphong.documents.selectors import outgoing as selectors
 from vanphong.documents.selectors.outgoing import OUTGOING_STATES
 from vanphong.documents.services import outgoing as services
+from vanphong.documents.services.reading import document_viewed
 from vanphong.orgs.access import Capability, organizations_with
 from vanphong.orgs.api.filters import IdFilter, parse_filters
 
@@ -105,7 +106,9 @@ class OutgoingViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(OutgoingSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: Any = None) -> Response:
-        return self._detail(pk)
+        document = self._get(pk)
+        document_viewed(user=request.user, document=document)
+        return Response(OutgoingDetailSerializer(document).data)
 
     def create(self, request: Request) -> Response:
         serializer = OutgoingCreateSerializer(data=request.data)

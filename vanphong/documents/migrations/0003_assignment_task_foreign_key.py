@@ -15,6 +15,11 @@ def copy_task_ids(apps, schema_editor):
     )
 
 
+def copy_task_ids_back(apps, schema_editor):
+    Assignment = apps.get_model("documents", "Assignment")
+    Assignment.objects.filter(task__isnull=False).update(task_number=models.F("task_id"))
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("documents", "0002_incoming_presented"),
@@ -36,7 +41,7 @@ class Migration(migrations.Migration):
                 verbose_name="nhiệm vụ",
             ),
         ),
-        migrations.RunPython(copy_task_ids, migrations.RunPython.noop),
+        migrations.RunPython(copy_task_ids, copy_task_ids_back),
         migrations.RemoveField(model_name="assignment", name="task_number"),
         migrations.AlterField(
             model_name="assignment",

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -34,7 +34,7 @@ from vanphong.core.files import CHUNK_SIZE, Upload, spool_upload, store_spooled
 from vanphong.core.jobs import enqueue
 from vanphong.documents import extraction
 from vanphong.documents.access import get_document_for_user
-from vanphong.documents.models import Arrival, Document, DocumentFile, FileKind, RegisterEntry
+from vanphong.documents.models import Arrival, Document, DocumentFile, DocumentState, FileKind, RegisterEntry
 from vanphong.documents.services import indexing
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.actors import Actor, person_of
@@ -44,15 +44,29 @@ logger = logging.getLogger(__name__)
 
 
 def file_may_attach(user: Actor, document: Document) -> bool:
-    """Register keepers and writers of the document's organisation, or of an organisation
-    holding it in its books, may add files (the reader must also be able to see it)."""
+    """Who may add files to a document they can see: the register keepers of its
+    organisation or of an organisation holding it in its books; on a draft, also those who
+    write in the drafting organisation. (Writing for a committee through its office, or being
+    named on a registered document, gives no right to change its files.)"""
     organizations = [document.organization] + [
         org
         for org in Organization.objects.filter(
             pk__in=RegisterEntry.objects.filter(document=document).values("organization")
         )
     ]
-    return any(can(user, Capability.REGISTER, o) or can(user, Capability.WRITE, o) for o in organizations)
+    if any(can(user, Capability.REGISTER, o) for o in organizations):
+        return True
+    return document.state == DocumentState.DRAFT and can(user, Capability.WRITE, document.organization)
+
+
+def file_add(
+    *, actor: Actor, document: Document, upload: Upload, kind: str = FileKind.ORIGINAL
+) -> DocumentFile:
+    """A person adds a file to a document from its page: ``file_may_attach`` decides
+    (``PermissionDenied`` otherwise), ``file_attach`` keeps it."""
+    if not file_may_attach(actor, document):
+        raise PermissionDenied(_("Bạn không có quyền thêm tệp vào văn bản này."))
+    return file_attach(actor=actor, document=document, upload=upload, kind=kind)
 
 
 def file_attach(

@@ -172,3 +172,20 @@ def test_a_communes_office_works_for_its_own_committee_only(province, books, rou
     assert not may_direct(chief_x.user, ours) and not may_direct(chief_x.user, province_entry)
     OfficeDirectionRule.objects.create(committee=province.commune_x, doc_types=["CV"])
     assert may_direct(chief_x.user, ours) and not may_direct(chief_x.user, province_entry)
+
+
+def test_a_specialist_named_on_a_committee_document_cannot_change_its_files(province, books):
+    """Writing for the committee through its office gives no right to add files to the
+    committee's registered documents; its keepers may, and the drafter may on a draft."""
+    from vanphong.documents.services.files import file_add, file_may_attach
+
+    entry = incoming_entry(province, 110)
+    direction = Direction.objects.create(entry=entry, author=province.leader, text="Để biết")
+    Assignment.objects.create(direction=direction, entry=entry, person=province.specialist, role="inform")
+    assert _sees(province.specialist.user, entry)
+    assert not file_may_attach(province.specialist.user, entry.document)
+    with pytest.raises(PermissionDenied):
+        file_add(actor=province.specialist.user, document=entry.document, upload=("a.pdf", b"%PDF-1.4"))
+    assert file_may_attach(province.clerk.user, entry.document)
+    draft = outgoing_draft(province, actor=province.specialist.user)
+    assert draft.state == DocumentState.DRAFT and file_may_attach(province.specialist.user, draft)

@@ -176,3 +176,12 @@ def test_schema_describes_the_outgoing_endpoints(tmp_path):
         "/api/v1/outgoing/{id}/reviews/{step_id}/",
     ):
         assert f"  {path}:" in text
+
+
+def test_reading_a_classified_outgoing_document_through_the_api_is_audited(client, people):
+    from vanphong.audit.models import AuditEvent
+
+    document = make_draft(people, classification=Classification.MAT)
+    assert client.get(f"{URL}{document.pk}/", **bearer(people.drafter.user)).status_code == 200
+    read = AuditEvent.objects.get(action="document.view")
+    assert read.target_id == str(document.pk) and read.actor == people.drafter.user

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -104,17 +104,17 @@ def files_panel(request: HttpRequest, document: Document) -> panels.Panel | None
 @require_POST
 def file_attach(request: HttpRequest, document_id: int) -> HttpResponse:
     document = get_document_for_user(request.user, document_id)
-    if not file_services.file_may_attach(request.user, document):
-        raise Http404
     form = FileAttachForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            record = file_services.file_attach(
+            record = file_services.file_add(
                 actor=request.user,
                 document=document,
                 upload=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],
             )
+        except PermissionDenied:
+            raise Http404 from None
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
