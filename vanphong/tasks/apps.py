@@ -6,5 +6,7 @@ class TasksConfig(AppConfig):
     verbose_name = "Theo dõi nhiệm vụ"
 
     def ready(self) -> None:
-        # This app's audit actions; the calendar's receivers and the notifications on task events.
+        # This app's audit actions; the calendar's receivers and the notifications on task
+        # events; the home page's groups of one's own overdue and due-soon tasks.
         from vanphong.tasks import audit_actions, receivers  # noqa: F401
+        from vanphong.tasks.views import pending  # noqa: F401

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -188,12 +188,6 @@ def frequent_issuers(*, organization: Organization, recent: int = 500, limit: in
         .order_by("-n", "issuer_name")[:limit]
     )
     return [row["issuer_name"] for row in rows]
-
-
-def first_with_total(queryset: QuerySet[Any], size: int = 5) -> tuple[list[Any], int]:
-    """The first ``size`` rows and the number of all rows, in one query (a window count)."""
-    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:size])
-    return rows, (rows[0].total_rows if rows else 0)
 
 
 def pending_to_present(*, user: Actor, organizations: QuerySet[Organization]) -> QuerySet[RegisterEntry]:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vanphong.core import pending
 from vanphong.core.forms import apply_errors, parse_date
 from vanphong.core.http import HtmxHttpRequest
+from vanphong.core.queries import first_with_total
 from vanphong.documents import doctypes
 from vanphong.documents.access import get_entry_for_user
 from vanphong.documents.forms.incoming import (
@@ -408,7 +409,7 @@ def pending_to_present(user: Actor) -> pending.PendingGroup | None:
     if not scope_for(user).grants_for(Capability.REGISTER):
         return None
     orgs = register_organizations(user)
-    entries, total = selectors.first_with_total(
+    entries, total = first_with_total(
         selectors.incoming_list(user=user).filter(organization__in=orgs, status=EntryStatus.REGISTERED)
     )
     url = reverse("documents:incoming_list") + "?trang_thai=registered"
@@ -420,7 +421,7 @@ def pending_to_direct(user: Actor) -> pending.PendingGroup | None:
     me = person_of(user)
     if me is None:
         return None
-    entries, total = selectors.first_with_total(selectors.incoming_list(user=user, presented_to=me.pk))
+    entries, total = first_with_total(selectors.incoming_list(user=user, presented_to=me.pk))
     url = reverse("documents:incoming_list") + "?cua_toi=trinh"
     return pending.PendingGroup("documents.to_direct", "Văn bản chờ cho ý kiến", total, url, _items(entries))
 
@@ -430,6 +431,6 @@ def pending_assigned(user: Actor) -> pending.PendingGroup | None:
     me = person_of(user)
     if me is None:
         return None
-    entries, total = selectors.first_with_total(selectors.incoming_list(user=user, assigned_to=me.pk))
+    entries, total = first_with_total(selectors.incoming_list(user=user, assigned_to=me.pk))
     url = reverse("documents:incoming_list") + "?cua_toi=giao"
     return pending.PendingGroup("documents.assigned", "Văn bản được giao xử lý", total, url, _items(entries))
