@@ -3,9 +3,11 @@ Art. 112(1)): Tết Dương lịch 1/1; Tết Nguyên đán, 5 days (here the la
 and the first four of the new one); Giỗ Tổ Hùng Vương, 10/3 âm lịch; Ngày Chiến thắng 30/4;
 Quốc tế Lao động 1/5; Quốc khánh 2/9 and one day next to it.
 
-The Prime Minister fixes the actual days of Tết and of the Quốc khánh's second day every year
-(Art. 112(3)), and announces the bridges, the days off in lieu and the Saturdays worked: the
-office enters those as ``CalendarDay`` rows, which win over what is computed here.
+A holiday that falls on the weekly rest day (Saturday or Sunday for the Party's and the
+State's offices) gives a day off in lieu on the next working day (Art. 111(3)); those are
+computed too. The Prime Minister fixes the actual days of Tết and of the Quốc khánh's second
+day every year (Art. 112(3)) and announces the bridges and the Saturdays worked in exchange:
+the office enters those as ``CalendarDay`` rows, which win over what is computed here.
 
 The lunar dates come from ``lunar_vn`` (Hồ Ngọc Đức's algorithm, for the UTC+7 meridian: the
 Vietnamese calendar, which differs from the Chinese one in some years, e.g. Tết 1985 and 2007).
@@ -21,6 +23,7 @@ from lunar_vn import convert_lunar_to_solar
 
 VIETNAM_UTC_OFFSET = 7.0
 ONE_DAY = dt.timedelta(days=1)
+WEEKLY_REST = frozenset({5, 6})  # Saturday and Sunday: the offices' weekly rest days
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,23 @@ def public_holidays(year: int) -> tuple[PublicHoliday, ...]:
         days.append(PublicHoliday(new_year - ONE_DAY, "Tết Nguyên đán (ngày cuối năm âm lịch)"))
         days += [PublicHoliday(new_year + i * ONE_DAY, f"Tết Nguyên đán (mùng {i + 1})") for i in range(4)]
         days.append(PublicHoliday(hung_kings, "Giỗ Tổ Hùng Vương (10/3 âm lịch)"))
-    return tuple(sorted(days, key=lambda d: d.date))
+    return tuple(sorted(days + _days_in_lieu(days), key=lambda d: d.date))
+
+
+def _days_in_lieu(holidays: list[PublicHoliday]) -> list[PublicHoliday]:
+    """For each holiday on a weekly rest day, the next day that is neither a rest day nor a
+    holiday nor already given in lieu (Art. 111(3))."""
+    taken = {h.date for h in holidays}
+    given: list[PublicHoliday] = []
+    for holiday in sorted(holidays, key=lambda h: h.date):
+        if holiday.date.weekday() not in WEEKLY_REST:
+            continue
+        day = holiday.date + ONE_DAY
+        while day.weekday() in WEEKLY_REST or day in taken:
+            day += ONE_DAY
+        taken.add(day)
+        given.append(PublicHoliday(day, f"Nghỉ bù cho {holiday.name}, ngày {holiday.date:%d/%m}"))
+    return given
 
 
 @lru_cache(maxsize=512)

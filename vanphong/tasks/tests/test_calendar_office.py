@@ -24,8 +24,11 @@ def _pages_without_second_factor(settings):
 
 def test_the_holidays_of_2027_are_computed():
     days = {h.date: h.name for h in public_holidays(2027)}
-    # Tết Đinh Mùi: mùng 1 is Saturday 6/2/2027; the eve (29 tháng Chạp) and mùng 1–4.
-    assert [d for d in days if d.month == 2] == [D(2027, 2, d) for d in (5, 6, 7, 8, 9)]
+    # Tết Đinh Mùi: mùng 1 is Saturday 6/2/2027; the eve (29 tháng Chạp) and mùng 1–4, and
+    # two days in lieu of mùng 1 and 2, which fall on the weekend (Art. 111(3)).
+    assert [d for d in days if d.month == 2] == [D(2027, 2, d) for d in (5, 6, 7, 8, 9, 10, 11)]
+    assert "Nghỉ bù" in days[D(2027, 2, 10)] and "Nghỉ bù" in days[D(2027, 2, 11)]
+    assert "Nghỉ bù" in days[D(2027, 5, 3)]  # 1/5/2027 is a Saturday
     assert "Giỗ Tổ Hùng Vương" in days[D(2027, 4, 16)]  # 10/3 âm lịch
     assert {D(2027, 1, 1), D(2027, 4, 30), D(2027, 5, 1), D(2027, 9, 2)} <= set(days)
     assert D(2027, 9, 3) in days  # 2/9 a Thursday: the adjacent day joins the weekend
@@ -46,7 +49,15 @@ def test_the_quoc_khanh_adjacent_day_follows_the_yearly_notices():
 
 
 def test_outside_the_lunar_range_only_the_solar_holidays_count():
-    assert len(public_holidays(2101)) == 5
+    days = [h for h in public_holidays(2101) if not h.name.startswith("Nghỉ bù")]
+    assert len(days) == 5 and not any("Tết Nguyên đán" in h.name for h in days)
+
+
+def test_a_holiday_on_the_weekend_gives_the_next_working_day_off():
+    # 2026: Giỗ Tổ on Sunday 26/4 → Monday 27/4, as the Government's notice for 2026 has it.
+    assert D(2026, 4, 27) in public_holiday_dates(2026)
+    # 2101: 1/1 on a Saturday → Monday 3/1; never a weekend day or another holiday.
+    assert D(2101, 1, 3) in public_holiday_dates(2101)
 
 
 def test_a_plain_calendar_ignores_the_computed_holidays():
@@ -57,12 +68,13 @@ def test_a_plain_calendar_ignores_the_computed_holidays():
 @pytest.mark.django_db
 def test_a_due_date_on_tet_2027_moves_to_the_next_working_day(province):
     calendar = WorkCalendar.load()
-    assert calendar.effective_due(D(2027, 2, 5)) == D(2027, 2, 10)  # Friday, the eve → Wednesday
-    assert calendar.effective_due(D(2027, 2, 8)) == D(2027, 2, 10)
+    # Friday the eve → Friday 12/2 (Tết to Tuesday, then two days in lieu).
+    assert calendar.effective_due(D(2027, 2, 5)) == D(2027, 2, 12)
+    assert calendar.effective_due(D(2027, 2, 8)) == D(2027, 2, 12)
     task = TaskFactory(
         province=province, title="Báo cáo đầu năm", due_date=D(2027, 2, 8), assigned_on=D(2027, 1, 4)
     )
-    assert task.effective_due == D(2027, 2, 10)
+    assert task.effective_due == D(2027, 2, 12)
 
 
 @pytest.mark.django_db
@@ -83,9 +95,9 @@ def _open(client, who, name, *args, **params):
 @pytest.mark.django_db
 def test_the_office_adds_a_bridge_day_and_the_open_tasks_move(client, province):
     task = TaskFactory(
-        province=province, title="Báo cáo sau Tết", due_date=D(2027, 2, 10), assigned_on=D(2027, 1, 4)
+        province=province, title="Báo cáo sau Tết", due_date=D(2027, 2, 12), assigned_on=D(2027, 1, 4)
     )
-    assert task.effective_due == D(2027, 2, 10)
+    assert task.effective_due == D(2027, 2, 12)
 
     response, html = _open(client, province.chief, "tasks:calendar", nam=2027)
     assert response.status_code == 200
@@ -93,23 +105,23 @@ def test_the_office_adds_a_bridge_day_and_the_open_tasks_move(client, province):
 
     response = client.post(
         reverse("tasks:calendar_add"),
-        {"date": "10/02/2027", "kind": "holiday", "name": "Nghỉ bù Tết (Thông báo số 01/TB-BNV)"},
+        {"date": "12/02/2027", "kind": "holiday", "name": "Nghỉ hoán đổi (Thông báo số 01/TB-BNV)"},
     )
     assert response.status_code == 302 and response["Location"].endswith("?nam=2027")
     task.refresh_from_db()
-    assert task.effective_due == D(2027, 2, 11)
-    day = CalendarDay.objects.get(date=D(2027, 2, 10))
+    assert task.effective_due == D(2027, 2, 15)  # Monday
+    day = CalendarDay.objects.get(date=D(2027, 2, 12))
     event = AuditEvent.objects.get(action="calendar_day.create", target_id=str(day.pk))
     assert event.actor_id == province.chief.user.pk
     assert event.after["tasks_moved"] == 1
 
     response = client.post(
         reverse("tasks:calendar_edit", args=[day.pk]),
-        {"date": "10/02/2027", "kind": "working", "name": "Làm việc bình thường"},
+        {"date": "12/02/2027", "kind": "working", "name": "Làm việc bình thường"},
     )
     assert response.status_code == 302
     task.refresh_from_db()
-    assert task.effective_due == D(2027, 2, 10)
+    assert task.effective_due == D(2027, 2, 12)
     assert AuditEvent.objects.filter(action="calendar_day.update", target_id=str(day.pk)).exists()
 
     response = client.post(reverse("tasks:calendar_delete", args=[day.pk]))
