@@ -132,6 +132,12 @@ def title_for(register: Register, layout: Layout) -> str:
     return TITLES[layout]
 
 
+def classification_mark(register: Register) -> str:
+    """The mark a printed classified book carries on its cover and on every page ("MẬT"),
+    "" for an ordinary book."""
+    return Classification.MAT.label.upper() if register.classified else ""
+
+
 def year_period(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
@@ -491,6 +497,7 @@ def _pdf(
         {
             "register": register,
             "organization": register.organization,
+            "mark": classification_mark(register),
             "title": title,
             "subtitle": subtitle,
             "period": period,

@@ -12,8 +12,28 @@ from django.utils.translation import gettext as _
 from vanphong.audit.services import audit_record
 from vanphong.documents.models import Document, Register, RegisterEntry, RegisterKind
 from vanphong.documents.numbering import take_number
+from vanphong.orgs.access import scope_for
 from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Classification, Organization
+
+
+def clearance_error(actor: Actor, classification: int, *, doing: str = "vào sổ") -> str | None:
+    """The message refusing ``actor`` a document of ``classification`` above their own
+    clearance (``doing`` names the act: "vào sổ", "soạn", "sao"), else None. Checked before
+    anything is written: a document one may not read is not registered, drafted or copied."""
+    clearance = scope_for(actor).clearance
+    if classification <= clearance:
+        return None
+    if clearance <= Classification.NONE:
+        return _("Bạn chưa được tiếp cận bí mật nhà nước nên không được %(doing)s văn bản mật.") % {
+            "doing": doing
+        }
+    return _(
+        "Bạn chỉ được tiếp cận bí mật đến độ “%(level)s” nên không được %(doing)s văn bản có độ mật cao hơn."
+    ) % {
+        "doing": doing,
+        "level": Classification(clearance).label,
+    }
 
 
 def register_for(*, organization: Organization, kind: str, classification: int = 0) -> Register:

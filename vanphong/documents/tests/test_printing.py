@@ -228,6 +228,40 @@ def _weasyprint_or_skip():
         pytest.skip("WeasyPrint cannot load its system libraries (pango) on this machine")
 
 
+def _printed_html(monkeypatch, actor, register, layout):
+    """The HTML the PDF is made from, WeasyPrint replaced by a recorder."""
+    seen = []
+
+    class Recorder:
+        def __init__(self, *, string, url_fetcher):
+            seen.append(string)
+
+        def write_pdf(self, *, target):
+            target.write(b"%PDF-")
+
+    monkeypatch.setattr(printing, "load_weasyprint", lambda: Recorder)
+    _print(actor, register, layout, fmt="pdf")
+    return seen[0]
+
+
+def test_a_classified_book_is_printed_with_the_secret_mark(province, books, monkeypatch):
+    registered_entry(
+        actor=province.clerk.user,
+        organization=province.committee,
+        subject="Kế hoạch mật",
+        classification=Classification.MAT,
+    )
+    secret = _printed_html(
+        monkeypatch, province.clerk, books["committee"]["Sổ văn bản mật đến"], printing.Layout.INCOMING
+    )
+    assert '<div class="mark">MẬT</div>' in secret  # on the cover
+    assert 'content: "MẬT"' in secret  # at the top of every page
+    ordinary = _printed_html(
+        monkeypatch, province.clerk, books["committee"]["Sổ văn bản đến"], printing.Layout.INCOMING
+    )
+    assert "MẬT" not in ordinary
+
+
 def test_pdf_is_a_real_pdf_with_the_headers_and_vietnamese_text(province, books, incoming):
     _weasyprint_or_skip()
     from pypdf import PdfReader

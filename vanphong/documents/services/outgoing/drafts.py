@@ -36,6 +36,7 @@ from vanphong.documents.services.outgoing.signature import (
     signer_title,
     suggest_authority,
 )
+from vanphong.documents.services.registering import clearance_error
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import (
@@ -94,10 +95,8 @@ def outgoing_draft_create(
     except (TypeError, ValueError):
         errors.setdefault("classification", []).append("Độ mật không hợp lệ.")
         level = Classification.NONE
-    if level > person.clearance:
-        errors.setdefault("classification", []).append(
-            "Bạn chưa được tiếp cận bí mật ở độ này nên không soạn được văn bản có độ mật đó."
-        )
+    if refusal := clearance_error(actor, level, doing="soạn"):
+        errors.setdefault("classification", []).append(refusal)
     if signer is not None:
         _check_signer(errors, signer, organization, level)
     if signing_authority is not None and signing_authority not in ("", *AUTHORITIES):
