@@ -28,11 +28,14 @@ $(VENV)/.installed-test: requirements/test.lock pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed-base
 install-test: $(VENV)/.installed-test
 
+# The demo run turns the second factor off for the demo accounts (the pages say so);
+# a real deployment keeps the default policy. `serve` prints the logins, with its address.
+run: export VANPHONG_TOTP_REQUIRED ?= none
 run: install
 	$(BIN)/vanphong migrate --no-input
 	$(BIN)/vanphong collectstatic --no-input --verbosity 0
-	$(BIN)/vanphong seed-demo --if-empty
-	$(BIN)/vanphong serve --host $(HOST) --port $(PORT)
+	$(BIN)/vanphong seed-demo --if-empty --no-logins
+	$(BIN)/vanphong serve --host $(HOST) --port $(PORT) --quiet
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -9,6 +9,7 @@ Modules: ``province`` (the specifications), ``seed`` (writing them), ``logins``.
 """
 
 from vanphong.demo.orgs.logins import (
+    DEMO_SECOND_FACTOR_OFF,
     FEATURED_USERNAMES,
     LoginRow,
     demo_account_count,
@@ -40,6 +41,7 @@ from vanphong.demo.orgs.seed import SeedResult, seed_demo
 __all__ = [
     "COMMUNES",
     "DEFAULT_PASSWORD",
+    "DEMO_SECOND_FACTOR_OFF",
     "DemoDataExists",
     "EMAIL_DOMAIN",
     "FEATURED_USERNAMES",

@@ -91,6 +91,12 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str
     return [line(header), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
 
 
+DEMO_SECOND_FACTOR_OFF = (
+    "Bản chạy thử: đã tắt xác thực hai lớp cho các tài khoản mẫu (VANPHONG_TOTP_REQUIRED=none); "
+    "khi triển khai thật, xác thực hai lớp luôn bật."
+)
+
+
 def format_logins(rows: list[LoginRow], *, url: str, others: int = 0) -> str:
     """The Vietnamese table of demo logins, with the address to open."""
     if not rows:
@@ -101,6 +107,8 @@ def format_logins(rows: list[LoginRow], *, url: str, others: int = 0) -> str:
         for r in rows
     ]
     lines = [_("Tài khoản dùng thử (mở %(url)s):") % {"url": url}, "", *_table(header, body), ""]
+    if settings.VANPHONG_TOTP_REQUIRED == "none":
+        lines.append(DEMO_SECOND_FACTOR_OFF)
     if any(r.second_factor for r in rows):
         lines.append(
             _(

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from vanphong.audit.models import AuditEvent
 from vanphong.demo import orgs as demo
+from vanphong.demo.management.commands.serve import Command as ServeCommand
 from vanphong.documents.tests.conftest import national  # noqa: F401  (a fixture)
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.models import (
@@ -225,6 +226,19 @@ def test_the_table_follows_the_second_factor_policy(db, settings):
     settings.VANPHONG_TOTP_REQUIRED = "none"
     output = seed()
     assert "bắt buộc" not in output
+
+
+def test_make_run_shows_the_logins_once_from_serve_with_the_address_it_serves(db, settings):
+    settings.VANPHONG_TOTP_REQUIRED = "none"  # what `make run` exports
+    assert "Tài khoản dùng thử" not in seed("--if-empty", "--no-logins")
+    assert "Tài khoản dùng thử" not in seed("--if-empty", "--no-logins")  # the second run
+    out = StringIO()
+    ServeCommand(stdout=out)._announce("0.0.0.0", 8123)  # noqa: S104
+    shown = out.getvalue()
+    assert shown.count("Tài khoản dùng thử") == 1
+    assert "(mở http://127.0.0.1:8123/)" in shown and ":8000" not in shown
+    assert "bắt buộc" not in shown
+    assert demo.DEMO_SECOND_FACTOR_OFF in shown
 
 
 def test_a_changed_password_is_not_shown_as_the_default(seeded):

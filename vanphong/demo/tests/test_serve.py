@@ -145,3 +145,28 @@ def test_the_web_process_is_gunicorn_on_the_requested_address():
 def test_bad_options_are_refused_in_vietnamese(db, option, value):
     with pytest.raises(CommandError, match="phải từ"):
         call_command("serve", option, value)
+
+
+def test_quiet_drops_gunicorns_access_log_and_celerys_banner_but_keeps_warnings():
+    loud = Command.web_command(host="127.0.0.1", port=8000, workers=1)
+    quiet = Command.web_command(host="127.0.0.1", port=8000, workers=1, quiet=True)
+    assert loud[loud.index("--access-logfile") + 1] == "-"
+    assert "--access-logfile" not in quiet
+    assert quiet[quiet.index("--log-level") + 1] == "warning"
+
+    assert "--quiet" not in Command.jobs_command() and "--loglevel=INFO" in Command.jobs_command()
+    jobs = Command.jobs_command(quiet=True)
+    assert jobs.index("--quiet") < jobs.index("worker")  # a global option of `celery`
+    assert "--loglevel=WARNING" in jobs
+
+
+def make_run_recipe() -> str:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+
+
+def test_make_run_prints_the_logins_once_quietly_and_without_the_second_factor():
+    recipe = make_run_recipe()
+    assert "export VANPHONG_TOTP_REQUIRED ?= none" in recipe
+    assert "seed-demo --if-empty --no-logins" in recipe  # `serve` prints them, with its address
+    assert "serve --host $(HOST) --port $(PORT) --quiet" in recipe

@@ -40,6 +40,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--url", default=DEFAULT_URL, help="Địa chỉ in kèm danh sách tài khoản.")
         parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="Không in danh sách tài khoản (`make run` để `serve` in, với đúng địa chỉ).",
+        )
+        parser.add_argument(
             "--no-documents",
             action="store_true",
             help="Không tạo văn bản mẫu (mặc định: một năm văn bản đến, đi; nhân lên N lần với --scale N).",
@@ -59,6 +64,7 @@ class Command(BaseCommand):
         url: str,
         no_documents: bool = False,
         no_tasks: bool = False,
+        no_logins: bool = False,
         **options: Any,
     ) -> None:
         if not 1 <= scale <= demo.MAX_SCALE:
@@ -70,7 +76,8 @@ class Command(BaseCommand):
 
         if if_empty and Organization.objects.filter(hosted=True).exists():  # not the national bodies
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: không tạo thêm dữ liệu mẫu.")
-            self._print_logins(url=url, password=None)
+            if not no_logins:
+                self._print_logins(url=url, password=None)
             return
 
         started = time.monotonic()
@@ -91,7 +98,8 @@ class Command(BaseCommand):
             self._seed_documents(scale)
         if not no_tasks:
             self._seed_tasks(scale)
-        self._print_logins(url=url, password=password)
+        if not no_logins:
+            self._print_logins(url=url, password=password)
 
     def _seed_documents(self, scale: int) -> None:
         started = time.monotonic()

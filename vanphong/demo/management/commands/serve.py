@@ -49,8 +49,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-jobs", action="store_true", help="Không chạy tiến trình nền (khi đã có worker riêng)."
         )
+        parser.add_argument(
+            "--quiet",
+            action="store_true",
+            help="Không ghi từng yêu cầu web và không in bảng giới thiệu của tiến trình nền; "
+            "chỉ giữ cảnh báo và lỗi (dùng cho `make run`).",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, workers: int, no_jobs: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int,
+        no_jobs: bool,
+        quiet: bool = False,
+        **options: Any,
+    ) -> None:
         if not 1 <= port <= 65535:
             raise CommandError(f"--port phải từ 1 đến 65535, không phải {port}.")
         if not 1 <= workers <= 64:
@@ -58,9 +73,9 @@ class Command(BaseCommand):
         self._warn_unapplied_migrations()
         self._prepare_folders()
 
-        commands = {"web": self.web_command(host=host, port=port, workers=workers)}
+        commands = {"web": self.web_command(host=host, port=port, workers=workers, quiet=quiet)}
         if not no_jobs:
-            commands["jobs"] = self.jobs_command()
+            commands["jobs"] = self.jobs_command(quiet=quiet)
         children: dict[str, subprocess.Popen[bytes]] = {}
         stopping: list[int] = []
 
@@ -94,7 +109,9 @@ class Command(BaseCommand):
     # --- The children ------------------------------------------------------------------------
 
     @staticmethod
-    def web_command(*, host: str, port: int, workers: int) -> list[str]:
+    def web_command(*, host: str, port: int, workers: int, quiet: bool = False) -> list[str]:
+        # gunicorn writes no access log unless asked: --quiet leaves it out.
+        access_log = [] if quiet else ["--access-logfile", "-"]
         return [
             sys.executable,
             "-m",
@@ -108,22 +125,23 @@ class Command(BaseCommand):
             "120",
             "--graceful-timeout",
             str(int(STOP_TIMEOUT) - 5),
-            "--access-logfile",
-            "-",
+            *access_log,
             "--log-level",
             "warning",
         ]
 
     @staticmethod
-    def jobs_command() -> list[str]:
+    def jobs_command(*, quiet: bool = False) -> list[str]:
         # One process does the work and keeps the schedule: --pool=solo runs jobs one at a
         # time (enough for an office, and the SQLite default has one writer anyway).
+        # --quiet (a global option of ``celery``, before the subcommand) drops the ASCII banner.
         return [
             sys.executable,
             "-m",
             "celery",
             "-A",
             "config",
+            *(["--quiet"] if quiet else []),
             "worker",
             "--beat",
             "--pool=solo",
@@ -133,7 +151,7 @@ class Command(BaseCommand):
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
-            "--loglevel=INFO",
+            "--loglevel=WARNING" if quiet else "--loglevel=INFO",
         ]
 
     @staticmethod
