@@ -4,8 +4,9 @@
 * Unclassified: anyone with READ in an organisation holding the entry, or in an
   organisation (or the organisation of a unit) assigned to act on it, the people of a unit
   assigned to it, or a person named on it.
-* Classified (Mật and above): only the register keepers (REGISTER) and leaders (DIRECT) of
-  those organisations, the people assigned to it, and people granted reading by name —
+* Classified (Mật and above): only the keepers of their classified books (the classified
+  clerk where one is appointed, else the văn thư) and the leaders (DIRECT) of those
+  organisations, the people assigned to it, and people granted reading by name —
   and for everyone, never above their own clearance.
 
 Everything is a ``Q`` on the database, so lists stay filtered in SQL.
@@ -24,7 +25,7 @@ from vanphong.orgs.actors import Actor
 
 
 def _keeper_q(scope: AccessScope, prefix: str) -> Q:
-    return scope.org_q(Capability.REGISTER, prefix=prefix) | scope.org_q(Capability.DIRECT, prefix=prefix)
+    return scope.classified_keeper_q(prefix=prefix)
 
 
 def entry_visibility_q(user: Actor | None) -> Q:

@@ -98,7 +98,7 @@ def _reasons(
         for g in scope.grants_for(Capability.REGISTER)
         if any(_covers(g, o) for o in orgs if o.pk in holding)
     ]
-    if any(g.role == Role.VAN_THU or not g.via_office for g in keeping):
+    if any(g.role in (Role.VAN_THU, Role.VAN_THU_MAT) or not g.via_office for g in keeping):
         reasons.append(REASON_KEEPER)
     elif keeping:
         reasons.append(REASON_OFFICE)

@@ -42,12 +42,20 @@ class Capability(StrEnum):
     # Direct the routine documents of a committee whose office one leads: the committee's own
     # rule (``documents.OfficeDirectionRule``) says which; see OFFICE_CAPABILITIES.
     DIRECT_ROUTINE = "direct_routine"
+    # Keep the classified books (văn thư mật / cơ yếu). Where an organisation has appointed
+    # such a clerk, its ordinary văn thư no longer keep its classified documents: see
+    # ``AccessScope.classified_keeper_q``.
+    KEEP_CLASSIFIED = "keep_classified"
 
 
 _ALL = frozenset(Capability)
 
+_CLERK = frozenset({Capability.READ, Capability.WRITE, Capability.REGISTER})
+_CLASSIFIED_CLERK = _CLERK | {Capability.KEEP_CLASSIFIED}
+
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.VAN_THU: frozenset({Capability.READ, Capability.WRITE, Capability.REGISTER}),
+    Role.VAN_THU: _CLERK,
+    Role.VAN_THU_MAT: _CLASSIFIED_CLERK,
     Role.CHUYEN_VIEN: frozenset({Capability.READ, Capability.WRITE}),
     Role.LANH_DAO_PHONG: frozenset({Capability.READ, Capability.WRITE, Capability.DIRECT}),
     Role.LANH_DAO_VAN_PHONG: frozenset(
@@ -71,7 +79,8 @@ SUBTREE_ROLES = frozenset({Role.LANH_DAO_CAP_UY, Role.QUAN_TRI})
 # * heads of unit and specialists draft in the committee's name (WRITE without READ: they
 #   read what is assigned to them or their unit, and their own drafts).
 OFFICE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.VAN_THU: frozenset({Capability.READ, Capability.WRITE, Capability.REGISTER}),
+    Role.VAN_THU: _CLERK,
+    Role.VAN_THU_MAT: _CLASSIFIED_CLERK,
     Role.LANH_DAO_VAN_PHONG: frozenset(
         {Capability.READ, Capability.WRITE, Capability.REGISTER, Capability.DIRECT_ROUTINE}
     ),
@@ -102,6 +111,19 @@ class AccessScope:
     person_id: int | None
     clearance: int
     grants: tuple[Grant, ...] = field(default_factory=tuple)
+    at: Any = None  # the moment the grants hold for (now when None)
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def classified_clerk_orgs(self) -> frozenset[int]:
+        """The organisations where this person is an ordinary văn thư and a classified-
+        documents clerk (Role.VAN_THU_MAT) has been appointed: there the classified books are
+        the clerk's. Asked (one query, for ordinary văn thư only) the first time a classified
+        predicate is built, then remembered with the scope."""
+        if "clerk_orgs" not in self._memo:
+            clerk_of = {g.organization_id for g in self.grants if g.role == Role.VAN_THU}
+            self._memo["clerk_orgs"] = _with_classified_clerk(clerk_of, self.at or timezone.now())
+        return self._memo["clerk_orgs"]
 
     @property
     def roles(self) -> frozenset[str]:
@@ -113,14 +135,29 @@ class AccessScope:
     def org_q(self, capability: Capability, *, prefix: str = "") -> Q:
         """A Q on Organization (or on ``prefix`` + organization) matching every organisation
         where ``capability`` is held. Matches nothing when it is held nowhere."""
-        grants = self.grants_for(capability)
-        if not grants:
-            return Q(pk__in=[])
-        direct = sorted({g.organization_id for g in grants if not g.subtree})
-        q = Q(**{f"{prefix}pk__in": direct}) if direct else Q(pk__in=[])
-        for path in _outermost(g.path for g in grants if g.subtree):
-            q |= Q(**{f"{prefix}path__startswith": path})
-        return q
+        return _grants_q(self.grants_for(capability), prefix)
+
+    def _keeps_classified(self, grant: Grant) -> bool:
+        capabilities = grant.capabilities
+        if Capability.KEEP_CLASSIFIED in capabilities or Capability.DIRECT in capabilities:
+            return True
+        if Capability.REGISTER not in capabilities:
+            return False
+        return not (grant.role == Role.VAN_THU and grant.organization_id in self.classified_clerk_orgs)
+
+    def classified_keeper_q(self, *, prefix: str = "") -> Q:
+        """The organisations whose classified books and documents this person keeps or
+        oversees: leaders (DIRECT), the classified-documents clerk (KEEP_CLASSIFIED), the
+        office's leaders who keep the committee's books, and the ordinary văn thư of an
+        organisation that has appointed no classified clerk."""
+        return _grants_q([g for g in self.grants if self._keeps_classified(g)], prefix)
+
+    def keeps_classified(self, organization: Organization) -> bool:
+        return any(
+            self._keeps_classified(g)
+            and (g.organization_id == organization.pk or (g.subtree and organization.path.startswith(g.path)))
+            for g in self.grants
+        )
 
     def reaches(self, capability: Capability, organization: Organization) -> bool:
         for g in self.grants_for(capability):
@@ -130,6 +167,17 @@ class AccessScope:
 
 
 EMPTY_SCOPE = AccessScope(person_id=None, clearance=Classification.NONE)
+
+
+def _grants_q(grants: list[Grant], prefix: str) -> Q:
+    """A Q matching the organisations the ``grants`` reach; nothing when there are none."""
+    if not grants:
+        return Q(pk__in=[])
+    direct = sorted({g.organization_id for g in grants if not g.subtree})
+    q = Q(**{f"{prefix}pk__in": direct}) if direct else Q(pk__in=[])
+    for path in _outermost(g.path for g in grants if g.subtree):
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
 
 
 def _outermost(paths: Iterable[str]) -> list[str]:
@@ -195,7 +243,30 @@ def compute_scope(person: Person | None, *, at: Any = None) -> AccessScope:
     )
     for d in delegated:
         grants.extend(_grants_of(d.role_assignment, delegated_by=d.role_assignment.person_id))
-    return AccessScope(person_id=person.pk, clearance=person.clearance, grants=tuple(grants))
+    return AccessScope(
+        person_id=person.pk,
+        clearance=person.clearance,
+        grants=tuple(grants),
+        at=at,
+    )
+
+
+def _with_classified_clerk(org_ids: set[int], now: Any) -> frozenset[int]:
+    """Which of ``org_ids`` have a classified-documents clerk, appointed in the organisation
+    itself or in the office working for it. One query, only for ordinary văn thư."""
+    if not org_ids:
+        return frozenset()
+    clerks = RoleAssignment.objects.current(now).filter(
+        Q(organization_id__in=org_ids) | Q(organization__is_office=True, organization__parent_id__in=org_ids),
+        role=Role.VAN_THU_MAT,
+        organization__active=True,
+    )
+    found: set[int] = set()
+    for org_id, parent_id in clerks.values_list("organization_id", "organization__parent_id"):
+        kept = org_id if org_id in org_ids else parent_id
+        if kept is not None:
+            found.add(kept)
+    return frozenset(found)
 
 
 def forget_scope(user: Actor) -> None:

@@ -344,6 +344,7 @@ class PartyTarget(models.Model):
 
 class Role(models.TextChoices):
     VAN_THU = "van_thu", _("Văn thư")
+    VAN_THU_MAT = "van_thu_mat", _("Văn thư mật (cơ yếu)")
     CHUYEN_VIEN = "chuyen_vien", _("Chuyên viên")
     LANH_DAO_PHONG = "lanh_dao_phong", _("Lãnh đạo phòng")
     LANH_DAO_VAN_PHONG = "lanh_dao_van_phong", _("Lãnh đạo Văn phòng")

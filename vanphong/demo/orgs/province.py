@@ -445,6 +445,18 @@ def _office() -> tuple[PersonSpec, ...]:
             featured=True,
         ),
         PersonSpec("vanthu.vptu", "Cao Thị Hạnh", "vptu", "Văn thư", Role.VAN_THU, unit="vptu.hclt"),
+        # The Văn phòng's classified-documents clerk keeps the Tỉnh ủy's classified books.
+        PersonSpec(
+            "vanthumat",
+            "Trương Thị Mỹ Linh",
+            "vptu",
+            "Văn thư",
+            Role.VAN_THU_MAT,
+            unit="vptu.hclt",
+            title="Văn thư mật (cơ yếu)",
+            clearance=Classification.TUYET_MAT,
+            featured=True,
+        ),
         PersonSpec(
             "chuyenvien", "Nguyễn Hoàng Phúc", "vptu", "Chuyên viên", cv, unit="vptu.th", featured=True
         ),

@@ -11,7 +11,7 @@ from vanphong.audit.models import AuditEvent
 from vanphong.demo import orgs as demo
 from vanphong.demo.management.commands.serve import Command as ServeCommand
 from vanphong.documents.tests.conftest import national  # noqa: F401  (a fixture)
-from vanphong.orgs.access import Capability, can
+from vanphong.orgs.access import Capability, can, scope_for
 from vanphong.orgs.models import (
     Classification,
     Organization,
@@ -150,6 +150,10 @@ def test_named_accounts_hold_the_documented_roles_and_clearances(seeded):
     assert clerk.organization.abbreviation == "VPTU" and clerk.unit.name == "Phòng Hành chính - Lưu trữ"
     assert clerk.clearance == Classification.MAT
 
+    # The classified books of the Tỉnh ủy are kept by the Văn phòng's cleared clerk, not by vanthu.
+    assert roles_of("vanthumat") == {(Role.VAN_THU_MAT, "VPTU")}
+    assert Person.objects.get(user__username="vanthumat").clearance == Classification.TUYET_MAT
+
     assert roles_of("chanhvp") == {(Role.LANH_DAO_VAN_PHONG, "VPTU")}
     assert Person.objects.get(user__username="chanhvp").clearance == Classification.TOI_MAT
     assert roles_of("bithu") == {(Role.LANH_DAO_CAP_UY, "TU")}
@@ -182,6 +186,9 @@ def test_the_access_layer_reads_the_demo_province_as_intended(seeded):
     assert can(user("chanhvp"), Capability.DIRECT_ROUTINE, tinhuy)
     assert not can(user("chanhvp"), Capability.DIRECT, tinhuy)
     assert can(user("vanthu.vptu"), Capability.REGISTER, tinhuy)
+    assert scope_for(user("vanthumat")).keeps_classified(tinhuy)
+    assert not scope_for(user("vanthu")).keeps_classified(tinhuy)
+    assert scope_for(user("chanhvp")).keeps_classified(tinhuy)
     assert can(user("chuyenvien"), Capability.WRITE, tinhuy) and not can(
         user("chuyenvien"), Capability.READ, tinhuy
     )

@@ -17,7 +17,12 @@ from vanphong.documents import symbols
 from vanphong.documents.access import get_document_for_user
 from vanphong.documents.models import Document, DocumentState, RegisterEntry, RegisterKind, Style
 from vanphong.documents.services.indexing import document_metadata_changed
-from vanphong.documents.services.registering import clearance_error, entry_register, register_for
+from vanphong.documents.services.registering import (
+    clearance_error,
+    entry_register,
+    keeping_error,
+    register_for,
+)
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import CLASSIFICATION_CODES, Classification, Organization
@@ -46,7 +51,9 @@ def document_copy(
     if not can(actor, Capability.REGISTER, organization):
         raise PermissionDenied("Chỉ văn thư của cơ quan mới sao văn bản vào sổ của cơ quan.")
     errors: dict[str, list[str]] = {}
-    if refusal := clearance_error(actor, original.classification, doing="sao"):
+    if refusal := clearance_error(actor, original.classification, doing="sao") or keeping_error(
+        actor, organization, original.classification, doing="sao"
+    ):
         # The copy keeps the original's classification (and 404 above already hides what
         # one may not read): refused here too, before any number is taken.
         errors.setdefault("classification", []).append(refusal)

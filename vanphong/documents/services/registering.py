@@ -36,6 +36,21 @@ def clearance_error(actor: Actor, classification: int, *, doing: str = "vào s�
     }
 
 
+def keeping_error(
+    actor: Actor, organization: Organization, classification: int, *, doing: str = "vào sổ"
+) -> str | None:
+    """The message refusing ``actor`` a classified document of ``organization`` whose
+    classified books they do not keep (the organisation has appointed a classified-documents
+    clerk, văn thư mật, and ``actor`` is one of its ordinary văn thư), else None. Checked
+    before anything is written, with ``clearance_error``."""
+    if classification <= Classification.NONE or scope_for(actor).keeps_classified(organization):
+        return None
+    return _("Văn bản mật của %(org)s do văn thư mật (cơ yếu) %(doing)s; bạn không giữ sổ văn bản mật.") % {
+        "org": organization.name,
+        "doing": doing,
+    }
+
+
 def register_for(*, organization: Organization, kind: str, classification: int = 0) -> Register:
     """The register a document goes into: the organisation's classified register of that
     kind for a classified document when it keeps one, otherwise its ordinary one."""

@@ -352,12 +352,10 @@ def term_create(*, actor: Actor, organization: Organization, name: str, starts_o
 
 def registers_visible_to(user: Actor) -> QuerySet[Register]:
     """Registers of the organisations ``user`` may read; a classified register only for its
-    keepers and leaders (REGISTER or DIRECT), as for the classified entries in it."""
+    keepers and leaders (``classified_keeper_q``), as for the classified entries in it."""
     scope = scope_for(user)
     ordinary = Q(classified=False) & scope.org_q(Capability.READ, prefix="organization__")
-    keeper = scope.org_q(Capability.REGISTER, prefix="organization__") | scope.org_q(
-        Capability.DIRECT, prefix="organization__"
-    )
+    keeper = scope.classified_keeper_q(prefix="organization__")
     return Register.objects.filter(ordinary | (Q(classified=True) & keeper))
 
 

@@ -37,7 +37,12 @@ from vanphong.documents.services.incoming.reading import (
     symbol_read,
 )
 from vanphong.documents.services.indexing import document_metadata_changed
-from vanphong.documents.services.registering import clearance_error, entry_register, register_for
+from vanphong.documents.services.registering import (
+    clearance_error,
+    entry_register,
+    keeping_error,
+    register_for,
+)
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Classification, Organization
@@ -93,7 +98,10 @@ def incoming_validate(
     symbol, subject = (symbol or "").strip(), " ".join((subject or "").split())
     issuer_name = " ".join((issuer_name or "").split())
     errors = _check_choices(doc_type=doc_type, urgency=urgency, classification=classification)
-    if "classification" not in errors and (refusal := clearance_error(actor, classification)):
+    if "classification" not in errors and (
+        refusal := clearance_error(actor, classification)
+        or keeping_error(actor, organization, classification)
+    ):
         errors["classification"] = refusal
     if not symbol:
         errors["symbol"] = _("Hãy nhập số, ký hiệu của văn bản.")

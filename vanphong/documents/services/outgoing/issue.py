@@ -28,7 +28,12 @@ from vanphong.documents.services.outgoing.common import (
     _style_for,
     recipients_text,
 )
-from vanphong.documents.services.registering import entry_register, register_for, registers_provision_defaults
+from vanphong.documents.services.registering import (
+    entry_register,
+    keeping_error,
+    register_for,
+    registers_provision_defaults,
+)
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import (
@@ -90,6 +95,8 @@ def outgoing_issue(*, actor: Actor, document: Document, issued_date: dt.date | N
     organization = document.organization
     if not can(actor, Capability.REGISTER, organization):
         raise PermissionDenied("Chỉ văn thư của cơ quan mới phát hành được văn bản.")
+    if refusal := keeping_error(actor, organization, document.classification, doing="phát hành"):
+        raise ValidationError({"classification": [refusal]})
     today = timezone.localdate()
     if issued_date is not None and issued_date > today:
         raise ValidationError({"issued_date": ["Ngày ban hành không được sau ngày hôm nay."]})
