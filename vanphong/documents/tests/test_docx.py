@@ -74,10 +74,11 @@ def test_issued_resolution_has_the_party_layout_in_order(lam_dong):
         "ĐẢNG BỘ TỈNH LÂM ĐỒNG",
         "TỈNH ỦY",
         "*",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        # The header's second row: the number (and the marks under it), level with the date.
         "Số 01-NQ/TU",
         "MẬT",
         "HỎA TỐC",
-        "ĐẢNG CỘNG SẢN VIỆT NAM",
         "Lâm Đồng, ngày 21 tháng 11 năm 2026",
         "NGHỊ QUYẾT",
         "Nghị quyết về phát triển kinh tế số tỉnh",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from vanphong.documents.models import (
@@ -51,6 +53,14 @@ HEAD_TITLE_BY_KIND: dict[str, str] = {
 }
 _DEPUTY = "phó "
 _TITLE_QUALIFIERS = (" thường trực",)
+# The name of a body at the end of a title ("Bí thư Tỉnh ủy", "Chánh Văn phòng Tỉnh ủy",
+# "Chủ tịch UBND tỉnh Lâm Đồng"): under T/M, K/T or T/L the authority line names the body, so
+# the title is printed without it ("BÍ THƯ", "CHÁNH VĂN PHÒNG").
+_BODY_IN_TITLE = re.compile(
+    r"\s+(?:tỉnh ủy|thành ủy|huyện ủy|quận ủy|thị ủy|đảng ủy|chi ủy|đảng đoàn|ban cán sự đảng"
+    r"|đảng bộ|ban thường vụ|ban chấp hành|ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\b.*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +74,20 @@ class SignatureBlock:
         return [line for line in (self.authority, self.title) if line]
 
 
+def bare_title(title: str) -> str:
+    """The title without the name of its body: "Bí thư Tỉnh ủy" → "Bí thư", "Chánh Văn phòng
+    Tỉnh ủy" → "Chánh Văn phòng", "Phó Chủ tịch UBND tỉnh Lâm Đồng" → "Phó Chủ tịch". A title
+    that is only a body's name is kept as it is."""
+    text = " ".join(unicodedata.normalize("NFC", title).split())
+    folded = text.replace("uỷ", "ủy").replace("Uỷ", "Ủy")  # the older accent place, same length
+    match = _BODY_IN_TITLE.search(folded)
+    if match is not None and match.start() > 0:
+        text = text[: match.start()]
+    return text.strip()
+
+
 def _head_title(organization: Organization, signer_title: str) -> str:
-    title = signer_title.strip()
+    title = bare_title(signer_title)
     if title.lower().startswith(_DEPUTY):
         head = title[len(_DEPUTY) :]
         for qualifier in _TITLE_QUALIFIERS:
@@ -94,6 +116,7 @@ def signature_block(document: Document) -> SignatureBlock:
         else:
             target = _head_title(organization, title)
         line = f"{prefix} {target.upper()}".strip()
+        title = bare_title(title)
         if authority.code == "Q":  # "Q. CHỦ TỊCH" already is the title
             title = ""
     return SignatureBlock(authority=line, title=title.upper(), name=document.signer_name)
