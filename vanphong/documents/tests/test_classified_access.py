@@ -185,3 +185,42 @@ def test_file_api_answers_404_to_readers_without_clearance_or_need(
         assert response.status_code == (200 if name in expected else 404), name
         if name in expected:
             assert b"".join(response.streaming_content) == content
+
+
+# The same documents once the Văn phòng has appointed a classified-documents clerk
+# (secret_clerk, Văn thư mật, cleared Tuyệt mật): the classified books are theirs, and the
+# Tỉnh ủy's ordinary văn thư (clerk) no longer sees what is classified.
+CLERK_MATRIX = [
+    ("appointed-none", "held", N, {"leader", "admin", "clerk", "chief", "secret_clerk"}),
+    ("appointed-mat", "held", M, {"leader", "chief", "secret_clerk"}),
+    ("appointed-toi-mat", "held", TM, {"leader", "chief", "secret_clerk"}),
+    ("appointed-tuyet-mat", "held", TUM, {"leader", "secret_clerk"}),
+    (
+        "appointed-commune-assigned-mat",
+        "assign_commune_y",
+        M,
+        {"leader", "chief", "secret_clerk", "keeper_y"},
+    ),
+    ("appointed-chief-granted-mat", "grant_chief", M, {"leader", "chief", "secret_clerk"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("situation", "classification", "expected"),
+    [m[1:] for m in CLERK_MATRIX],
+    ids=[m[0] for m in CLERK_MATRIX],
+)
+def test_an_appointed_classified_clerk_takes_the_classified_books(
+    province, books, people, situation, classification, expected
+):
+    doc = _document(province, people, situation, classification)  # registered before the appointment
+    people = {
+        **people,
+        "secret_clerk": make_actor(
+            "secret_clerk", province.office, Role.VAN_THU_MAT, clearance=Classification.TUYET_MAT
+        ),
+    }
+    seen = {name for name, person in people.items() if _sees(person, doc)}
+    assert seen == expected
+    if classification > N:
+        assert {p.user.username for p in readers.readers_of(doc)} == expected
