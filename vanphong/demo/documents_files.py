@@ -100,6 +100,11 @@ class DemoDocument:
     urgency: str | None
     classification: str | None
     body: tuple[str, ...] = field(default=BODY)
+    # The demo data's documents carry their own symbol, place, addressee and recipients.
+    printed_symbol: str = ""
+    place: str = PLACE
+    addressee: str = "Các đảng ủy trực thuộc Tỉnh ủy"
+    recipients: tuple[str, ...] = RECIPIENTS
 
     @property
     def party(self) -> bool:
@@ -107,6 +112,8 @@ class DemoDocument:
 
     @property
     def symbol(self) -> str:
+        if self.printed_symbol:
+            return self.printed_symbol
         number = f"{self.number:02d}"
         if self.party:
             return f"{number}-{self.doc_type}/{self.issuer.abbreviation}"
@@ -128,7 +135,7 @@ class DemoDocument:
             "symbol": self.symbol,
             "doc_type": self.doc_type,
             "issuer_name": self.issuer.name,
-            "place": PLACE,
+            "place": self.place,
             "issued_date": self.issued_date.isoformat(),
             "subject": self.subject,
             "signer_name": self.signer[2],
@@ -148,10 +155,24 @@ class DemoDocument:
         return ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
 
     def place_date(self) -> str:
-        return f"{PLACE}, {format_vn_date(self.issued_date, long=True)}"
+        return f"{self.place}, {format_vn_date(self.issued_date, long=True)}"
 
     def stamps(self) -> list[str]:
         return [STAMP_TEXT[s] for s in (self.classification, self.urgency) if s]
+
+    def text_lines(self) -> list[str]:
+        """The page's text in reading order, one line per block (what a text layer holds)."""
+        lines = [*self.issuer.header, self.number_line()]
+        if self.is_letter:
+            lines.append(self.subject)
+        lines += [*self.national_header(), self.place_date(), *self.stamps()]
+        if self.is_letter:
+            lines.append(f"Kính gửi: {self.addressee}")
+        else:
+            lines += [self.type_name, self.subject]
+        lines += [*self.body, "Nơi nhận:", *self.recipients]
+        authority, position, name = self.signer
+        return lines + [line for line in (authority, position) if line] + ["(Đã ký)", name]
 
 
 def demo_documents() -> list[DemoDocument]:
@@ -221,13 +242,13 @@ def render_docx(doc: DemoDocument) -> bytes:
         sub.add_run(doc.subject).bold = True
         out.add_paragraph("-----").alignment = WD_ALIGN_PARAGRAPH.CENTER
     else:
-        out.add_paragraph("Kính gửi: Các đảng ủy trực thuộc Tỉnh ủy")
+        out.add_paragraph(f"Kính gửi: {doc.addressee}")
     for paragraph in doc.body:
         out.add_paragraph(paragraph)
     sign = out.add_table(rows=1, cols=2)
     left, right = sign.rows[0].cells
     left.paragraphs[0].add_run("Nơi nhận:").bold = True
-    for line in RECIPIENTS:
+    for line in doc.recipients:
         left.add_paragraph(line)
     authority, position, name = doc.signer
     block = [line for line in (authority, position) if line] + ["(Đã ký)", name]
@@ -255,7 +276,7 @@ p { margin: 0 0 6pt 0; }
 """
 
 
-def render_html(doc: DemoDocument) -> str:
+def _page(doc: DemoDocument) -> str:
     e = html.escape
     left = "".join(
         f"<div>{'<b>' + e(line) + '</b>' if i else e(line)}</div>" for i, line in enumerate(doc.issuer.header)
@@ -267,7 +288,7 @@ def render_html(doc: DemoDocument) -> str:
     right += f"<div><i>{e(doc.place_date())}</i></div>"
     stamps = "".join(f'<div><span class="stamp">{e(s)}</span></div>' for s in doc.stamps())
     if doc.is_letter:
-        title = "<p>Kính gửi: Các đảng ủy trực thuộc Tỉnh ủy</p>"
+        title = f"<p>Kính gửi: {e(doc.addressee)}</p>"
     else:
         title = (
             f'<p class="title">{e(doc.type_name)}</p>'
@@ -278,17 +299,53 @@ def render_html(doc: DemoDocument) -> str:
     authority, position, name = doc.signer
     signature = "".join(f"<div><b>{e(x)}</b></div>" for x in (authority, position) if x)
     signature += f"<div><i>(Đã ký)</i></div><div><b>{e(name)}</b></div>"
-    recipients = "<div><b>Nơi nhận:</b></div>" + "".join(f"<div>{e(r)}</div>" for r in RECIPIENTS)
+    recipients = "<div><b>Nơi nhận:</b></div>" + "".join(f"<div>{e(r)}</div>" for r in doc.recipients)
     return (
-        f"<!doctype html><html lang='vi'><head><meta charset='utf-8'><style>{_PAGE_CSS}</style></head><body>"
         f"<table><tr><td>{left}</td><td>{right}</td></tr></table>{stamps}{title}"
         f"<div class='body'>{body}</div>"
         f"<table class='sign'><tr><td class='left'>{recipients}</td><td>{signature}</td></tr></table>"
-        "</body></html>"
     )
+
+
+def _html(pages: str, css: str = "") -> str:
+    return (
+        f"<!doctype html><html lang='vi'><head><meta charset='utf-8'><style>{_PAGE_CSS}{css}</style></head>"
+        f"<body>{pages}</body></html>"
+    )
+
+
+def render_html(doc: DemoDocument) -> str:
+    return _html(_page(doc))
 
 
 def render_pdf(doc: DemoDocument) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=render_html(doc)).write_pdf()
+
+
+def render_pdfs(docs: list[DemoDocument]) -> list[bytes]:
+    """One PDF per document, as ``render_pdf`` lays it out, made in one pass: the pages are
+    laid out together and split apart, so the fonts are subset once instead of once per
+    document (which is most of WeasyPrint's time). A document that would not fit on its one
+    page is rendered on its own."""
+    if len(docs) < 2:
+        return [render_pdf(doc) for doc in docs]
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    pages = "".join(f'<section style="break-after: page">{_page(doc)}</section>' for doc in docs[:-1])
+    # The columns are half the width each: a fixed table layout gives the same widths
+    # without measuring every cell's content first.
+    combined = HTML(string=_html(pages + _page(docs[-1]), "table { table-layout: fixed; }")).write_pdf()
+    reader = PdfReader(io.BytesIO(combined))
+    if len(reader.pages) != len(docs):
+        return [render_pdf(doc) for doc in docs]
+    out = []
+    for page in reader.pages:
+        writer = PdfWriter()
+        writer.add_page(page)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        out.append(buffer.getvalue())
+    return out

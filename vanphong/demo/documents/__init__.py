@@ -1,4 +1,4 @@
-"""Demo documents: a year of a province's correspondence (01/11/2025 – 31/10/2026).
+"""Demo documents: a year of a province's correspondence, up to the day before the seed.
 
 Each hosted Party committee receives documents (from the Centre, the provincial People's
 Committee, the Front, the police, its own subordinate committees) and issues its own
@@ -25,10 +25,11 @@ from vanphong.demo.documents.plans import (
     BATCH,
     CENTRAL,
     DAYS,
-    FIRST_DAY,
+    PAGE_DAYS,
     PROVINCE_IN,
     PROVINCE_OUT,
     QUARTERS,
+    RECENT_DAYS,
     SEED_ACTOR,
     SUBORDINATE_IN,
     SUBORDINATE_OUT,
@@ -36,6 +37,7 @@ from vanphong.demo.documents.plans import (
     TOPICS,
     Central,
     Plan,
+    Year,
 )
 from vanphong.demo.documents.seed import seed_documents, summary
 
@@ -44,16 +46,18 @@ __all__ = [
     "CENTRAL",
     "Central",
     "DAYS",
-    "FIRST_DAY",
+    "PAGE_DAYS",
     "PROVINCE_IN",
     "PROVINCE_OUT",
     "Plan",
     "QUARTERS",
+    "RECENT_DAYS",
     "SEED_ACTOR",
     "SUBORDINATE_IN",
     "SUBORDINATE_OUT",
     "TERM_STARTS",
     "TOPICS",
+    "Year",
     "seed_documents",
     "summary",
 ]

@@ -17,8 +17,9 @@ from vanphong.documents.numbering import series_for
 from vanphong.orgs.models import Classification, Organization
 
 SEED_ACTOR = "seed-demo"
-FIRST_DAY = dt.date(2025, 11, 1)
-DAYS = 365
+DAYS = 365  # the demo year: the DAYS days that end the day before the seed runs
+RECENT_DAYS = 3  # arrivals of the last working days still wait to be presented (chờ trình)
+PAGE_DAYS = 30  # documents of the last days have a file: their first page as a PDF
 BATCH = 10_000
 TERM_STARTS = {"committee": dt.date(2025, 10, 15), "subordinate": dt.date(2025, 8, 1)}
 # Documents per scale unit: the Tỉnh ủy and each subordinate committee.
@@ -268,26 +269,69 @@ def _sender_symbol(style: str, number: int, doc_type: str, abbreviation: str) ->
     return f"{number:02d}/{doc_type}-{abbreviation}"
 
 
-def _days(rng: random.Random, count: int) -> list[dt.date]:
-    """``count`` working days of the demo year, sorted."""
+@dataclass(frozen=True)
+class Year:
+    """The demo year, seen from the day the seed runs: it ends the day before ``today``;
+    its last ``RECENT_DAYS`` working days are ``recent``."""
+
+    today: dt.date
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.today - dt.timedelta(days=DAYS)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.today - dt.timedelta(days=1)
+
+    @property
+    def recent(self) -> list[dt.date]:
+        days: list[dt.date] = []
+        day = self.today
+        while len(days) < RECENT_DAYS:
+            day -= dt.timedelta(days=1)
+            if day.weekday() < 5:
+                days.append(day)
+        return sorted(days)
+
+    @property
+    def pages_from(self) -> dt.date:
+        return self.today - dt.timedelta(days=PAGE_DAYS)
+
+
+def _days(rng: random.Random, count: int, first: dt.date, last: dt.date) -> list[dt.date]:
+    """``count`` working days from ``first`` to ``last``, sorted."""
     days: list[dt.date] = []
+    span = (last - first).days + 1
     while len(days) < count:
-        day = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
+        day = first + dt.timedelta(days=rng.randrange(span))
         if day.weekday() < 5:
             days.append(day)
     return sorted(days)
 
 
+def _arrivals(rng: random.Random, count: int, recent: int, year: Year) -> list[dt.date]:
+    """``count`` days of arrival: ``recent`` of them in the last working days (still waiting
+    to be presented), the others over the rest of the year."""
+    recent = min(recent, count)
+    earlier = _days(rng, count - recent, year.first_day, year.recent[0] - dt.timedelta(days=1))
+    return earlier + sorted(rng.choice(year.recent) for _ in range(recent))
+
+
 def make_plans(
-    orgs: dict[str, Organization], subordinates: list[Organization], scale: int, rng: random.Random
+    orgs: dict[str, Organization],
+    subordinates: list[Organization],
+    scale: int,
+    rng: random.Random,
+    year: Year,
 ) -> Iterator[Plan]:
     """Every document of the demo year, in date order per committee."""
     committee = orgs["tinhuy"]
     senders = _Symbols()
     own = _Symbols()
     weighted = [s for s in _PROVINCE_SENDERS for _ in range(s[3])]
-    # Incoming at the Tỉnh ủy.
-    for day in _days(rng, PROVINCE_IN * scale):
+    # Incoming at the Tỉnh ủy: a handful arrived in the last days.
+    for day in _arrivals(rng, PROVINCE_IN * scale, rng.randint(6, 10) * scale, year):
         key, style, types, _weight = rng.choice(weighted)
         sender = rng.choice(subordinates) if key == "commune" else orgs[key]
         doc_type = rng.choice(types)
@@ -311,7 +355,7 @@ def make_plans(
             cites=cites,
         )
     # Issued by the Tỉnh ủy (numbers per type within the term, like the register's).
-    for day in _days(rng, PROVINCE_OUT * scale):
+    for day in _days(rng, PROVINCE_OUT * scale, year.first_day, year.last_day):
         doc_type = rng.choice(_PROVINCE_OWN)
         cites = rng.choice(CENTRAL) if doc_type in _CITING_TYPES and rng.random() < 0.4 else None
         yield Plan(
@@ -330,7 +374,7 @@ def make_plans(
             signer=rng.choice(("Phạm Quang Vinh", "Nguyễn Thị Thu Hà", "Lê Văn Khánh")),
         )
     for sub in subordinates:
-        for day in _days(rng, SUBORDINATE_IN * scale):
+        for day in _arrivals(rng, SUBORDINATE_IN * scale, rng.randint(1, 3) * scale, year):
             doc_type = rng.choice(("NQ", "KH", "CV", "TB", "HD", "CTr"))
             number = own.next("tu", doc_type, day.year)
             cites = rng.choice(CENTRAL) if doc_type in _CITING_TYPES and rng.random() < 0.3 else None
@@ -348,7 +392,7 @@ def make_plans(
                 urgency=_urgency(rng),
                 cites=cites,
             )
-        for day in _days(rng, SUBORDINATE_OUT * scale):
+        for day in _days(rng, SUBORDINATE_OUT * scale, year.first_day, year.last_day):
             doc_type = rng.choice(_SUBORDINATE_OWN)
             yield Plan(
                 organization=sub,

@@ -7,7 +7,7 @@ import hashlib
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from operator import itemgetter
 from typing import Any
@@ -18,7 +18,9 @@ from django.db.models import Model
 from django.utils import timezone
 
 from vanphong.core.textfold import fold_query
-from vanphong.demo.documents.plans import CENTRAL, DAYS, FIRST_DAY, Numbers, Plan, body_lines
+from vanphong.demo.documents.pages import Page, demo_page, file_name, stored_file_row
+from vanphong.demo.documents.plans import CENTRAL, Numbers, Plan, Year, body_lines
+from vanphong.demo.documents_files import render_pdfs
 from vanphong.documents.models import (
     Assignment,
     AssignmentRole,
@@ -37,7 +39,7 @@ from vanphong.documents.models import (
     Style,
 )
 from vanphong.documents.services.registering import register_for
-from vanphong.orgs.models import Classification, Organization, Person
+from vanphong.orgs.models import Classification, Organization, OrgKind, Person
 
 
 @lru_cache(maxsize=4096)
@@ -171,7 +173,11 @@ class Context:
     central_ids: dict[str, int]
     numbers: Numbers
     rows: Rows
+    year: Year
     with_text: bool = False
+    pages: bool = False  # the last PAGE_DAYS days' documents get their first page as a PDF
+    # The committee's office leader who directs its routine documents (OfficeDirectionRule).
+    routine: dict[int, tuple[Person, frozenset[str]]] = field(default_factory=dict)
 
 
 def _register(ctx: Context, org: Organization, kind: str, classification: int) -> Register:
@@ -219,16 +225,66 @@ def _search_row(document: dict[str, Any], *, sentences: list[str], now: dt.datet
     }
 
 
+def _fate(plan: Plan, ctx: Context, rng: random.Random) -> tuple[str, Person | None]:
+    """Where an entry stands on the seed's day, and the leader who directed it (if one did).
+
+    The last working days' arrivals still wait to be presented (chờ trình); every earlier
+    one was dealt with: about a third were directed by a leader (the committee's own, or
+    for routine documents its office's, as its ``OfficeDirectionRule`` lets it) and most of
+    those older than six weeks are done; the others were filed for information or closed
+    by the office. An outgoing entry is filed."""
+    if plan.kind != RegisterKind.INCOMING:
+        return EntryStatus.FILED, None
+    if plan.day >= ctx.year.recent[0]:
+        return EntryStatus.REGISTERED, None
+    leader = ctx.leaders.get(plan.organization.pk)
+    if leader is not None and rng.random() < 0.35:
+        office = ctx.routine.get(plan.organization.pk)
+        if office is not None and plan.doc_type in office[1] and plan.classification <= office[0].clearance:
+            leader = office[0]
+        old = plan.day < ctx.year.today - dt.timedelta(days=45)
+        return (EntryStatus.DONE if old and rng.random() < 0.8 else EntryStatus.DIRECTED), leader
+    return (EntryStatus.FILED if rng.random() < 0.7 else EntryStatus.DONE), None
+
+
+def _issuer_code(symbol: str, style: str, doc_type: str) -> str:
+    """The issuer's code in a symbol: "05-KL/TW" → TW, "12/UBND-VP" → UBND, "03/BC-CAT" → CAT."""
+    tail = symbol.rsplit("/", 1)[-1]
+    if style == Style.PARTY:
+        return tail
+    return tail.split("-")[0] if doc_type == "CV" else tail.rsplit("-", 1)[-1]
+
+
+def _page(plan: Plan, document: dict[str, Any]) -> Page:
+    symbol = document["symbol"]
+    return Page(
+        document_id=document["id"],
+        symbol=symbol,
+        doc_type=plan.doc_type,
+        style=plan.style,
+        subject=plan.subject,
+        issuer_abbreviation=_issuer_code(symbol, plan.style, plan.doc_type),
+        issuer_name=plan.issuer_name,
+        issued_date=plan.day,
+        urgency=plan.urgency,
+        classification=plan.classification,
+        signer_name=plan.signer,
+        committee=plan.issuer is not None and plan.issuer.kind == OrgKind.COMMITTEE,
+        to_province=plan.kind == RegisterKind.INCOMING and plan.organization.slug == "tinhuy",
+    )
+
+
 def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str, int]:
     from vanphong.search.models import SearchEntry
 
     rows, now = ctx.rows, timezone.now()
     documents: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
-    directed: list[tuple[Plan, dict[str, Any]]] = []
+    directed: list[tuple[Plan, dict[str, Any], Person]] = []
     links: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []
     search_rows: list[dict[str, Any]] = []
+    printed: list[tuple[dict[str, Any], Any, list[str]]] = []  # (document, its page, its lines)
     document_ids = rows.ids(Document, len(plans))
     entry_ids = rows.ids(RegisterEntry, len(plans))
     for plan, document_id, entry_id in zip(plans, document_ids, entry_ids, strict=True):
@@ -240,7 +296,7 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
             register, doc_type=plan.doc_type, classification=plan.classification, on=plan.day
         )
         incoming = plan.kind == RegisterKind.INCOMING
-        document = {
+        document: dict[str, Any] = {
             "id": document_id,
             "organization_id": org.pk,
             "state": DocumentState.RECEIVED if incoming else DocumentState.ISSUED,
@@ -260,15 +316,8 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
             "created_at": _aware(plan.day),
         }
         documents.append(document)
-        leader = ctx.leaders.get(org.pk)
-        is_directed = incoming and leader is not None and rng.random() < 0.3
-        done = is_directed and plan.day < FIRST_DAY + dt.timedelta(days=DAYS - 45) and rng.random() < 0.8
-        if done:
-            status = EntryStatus.DONE
-        elif is_directed:
-            status = EntryStatus.DIRECTED
-        else:
-            status = EntryStatus.REGISTERED if incoming else EntryStatus.FILED
+        status, leader = _fate(plan, ctx, rng)
+        done = status == EntryStatus.DONE
         entry = {
             "id": entry_id,
             "register_id": register.pk,
@@ -283,10 +332,13 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
             "registered_at": _aware(plan.day, 10),
             "registered_by_id": _pk(ctx.clerks.get(org.pk)),
             "channel": rng.choice(("điện tử", "điện tử", "giấy", "liên thông")) if incoming else "nội bộ",
+            # Presented (trình) to the leader who then directed it.
+            "presented_to_id": _pk(leader),
+            "presented_at": _aware(plan.day, 11) if leader else None,
         }
         entries.append(entry)
-        if is_directed:
-            directed.append((plan, entry))
+        if leader is not None:
+            directed.append((plan, entry, leader))
         if plan.cites is not None:
             cites = plan.cites
             links.append(
@@ -303,7 +355,12 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
                 }
             )
         sentences = body_lines(rng, plan) if ctx.with_text else []
-        if sentences:
+        if ctx.pages and not sentences and plan.day >= ctx.year.pages_from:
+            page = demo_page(_page(plan, document))
+            sentences = page.text_lines()
+            document["page_count"] = 1
+            printed.append((document, page, sentences))
+        elif sentences:
             text = "\n".join(sentences)
             files.append(
                 {
@@ -321,10 +378,25 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
             )
         search_rows.append(_search_row(document, sentences=sentences, now=now))
 
+    # The pages of the batch, rendered together (``render_pdfs``), kept as uploads are.
+    for (document, _page_doc, lines), data in zip(
+        printed, render_pdfs([page for _d, page, _l in printed]), strict=True
+    ):
+        files.append(
+            stored_file_row(
+                document_id=document["id"],
+                data=data,
+                name=file_name(document["symbol"]),
+                text="\n".join(lines),
+                uploaded_at=document["created_at"],
+                uploaded_by_id=document["created_by_id"],
+            )
+        )
+
     direction_ids = rows.ids(Direction, len(directed))
     directions: list[dict[str, Any]] = []
     assignments: list[dict[str, Any]] = []
-    for (plan, entry), direction_id in zip(directed, direction_ids, strict=True):
+    for (plan, entry, author), direction_id in zip(directed, direction_ids, strict=True):
         org = plan.organization
         unit = rng.choice(ctx.agencies) if org.pk == ctx.agencies[0].parent_id else None
         text = (
@@ -337,7 +409,7 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
             {
                 "id": direction_id,
                 "entry_id": entry["id"],
-                "author_id": _pk(ctx.leaders[org.pk]),
+                "author_id": author.pk,
                 "text": text,
                 "given_at": _aware(plan.day, 15),
             }
@@ -366,6 +438,7 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
         "entries": len(entries),
         "directions": len(directions),
         "links": len(links),
+        "files": len(files),
     }
 
 
@@ -380,7 +453,7 @@ def central_documents(ctx: Context, committee: Organization, centre: Organizatio
     document_ids = rows.ids(Document, len(centrals))
     documents, entries, search_rows = [], [], []
     for central, document_id in zip(centrals, document_ids, strict=True):
-        document = {
+        document: dict[str, Any] = {
             "id": document_id,
             "organization_id": committee.pk,
             "state": DocumentState.RECEIVED,
@@ -394,11 +467,13 @@ def central_documents(ctx: Context, committee: Organization, centre: Organizatio
             "issued_place": "Hà Nội",
             "subject": central.subject,
             "classification": Classification.NONE,
-            "created_at": _aware(FIRST_DAY),
+            "created_at": _aware(ctx.year.first_day),
             "created_by_id": _pk(ctx.clerks.get(committee.pk)),
         }
         documents.append(document)
-        series, number = ctx.numbers.take(register, doc_type=central.doc_type, classification=0, on=FIRST_DAY)
+        series, number = ctx.numbers.take(
+            register, doc_type=central.doc_type, classification=0, on=ctx.year.first_day
+        )
         entries.append(
             {
                 "register_id": register.pk,
@@ -407,8 +482,8 @@ def central_documents(ctx: Context, committee: Organization, centre: Organizatio
                 "series": series,
                 "number": number,
                 "status": EntryStatus.FILED,
-                "received_at": _aware(FIRST_DAY),
-                "registered_at": _aware(FIRST_DAY),
+                "received_at": _aware(ctx.year.first_day),
+                "registered_at": _aware(ctx.year.first_day),
                 "registered_by_id": _pk(ctx.clerks.get(committee.pk)),
                 "channel": "điện tử",
             }

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from vanphong.audit.services import audit_record
-from vanphong.demo.documents.plans import BATCH, SEED_ACTOR, TERM_STARTS, Numbers, Plan, make_plans
+from vanphong.demo.documents.plans import BATCH, SEED_ACTOR, TERM_STARTS, Numbers, Plan, Year, make_plans
 from vanphong.demo.documents.rows import Context, Rows, central_documents, sqlite_cache, write_batch
 from vanphong.demo.orgs.province import ORGANIZATIONS
 from vanphong.documents.models import (
@@ -32,12 +34,16 @@ def seed_documents(
     progress: Callable[[int], None] | None = None,
     seed: int = 2026,
     with_text: bool = False,
+    files: bool = False,
+    today: dt.date | None = None,
 ) -> dict[str, int]:
     """Write the demo year (× ``scale``) for the demo province built by ``orgs.demo``, in
-    one transaction: all of it or nothing. ``with_text`` adds a file record with a few
-    paragraphs of extracted text to every document (the benchmark's data: the record has
-    no bytes behind it). ``progress`` is called with the number of documents written
-    after every batch."""
+    one transaction: all of it or nothing. The year ends the day before ``today`` (the
+    seed's day by default). ``with_text`` adds a file record with a few paragraphs of
+    extracted text to every document (the benchmark's data: the record has no bytes behind
+    it); ``files`` gives the documents of the last ``PAGE_DAYS`` days their first page as a
+    real PDF instead. ``progress`` is called with the number of documents written after
+    every batch."""
     from vanphong.search.backends import backend_for
 
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
@@ -57,7 +63,7 @@ def seed_documents(
     agencies = [o for o in hosted if o.parent_id == committee.pk and o.kind == OrgKind.AGENCY]
 
     people = (
-        Person.objects.filter(user__username__in=["vanthu", "bithu"])
+        Person.objects.filter(user__username__in=["vanthu", "bithu", "chanhvp"])
         | Person.objects.filter(user__username__startswith="vanthu.")
         | Person.objects.filter(user__username__startswith="bithu.")
     )
@@ -67,15 +73,17 @@ def seed_documents(
     for sub in subordinates:
         clerks[sub.pk] = by_username.get(f"vanthu.{sub.slug}")
         leaders[sub.pk] = by_username.get(f"bithu.{sub.slug}")
-    counts = {"documents": 0, "entries": 0, "directions": 0, "links": 0}
+    counts = {"documents": 0, "entries": 0, "directions": 0, "links": 0, "files": 0}
+    year = Year(today or timezone.localdate())
 
     with transaction.atomic(), sqlite_cache(connection, 256 * 1024):
         registers_provision_defaults(organization=committee, term_start=TERM_STARTS["committee"])
         # The Tỉnh ủy lets the leaders of its Văn phòng (chanhvp) direct its routine documents.
-        OfficeDirectionRule.objects.update_or_create(
+        rule, _created = OfficeDirectionRule.objects.update_or_create(
             committee=committee,
             defaults={"doc_types": ["CV", "GM", "TB", "BC"], "note": "Quy chế làm việc của Tỉnh ủy"},
         )
+        office_leader = by_username.get("chanhvp")
         for org in [*agencies, *subordinates]:
             start = TERM_STARTS["subordinate"] if org.kind == OrgKind.COMMITTEE else None
             registers_provision_defaults(organization=org, term_start=start)
@@ -90,14 +98,17 @@ def seed_documents(
             central_ids={},
             numbers=numbers,
             rows=Rows(connection),
+            year=year,
             with_text=with_text,
+            pages=files and not with_text,
+            routine={committee.pk: (office_leader, frozenset(rule.doc_types))} if office_leader else {},
         )
         with backend_for(connection).bulk_loading(connection):
             central = central_documents(ctx, committee, external["tw"])
             counts["documents"] += central
             counts["entries"] += central
             batch: list[Plan] = []
-            for plan in make_plans(orgs, subordinates, scale, rng):
+            for plan in make_plans(orgs, subordinates, scale, rng, year):
                 batch.append(plan)
                 if len(batch) >= BATCH:
                     for key, value in write_batch(batch, ctx, rng).items():
@@ -139,7 +150,10 @@ def _n(value: int) -> str:
 
 
 def summary(counts: dict[str, Any]) -> str:
-    return (
+    text = (
         f"{_n(counts['documents'])} văn bản, {_n(counts['entries'])} mục sổ, "
         f"{_n(counts['directions'])} ý kiến chỉ đạo, {_n(counts['links'])} dẫn chiếu"
     )
+    if counts.get("files"):
+        text += f", {_n(counts['files'])} tệp"
+    return text

@@ -9,16 +9,27 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from vanphong.demo import orgs as demo
-from vanphong.demo.documents import CENTRAL, seed_documents
-from vanphong.documents.models import Document, DocumentLink, NumberReset, RegisterCounter, RegisterEntry
+from vanphong.demo.documents import CENTRAL, Year, seed_documents
+from vanphong.documents.models import (
+    Document,
+    DocumentLink,
+    EntryStatus,
+    NumberReset,
+    RegisterCounter,
+    RegisterEntry,
+    RegisterKind,
+)
 from vanphong.orgs.models import Classification, Organization
 from vanphong.search.models import SearchEntry
 from vanphong.search.selectors import search
 
+# The demo year ends the day before the seed; seeded as if on this day, it spans two years.
+SEED_DAY = dt.date(2026, 11, 2)
+
 
 def test_demo_year_numbers_never_repeat_or_skip_and_everything_is_indexed(db):
     demo.seed_demo(scale=1)
-    counts = seed_documents(scale=1)
+    counts = seed_documents(scale=1, today=SEED_DAY)
     assert counts["documents"] == Document.objects.count() > 1000
     assert SearchEntry.objects.count() == counts["documents"]
 
@@ -52,6 +63,32 @@ def test_demo_year_numbers_never_repeat_or_skip_and_everything_is_indexed(db):
     assert 0 < search(commune_clerk, "ke hoach").count < search(secretary, "ke hoach").count
 
 
+def test_only_the_last_days_arrivals_wait_to_be_presented(db):
+    """Every incoming entry older than the last few working days has been dealt with
+    (directed, done or filed); a handful of the last days' still wait (chờ trình)."""
+    demo.seed_demo(scale=1)
+    seed_documents(scale=1, today=SEED_DAY)
+    recent = set(Year(SEED_DAY).recent)
+    incoming = RegisterEntry.objects.filter(register__kind=RegisterKind.INCOMING)
+    assert not incoming.filter(registered_at__date__gte=SEED_DAY).exists()
+    waiting = incoming.filter(status=EntryStatus.REGISTERED)
+    assert {timezone.localdate(e.registered_at) for e in waiting} <= recent
+    committee = Organization.objects.get(slug="tinhuy")
+    assert 6 <= waiting.filter(organization=committee).count() <= 10
+    for commune in Organization.objects.filter(parent=committee, hosted=True, slug__in=["phuquy", "dilinh"]):
+        assert 1 <= waiting.filter(organization=commune).count() <= 3
+    statuses = set(incoming.exclude(status=EntryStatus.REGISTERED).values_list("status", flat=True))
+    assert statuses == {EntryStatus.DIRECTED, EntryStatus.DONE, EntryStatus.FILED}
+    # A directed entry was presented to the leader who directed it; the Chánh Văn phòng
+    # directs some of the Tỉnh ủy's routine ones.
+    directed = incoming.filter(directions__isnull=False).distinct()
+    assert directed.exists() and not directed.filter(presented_to__isnull=True).exists()
+    authors = set(
+        directed.filter(organization=committee).values_list("directions__author__user__username", flat=True)
+    )
+    assert authors == {"bithu", "chanhvp"}
+
+
 INDEXED = (
     "organization_id", "kind", "classification", "doc_type", "issuer_id", "year", "state", "issued_date",
 )  # fmt: skip
@@ -75,7 +112,7 @@ def test_the_bulk_load_indexes_exactly_as_the_indexer_and_leaves_the_index_live(
     from vanphong.search.services import search_index_documents
 
     demo.seed_demo(scale=1)
-    counts = seed_documents(scale=1, with_text=True)
+    counts = seed_documents(scale=1, with_text=True, today=SEED_DAY)
     assert DocumentFile.objects.exclude(text="").count() == counts["documents"] - len(CENTRAL)
     loaded = _entries()
     assert len(loaded) == counts["documents"]

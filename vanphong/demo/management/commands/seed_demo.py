@@ -13,6 +13,7 @@ from django.utils import timezone
 from vanphong.demo import documents as documents_demo
 from vanphong.demo import orgs as demo
 from vanphong.demo import tasks as tasks_demo
+from vanphong.demo.documents import scenes as document_scenes
 from vanphong.orgs.models import Organization
 
 DEFAULT_URL = "http://127.0.0.1:8000/"
@@ -98,6 +99,8 @@ class Command(BaseCommand):
             self._seed_documents(scale)
         if not no_tasks:
             self._seed_tasks(scale)
+        if not no_documents:  # after the tasks: a direction gives a task, and they want an empty table
+            self._seed_scenes()
         if not no_logins:
             self._print_logins(url=url, password=password)
 
@@ -113,7 +116,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"… {documents:,} văn bản ({elapsed:.0f} giây)".replace(",", "."))
                 self.stdout.flush()
 
-        counts = documents_demo.seed_documents(scale=scale, progress=progress if scale > 1 else None)
+        counts = documents_demo.seed_documents(
+            scale=scale, progress=progress if scale > 1 else None, files=scale == 1
+        )
         elapsed = time.monotonic() - started
         summary = documents_demo.summary(counts)
         self.stdout.write(self.style.SUCCESS(f"Đã tạo {summary} ({elapsed:.1f} giây)."))
@@ -125,6 +130,20 @@ class Command(BaseCommand):
         )
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Đã tạo {tasks_demo.summary(result)} ({elapsed:.1f} giây)."))
+
+    def _seed_scenes(self) -> None:
+        from vanphong.documents.models import Document
+
+        started = time.monotonic()
+        counts = document_scenes.seed_scenes()
+        elapsed = time.monotonic() - started
+        total = f"{Document.objects.count():,}".replace(",", ".")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã tạo {total} văn bản, tính cả việc hôm nay: {document_scenes.summary(counts)} "
+                f"({elapsed:.1f} giây)."
+            )
+        )
 
     def _print_logins(self, *, url: str, password: str | None) -> None:
         text = demo.logins_text(url=url, password=password)
