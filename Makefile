@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test lint format bench install install-test messages clean
+.PHONY: run test lint format bench bench-load install install-test messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,21 @@ BENCH_SQLITE_TASKS ?= 200000
 bench: install-test
 	$(BIN)/vanphong bench --documents $(BENCH_DOCUMENTS) --out bench-results $(BENCH_ARGS)
 	$(BIN)/vanphong bench-tasks --tasks $(BENCH_TASKS) --sqlite-tasks $(BENCH_SQLITE_TASKS) --out bench-results $(BENCH_TASKS_ARGS)
+	$(MAKE) bench-load
+
+# The running system under load (docs/performance.md): the demo province at LOAD_SCALE on
+# PostgreSQL (database vanphong_load_s<scale>_r<seed>, built once and reused; 1000 = 1 M
+# documents and 2 M tasks, hours to build; LOAD_SCALE=30 for a quick run), gunicorn as in
+# production, wrk at LOAD_CONNECTIONS users. Results: bench-results/load.json and load.md.
+LOAD_SCALE ?= 1000
+LOAD_SEED ?= 2026
+LOAD_DURATION ?= 20
+LOAD_CONNECTIONS ?= 1,50
+bench-load: install-test
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+		|| { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/vanphong bench-load --scale $(LOAD_SCALE) --seed $(LOAD_SEED) --duration $(LOAD_DURATION) \
+		--connections $(LOAD_CONNECTIONS) --out bench-results $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var/ staticfiles/
