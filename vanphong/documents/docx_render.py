@@ -10,9 +10,17 @@ date in italics (one line, never wrapped); the secrecy and urgency marks framed 
 number. Then the type name in bold capitals and the subject under it — or, for a công văn,
 its "V/v" under the number and "Kính gửi:" with its addressees —, the body justified (a line
 ending "QUYẾT NGHỊ:" or "QUYẾT ĐỊNH:" centred and bold), then a table with "Nơi nhận:" on the
-left (size 12, the recipients in size 11, the number of copies when the register gives it)
-and the signature block on the right. A draft carries "DỰ THẢO" and blanks where number and
-date go.
+left (size 12, the recipients in size 11) and the signature block on the right. A draft
+carries "DỰ THẢO" and blanks where number and date go.
+
+The optional boxes, printed only when given (NĐ 30 PL I §III.2c and §III.3; HD 36 boxes 11a
+and 12; FACTS §1.4, §2.5): the circulation scope ("LƯU HÀNH NỘI BỘ") in bold capitals, size
+13, framed by a single-line rectangle, under the place and date — box 11 (11a), beside the
+draft mark of box 11b; the typist's initials in capitals and the number of copies in Arabic
+digits, size 11, upright, under "Nơi nhận" — box 12, as NĐ 30's example "PL.(300)" (just
+"Số bản: 20." when no initials are given; the copies default to the outgoing register entry's).
+HD 36's own wording for these boxes is not in FACTS (only their numbers, [S]), so a Party
+document prints them as NĐ 30 does.
 
 The pieces are ``core.docx``'s, shared with every other document the system writes; the
 names in the header are ``orgs.naming``'s.
@@ -23,15 +31,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from vanphong.core.docx import (
     BODY_SIZE,
+    CELL_PADDING_MM,
+    DRAFT_MARK,
+    MARK_SIZE,
     add_line,
     add_rule,
     caps_width_mm,
     new_page,
+    set_border,
     to_bytes,
     write_addressees,
     write_closing,
@@ -105,11 +118,51 @@ def addressees(document: Document) -> list[str]:
     return [r.organization.name for r in (main or recipients)]
 
 
-def _copies_line(document: Document) -> list[str]:
+_FRAME_INSET_MM = 2.0
+
+
+def circulation_mark(document: Document) -> str:
+    """Box 11 (HD 36: 11a): the circulation scope as printed, in capitals ("LƯU HÀNH NỘI BỘ")."""
+    return " ".join(document.circulation.split()).upper()
+
+
+def copies_of(document: Document) -> int | None:
+    """The number of copies issued: the document's own, else its outgoing register entry's."""
+    if document.copies_count:
+        return document.copies_count
     entry = outgoing_entry(document) if document.pk else None
-    if entry is None or not entry.copies_count:
-        return []
-    return [f"Số bản: {entry.copies_count}."]
+    return entry.copies_count if entry is not None and entry.copies_count else None
+
+
+def typist_line(document: Document) -> str:
+    """Box 12: the typist's initials and the number of copies, "TH.(20)" (NĐ 30 PL I's example
+    "PL.(300)"); the initials alone, or "Số bản: 20." when only one of them is known."""
+    initials = document.typist_initials.strip().upper()
+    copies = copies_of(document)
+    if initials:
+        return f"{initials}.({copies})" if copies else initials
+    return f"Số bản: {copies}." if copies else ""
+
+
+def _write_circulation(docx: DocxDocument, document: Document) -> None:
+    """The circulation scope, framed, in the header's right column under the place and date
+    and above "DỰ THẢO" (boxes 11a and 11b)."""
+    text = circulation_mark(document)
+    if not text:
+        return
+    dating = docx.tables[0].rows[-1].cells[1]
+    cell_mm = dating.width.mm if dating.width else 95.0
+    # As core.docx's add_framed, but never flush with the cell's edges: a long scope wraps
+    # inside the frame, whose sides would otherwise fall into the cell's margins, unprinted.
+    length = min(caps_width_mm(text, MARK_SIZE) + 8, cell_mm - CELL_PADDING_MM - 2 * _FRAME_INSET_MM)
+    side = max((cell_mm - CELL_PADDING_MM - length) / 2, _FRAME_INSET_MM)
+    paragraph = add_line(dating, text, MARK_SIZE, bold=True)
+    paragraph.paragraph_format.space_before = Pt(4)
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Mm(side)
+    set_border(paragraph, "top", "left", "bottom", "right", space_pt=1)
+    draft = next((p for p in dating.paragraphs[:-1] if p.text == DRAFT_MARK), None)
+    if draft is not None:
+        draft._p.addprevious(paragraph._p)
 
 
 def render_outgoing_docx(document: Document) -> bytes:
@@ -129,6 +182,7 @@ def render_outgoing_docx(document: Document) -> bytes:
         draft=document.state != DocumentState.ISSUED,
         number_beside_date=True,
     )
+    _write_circulation(docx, document)
 
     docx.add_paragraph()
     if is_letter:
@@ -162,6 +216,6 @@ def render_outgoing_docx(document: Document) -> bytes:
         signature_lines=block.lines,
         signer_name=block.name,
         party=party,
-        notes=_copies_line(document),
+        notes=[line] if (line := typist_line(document)) else [],
     )
     return to_bytes(docx)

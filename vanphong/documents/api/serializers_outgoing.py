@@ -55,6 +55,23 @@ class OutgoingCreateSerializer(serializers.Serializer):
     files = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text="Tệp dự thảo (multipart)."
     )
+    circulation = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Phạm vi lưu hành, in trong khung dưới ngày tháng, ví dụ: Lưu hành nội bộ.",
+    )
+    typist_initials = serializers.CharField(
+        max_length=10,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Ký hiệu người đánh máy: chữ cái, tối đa 10, ví dụ TH.",
+    )
+    copies_count = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Số lượng bản phát hành, 1–1000."
+    )
 
     def validate_classification(self, value: str) -> int:
         return CLASSIFICATION_BY_CODE[value]
@@ -169,6 +186,9 @@ class OutgoingDetailSerializer(OutgoingSerializer):
             "signer_position",
             "signing_authority",
             "recipients_text",
+            "circulation",
+            "typist_initials",
+            "copies_count",
             "recipients",
             "review_steps",
             "versions",

@@ -80,6 +80,20 @@ class DraftForm(BaseForm):
     )
     body = forms.CharField(label="Nội dung", required=False, widget=forms.Textarea(attrs={"rows": 12}))
     files = MultipleFileField(label="Tệp dự thảo", required=False)  # type: ignore[assignment]  # a field, not BaseForm.files
+    # "Tùy chọn khi in": the optional boxes the document prints when given (NĐ 30 boxes 11, 12).
+    circulation = forms.CharField(
+        label="Phạm vi lưu hành",
+        max_length=200,
+        required=False,
+        help_text="In trong khung dưới ngày tháng, ví dụ: Lưu hành nội bộ; Xem xong trả lại.",
+    )
+    typist_initials = forms.CharField(
+        label="Ký hiệu người đánh máy",
+        max_length=10,
+        required=False,
+        help_text="Chữ cái đầu tên người đánh máy, ví dụ TH; in dưới nơi nhận cùng số lượng bản (TH.(20)).",
+    )
+    copies_count = forms.IntegerField(label="Số lượng bản", min_value=1, max_value=1000, required=False)
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

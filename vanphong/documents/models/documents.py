@@ -67,6 +67,17 @@ class Document(models.Model):
         verbose_name=_("bản gốc (với bản sao)"),
     )
     recipients_text = models.TextField(_("nơi nhận"), blank=True)
+    # The optional boxes an outgoing document prints when they are given (NĐ 30 PL I §III.2c
+    # and §III.3, boxes 11 and 12; HD 36 boxes 11a and 12; FACTS §1.4, §2.5). The number of
+    # copies is ``copies_count`` because ``copies`` names the copies (sao) of a document.
+    circulation = models.CharField(
+        _("phạm vi lưu hành"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ: Lưu hành nội bộ; Xem xong trả lại; Xong hội nghị xin gửi lại."),
+    )
+    typist_initials = models.CharField(_("ký hiệu người đánh máy"), max_length=10, blank=True)
+    copies_count = models.PositiveSmallIntegerField(_("số lượng bản"), null=True, blank=True)
     created_by = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người tạo")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -52,6 +53,44 @@ from vanphong.orgs.models import (
 EDITABLE_STATES = frozenset({DocumentState.DRAFT})
 COMMENTABLE_STATES = frozenset({DocumentState.DRAFT, DocumentState.IN_REVIEW, DocumentState.APPROVED})
 
+CIRCULATION_MAX = 200
+TYPIST_INITIALS_MAX = 10
+COPIES_MAX = 1000
+
+
+def _clean_boxes(
+    errors: dict[str, list[str]], circulation: str, typist_initials: str, copies_count: Any
+) -> tuple[str, str, int | None]:
+    """The optional boxes printed on the document (NĐ 30 PL I boxes 11 and 12, HD 36 boxes 11a
+    and 12): the circulation scope on one line; the typist's initials in capitals, letters
+    only (NĐ 30: "ký hiệu bằng chữ in hoa"); the number of copies 1..1000."""
+    circulation = " ".join(unicodedata.normalize("NFC", circulation or "").split())
+    if len(circulation) > CIRCULATION_MAX:
+        errors.setdefault("circulation", []).append(
+            f"Phạm vi lưu hành dài quá {CIRCULATION_MAX} ký tự (hiện có {len(circulation)})."
+        )
+    initials = unicodedata.normalize("NFC", (typist_initials or "").strip()).upper()
+    if initials and not initials.isalpha():
+        errors.setdefault("typist_initials", []).append(
+            "Ký hiệu người đánh máy chỉ gồm chữ cái, không có số, dấu cách hay dấu chấm (ví dụ: TH)."
+        )
+    elif len(initials) > TYPIST_INITIALS_MAX:
+        errors.setdefault("typist_initials", []).append(
+            f"Ký hiệu người đánh máy không quá {TYPIST_INITIALS_MAX} chữ cái."
+        )
+    copies: int | None = None
+    if copies_count not in (None, ""):
+        try:
+            copies = int(copies_count)
+            if isinstance(copies_count, float) and copies != copies_count:
+                raise ValueError(copies_count)
+        except (TypeError, ValueError):
+            errors.setdefault("copies_count", []).append("Số lượng bản phải là một số nguyên.")
+        else:
+            if not 1 <= copies <= COPIES_MAX:
+                errors.setdefault("copies_count", []).append(f"Số lượng bản phải từ 1 đến {COPIES_MAX}.")
+    return circulation, initials, copies
+
 
 def outgoing_draft_create(
     *,
@@ -67,11 +106,15 @@ def outgoing_draft_create(
     body: str = "",
     files: Sequence[Any] = (),
     style: str | None = None,
+    circulation: str = "",
+    typist_initials: str = "",
+    copies_count: int | None = None,
 ) -> Document:
     """Start an outgoing document as a draft (version 1) of ``organization``.
 
     ``signing_authority`` None suggests one from the signer's role; "" means the head signs
-    in their own name."""
+    in their own name. ``circulation``, ``typist_initials`` and ``copies_count`` are the
+    optional boxes the document prints when given (``_clean_boxes``)."""
     person = acting_person(actor)
     if not can(actor, Capability.WRITE, organization):
         raise PermissionDenied("Bạn không có quyền soạn thảo văn bản của cơ quan này.")
@@ -111,6 +154,7 @@ def outgoing_draft_create(
         elif not org.active:
             errors.setdefault("recipients", []).append(f"{org.name} không còn hoạt động.")
         seen.add(org.pk)
+    circulation, typist_initials, copies = _clean_boxes(errors, circulation, typist_initials, copies_count)
     if errors:
         raise ValidationError(errors)
     assert code is not None  # an unknown type was refused above
@@ -132,6 +176,9 @@ def outgoing_draft_create(
             signing_authority=signing_authority or "",
             urgency=urgency,
             classification=level,
+            circulation=circulation,
+            typist_initials=typist_initials,
+            copies_count=copies,
             created_by=person,
         )
         Recipient.objects.bulk_create(
@@ -158,6 +205,9 @@ def outgoing_draft_create(
                 "signer": signer.pk if signer else None,
                 "signing_authority": signing_authority or "",
                 "recipients": [org.pk for org, _ in pairs],
+                "circulation": circulation,
+                "typist_initials": typist_initials,
+                "copies_count": copies,
                 "version": version.number,
                 "files": [f.pk for f in stored],
             },
