@@ -26,7 +26,14 @@ from vanphong.tasks.models import Task, TaskParty
 
 
 def _orgs(scope: Any, capability: Capability) -> list[int]:
-    return list(Organization.objects.filter(scope.org_q(capability)).values_list("pk", flat=True))
+    """The ids of the organisations where ``capability`` is held (a subtree grant expanded to
+    its organisations), asked once per scope: one request builds several task queries."""
+    key = f"task_orgs:{capability}"
+    if key not in scope._memo:
+        scope._memo[key] = list(
+            Organization.objects.filter(scope.org_q(capability)).values_list("pk", flat=True)
+        )
+    return list(scope._memo[key])
 
 
 def followed_up_by(org_ids: list[int]) -> list[int]:
