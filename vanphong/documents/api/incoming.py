@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from vanphong.core.api.schema import error_responses
-from vanphong.documents.access import get_entry_for_user
+from vanphong.documents.access import one_or_404
 from vanphong.documents.api.serializers_incoming import (
     DirectionCreateSerializer,
     DirectionSerializer,
@@ -89,7 +89,7 @@ class IncomingViewSet(viewsets.GenericViewSet):
         return queryset  # filtered by the selector
 
     def _get(self, pk: Any) -> RegisterEntry:
-        return get_entry_for_user(self.request.user, pk, selectors.incoming_detail(user=self.request.user))
+        return one_or_404(selectors.incoming_detail(user=self.request.user), pk)
 
     def list(self, request: Request) -> Response:
         filters = parse_filters(IncomingFilter, request)

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from vanphong.core.api.schema import error_responses
-from vanphong.documents.access import get_document_for_user
+from vanphong.documents.access import one_or_404
 from vanphong.documents.api.serializers_outgoing import (
     IssueInputSerializer,
     IssueResultSerializer,
@@ -95,7 +95,7 @@ class OutgoingViewSet(viewsets.GenericViewSet):
         return queryset  # filtered by the selector
 
     def _get(self, pk: Any) -> Document:
-        return get_document_for_user(self.request.user, pk, selectors.outgoing_detail(self.request.user))
+        return one_or_404(selectors.outgoing_detail(self.request.user), pk)
 
     def _detail(self, pk: Any, status_code: int = status.HTTP_200_OK) -> Response:
         return Response(OutgoingDetailSerializer(self._get(pk)).data, status=status_code)

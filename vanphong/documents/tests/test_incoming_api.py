@@ -213,3 +213,19 @@ def test_the_page_and_the_api_audit_a_classified_reading_alike(client, province,
     api_read, page_read = AuditEvent.objects.filter(action="document.view").order_by("pk")
     fields = ("action", "actor_id", "target_type", "target_id", "organization_id", "before", "after")
     assert [getattr(api_read, f) for f in fields] == [getattr(page_read, f) for f in fields]
+
+
+def test_the_detail_applies_the_access_predicate_once(client, province, books):
+    """The entry of a detail is fetched with its visibility predicate once, not twice: the
+    doubled OR of EXISTS subqueries cost PostgreSQL more to plan than to run."""
+    from vanphong.documents.access import entries_visible_to
+
+    entry = incoming_entry(province, 1)
+    headers = bearer(province.clerk.user)
+    client.get(f"{URL}{entry.pk}/", **headers)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"{URL}{entry.pk}/", **headers).status_code == 200
+    entry_sql = next(q["sql"] for q in queries if 'FROM "documents_registerentry"' in q["sql"])
+    alone = str(entries_visible_to(province.clerk.user).query)
+    grants = alone.count("documents_readergrant")
+    assert grants > 0 and entry_sql.count("documents_readergrant") == grants

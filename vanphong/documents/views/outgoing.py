@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vanphong.core import pending
 from vanphong.core.http import HtmxHttpRequest
 from vanphong.documents import panels
-from vanphong.documents.access import get_document_for_user
+from vanphong.documents.access import get_document_for_user, one_or_404
 from vanphong.documents.docx_render import render_outgoing_docx
 from vanphong.documents.forms.outgoing import (
     DATE_FORMATS,
@@ -51,7 +51,7 @@ def _document_url(document: Document | int) -> str:
 
 
 def _outgoing_or_404(request: HttpRequest, pk: int) -> Document:
-    return get_document_for_user(request.user, pk, selectors.outgoing_detail(request.user))
+    return one_or_404(selectors.outgoing_detail(request.user), pk)
 
 
 def _error_text(exc: ValidationError | PermissionDenied) -> str:
