@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -119,5 +120,5 @@ def one_or_404(restricted: QuerySet[M], pk: Any) -> M:
     one than running it (docs/performance.md)."""
     try:
         return restricted.get(pk=pk)
-    except (restricted.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -158,14 +158,15 @@ def readers_of(document: Document) -> list[Person]:
 
 
 def may_manage_readers(user: Actor, document: Document) -> bool:
-    """Register keepers and leaders of an organisation holding the document, who can see it."""
+    """Keepers of the classified books and leaders of an organisation holding the document,
+    who can see it."""
     if document.classification <= Classification.NONE:
         return False
     scope = scope_for(user)
     if scope.person_id is None:
         return False
     holding = Organization.objects.filter(pk__in=holding_organization_ids(document)).only("pk", "path")
-    if not any(scope.reaches(Capability.REGISTER, o) or scope.reaches(Capability.DIRECT, o) for o in holding):
+    if not any(scope.keeps_classified(o) for o in holding):
         return False
     return documents_visible_to(user).filter(pk=document.pk).exists()
 

@@ -120,6 +120,8 @@ class AccessScope:
         documents clerk (Role.VAN_THU_MAT) has been appointed: there the classified books are
         the clerk's. Asked (one query, for ordinary văn thư only) the first time a classified
         predicate is built, then remembered with the scope."""
+        if not self.grants:
+            return frozenset()
         if "clerk_orgs" not in self._memo:
             clerk_of = {g.organization_id for g in self.grants if g.role == Role.VAN_THU}
             self._memo["clerk_orgs"] = _with_classified_clerk(clerk_of, self.at or timezone.now())
@@ -151,6 +153,16 @@ class AccessScope:
         office's leaders who keep the committee's books, and the ordinary văn thư of an
         organisation that has appointed no classified clerk."""
         return _grants_q([g for g in self.grants if self._keeps_classified(g)], prefix)
+
+    def classified_keeper_ids(self) -> list[int]:
+        """``classified_keeper_q`` as organisation ids (a subtree expanded), asked once."""
+        if not self.grants:  # EMPTY_SCOPE is shared: nothing is remembered on it
+            return []
+        if "keeper_ids" not in self._memo:
+            self._memo["keeper_ids"] = list(
+                Organization.objects.filter(self.classified_keeper_q()).values_list("pk", flat=True)
+            )
+        return list(self._memo["keeper_ids"])
 
     def keeps_classified(self, organization: Organization) -> bool:
         return any(
@@ -260,12 +272,17 @@ def _with_classified_clerk(org_ids: set[int], now: Any) -> frozenset[int]:
         Q(organization_id__in=org_ids) | Q(organization__is_office=True, organization__parent_id__in=org_ids),
         role=Role.VAN_THU_MAT,
         organization__active=True,
+        person__active=True,
     )
     found: set[int] = set()
-    for org_id, parent_id in clerks.values_list("organization_id", "organization__parent_id"):
-        kept = org_id if org_id in org_ids else parent_id
-        if kept is not None:
-            found.add(kept)
+    rows = clerks.values_list("organization_id", "organization__is_office", "organization__parent_id")
+    for org_id, is_office, parent_id in rows:
+        if org_id in org_ids:
+            found.add(org_id)
+        # A clerk appointed in an office keeps the committee's classified books too (the
+        # office works for its committee): its văn thư no longer keep them there either.
+        if is_office and parent_id is not None and parent_id in org_ids:
+            found.add(parent_id)
     return frozenset(found)
 
 

@@ -170,16 +170,12 @@ def candidates(user: Actor, filters: Filters) -> QuerySet[SearchEntry]:
 def _visible_q(user: Actor) -> Q:
     """``document_visibility_q`` for a SearchEntry, with its commonest branch first as plain
     columns of the joined document: a document owned by an organisation where the reader
-    holds READ (unclassified) or keeps the books or directs (classified) — the ``owned``
+    holds READ (unclassified) or keeps the classified books or directs (classified) — the ``owned``
     branch of the access rule, read from the document row itself. Only the entries it does
     not settle pay for the full rule's subqueries (entries, assignments, grants)."""
     scope = scope_for(user)
     read_ids = list(Organization.objects.filter(scope.org_q(Capability.READ)).values_list("pk", flat=True))
-    keeper_ids = list(
-        Organization.objects.filter(
-            scope.org_q(Capability.REGISTER) | scope.org_q(Capability.DIRECT)
-        ).values_list("pk", flat=True)
-    )
+    keeper_ids = scope.classified_keeper_ids()
     owned = Q(document__classification=0, document__organization_id__in=read_ids) | Q(
         document__classification__gt=0, document__organization_id__in=keeper_ids
     )

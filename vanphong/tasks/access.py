@@ -28,6 +28,8 @@ from vanphong.tasks.models import Task, TaskParty
 def _orgs(scope: Any, capability: Capability) -> list[int]:
     """The ids of the organisations where ``capability`` is held (a subtree grant expanded to
     its organisations), asked once per scope: one request builds several task queries."""
+    if not scope.grants:  # EMPTY_SCOPE is shared: nothing is remembered on it
+        return []
     key = f"task_orgs:{capability}"
     if key not in scope._memo:
         scope._memo[key] = list(
@@ -77,7 +79,7 @@ def task_visibility_q(user: Actor) -> Q:
         | Exists(TaskParty.objects.filter(task=OuterRef("pk"), person_id=me))
     )
     readers = _orgs(scope, Capability.READ)
-    keepers = sorted(set(_orgs(scope, Capability.DIRECT)) | set(_orgs(scope, Capability.REGISTER)))
+    keepers = scope.classified_keeper_ids()
     unclassified = Q(classification=0) & (_reach_q(readers) | named)
     classified = Q(classification__gt=0) & (_reach_q(keepers) | named)
     return (unclassified | classified) & Q(classification__lte=scope.clearance)

@@ -178,6 +178,15 @@ class Context:
     pages: bool = False  # the last PAGE_DAYS days' documents get their first page as a PDF
     # The committee's office leader who directs its routine documents (OfficeDirectionRule).
     routine: dict[int, tuple[Person, frozenset[str]]] = field(default_factory=dict)
+    # The classified-documents clerk who keeps an organisation's classified books, if any.
+    secret_clerks: dict[int, Person | None] = field(default_factory=dict)
+
+    def clerk_for(self, organization_id: int, classification: int) -> Person | None:
+        """Who registers a document of ``classification`` there: the classified clerk for a
+        classified one where one is appointed, the văn thư otherwise."""
+        if classification > 0 and self.secret_clerks.get(organization_id) is not None:
+            return self.secret_clerks[organization_id]
+        return self.clerks.get(organization_id)
 
 
 def _register(ctx: Context, org: Organization, kind: str, classification: int) -> Register:
@@ -312,7 +321,7 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
             "signer_name": plan.signer,
             "urgency": plan.urgency,
             "classification": plan.classification,
-            "created_by_id": _pk(ctx.clerks.get(org.pk)),
+            "created_by_id": _pk(ctx.clerk_for(org.pk, plan.classification)),
             "created_at": _aware(plan.day),
         }
         documents.append(document)
@@ -330,7 +339,7 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
             "processed_at": _aware(plan.day + dt.timedelta(days=20), 16) if done else None,
             "received_at": _aware(plan.day, 9) if incoming else None,
             "registered_at": _aware(plan.day, 10),
-            "registered_by_id": _pk(ctx.clerks.get(org.pk)),
+            "registered_by_id": _pk(ctx.clerk_for(org.pk, plan.classification)),
             "channel": rng.choice(("điện tử", "điện tử", "giấy", "liên thông")) if incoming else "nội bộ",
             # Presented (trình) to the leader who then directed it.
             "presented_to_id": _pk(leader),

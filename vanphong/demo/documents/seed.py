@@ -63,7 +63,7 @@ def seed_documents(
     agencies = [o for o in hosted if o.parent_id == committee.pk and o.kind == OrgKind.AGENCY]
 
     people = (
-        Person.objects.filter(user__username__in=["vanthu", "bithu", "chanhvp"])
+        Person.objects.filter(user__username__in=["vanthu", "vanthumat", "bithu", "chanhvp"])
         | Person.objects.filter(user__username__startswith="vanthu.")
         | Person.objects.filter(user__username__startswith="bithu.")
     )
@@ -93,6 +93,7 @@ def seed_documents(
         ctx = Context(
             registers={},
             clerks=clerks,
+            secret_clerks={committee.pk: by_username.get("vanthumat")},
             leaders=leaders,
             agencies=agencies,
             central_ids={},

@@ -75,3 +75,9 @@ def test_every_demo_home_shows_todays_work_on_documents_with_files_and_history(d
 
     report = verify_chain()
     assert report.ok, report.reason
+
+    # The Tỉnh ủy's classified books are vanthumat's: vanthu keeps, and sees, none of them.
+    from vanphong.documents.access import documents_visible_to
+
+    assert not documents_visible_to(users.get(username="vanthu")).filter(classification__gt=0).exists()
+    assert documents_visible_to(users.get(username="vanthumat")).filter(classification__gt=0).exists()

@@ -96,6 +96,17 @@ def test_demo_tasks_cover_every_status_through_the_services(db):
     with pytest.raises(demo.TasksExist):
         demo.seed_tasks(today=today)
 
+    # The Tỉnh ủy's classified tasks are seen by its leaders and its classified clerk, not by
+    # the ordinary văn thư (the Văn phòng has appointed vanthumat).
+    from django.contrib.auth import get_user_model
+
+    from vanphong.tasks.access import visible_tasks
+
+    users = get_user_model().objects
+    assert Task.objects.filter(classification__gt=0).exists()
+    assert not visible_tasks(users.get(username="vanthu")).filter(classification__gt=0).exists()
+    assert visible_tasks(users.get(username="vanthumat")).filter(classification__gt=0).exists()
+
 
 def test_demo_tasks_without_documents(db):
     orgs_demo.seed_demo(scale=1)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from django.db.models import Q
 
 from vanphong.orgs.access import ROLE_CAPABILITIES, Capability
 from vanphong.orgs.models import Delegation, Organization, Person, Role, RoleAssignment
@@ -26,6 +28,9 @@ class Member:
     ra_unit_id: int | None  # the unit the role is for (a head of unit's)
     unit_id: int | None  # that unit, or the holder's own unit in this organisation
     clearance: int
+    # False for an ordinary văn thư where a classified-documents clerk is appointed (in the
+    # organisation or its office): the classified books are the clerk's (``orgs.access``).
+    keeps_classified_books: bool = True
 
     @property
     def capabilities(self) -> frozenset[Capability]:
@@ -46,8 +51,36 @@ class Member:
 
     @property
     def keeps(self) -> bool:
-        """Leads or keeps the books there: sees the organisation's classified tasks."""
-        return bool(self.capabilities & KEEP)
+        """Leads or keeps the classified books there: sees the organisation's classified
+        tasks (the rule of ``AccessScope.classified_keeper_q``)."""
+        capabilities = self.capabilities
+        if Capability.DIRECT in capabilities or Capability.KEEP_CLASSIFIED in capabilities:
+            return True
+        return bool(capabilities & KEEP) and self.keeps_classified_books
+
+
+def _with_classified_clerk(organization_ids: list[int]) -> set[int]:
+    """Which of the organisations have a classified-documents clerk today, appointed in the
+    organisation itself or in the office working for it."""
+    rows = (
+        RoleAssignment.objects.current()
+        .filter(
+            Q(organization_id__in=organization_ids)
+            | Q(organization__is_office=True, organization__parent_id__in=organization_ids),
+            role=Role.VAN_THU_MAT,
+            organization__active=True,
+            person__active=True,
+        )
+        .values_list("organization_id", "organization__is_office", "organization__parent_id")
+    )
+    wanted = set(organization_ids)
+    found: set[int] = set()
+    for org_id, is_office, parent_id in rows:
+        if org_id in wanted:
+            found.add(org_id)
+        if is_office and parent_id in wanted:
+            found.add(parent_id)
+    return found
 
 
 class Directory:
@@ -107,7 +140,12 @@ class Directory:
         for org_id, person_id, role, ra_unit, p_unit, p_org, clearance in delegated:
             unit = ra_unit or (p_unit if p_org == org_id else None)
             found[org_id].append(Member(person_id, role, ra_unit, unit, clearance))
-        for members in found.values():
+        with_clerk = _with_classified_clerk(missing)
+        for org_id, members in found.items():
+            if org_id in with_clerk:
+                members[:] = [
+                    replace(m, keeps_classified_books=False) if m.role == Role.VAN_THU else m for m in members
+                ]
             members.sort(key=lambda m: (m.person_id, m.role))
         self._members.update(found)
 
@@ -181,7 +219,7 @@ class Recipients:
         return [
             m
             for m in self.directory.members(organization_id)
-            if m.may_work and (m.role == Role.VAN_THU or m.leads_organization)
+            if m.may_work and (m.role in (Role.VAN_THU, Role.VAN_THU_MAT) or m.leads_organization)
         ]
 
     def lead_members(self, organization_id: int, unit_id: int | None) -> list[Member]:
