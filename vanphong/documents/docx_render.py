@@ -109,12 +109,19 @@ _ENACTING = ("QUYẾT NGHỊ:", "QUYẾT ĐỊNH:")
 _NOT_ADDRESSED = ("biết", "báo cáo", "phối hợp", "lưu")
 
 
+def _addressed(purpose: str) -> bool:
+    """A recipient the letter is addressed to: sent "để thực hiện" (even "để thực hiện và báo
+    cáo kết quả"), or with no purpose other than to know, report, cooperate or file."""
+    text = purpose.lower()
+    return "thực hiện" in text or not any(word in text for word in _NOT_ADDRESSED)
+
+
 def addressees(document: Document) -> list[str]:
     """Whom a công văn is addressed to ("Kính gửi:"): its recipients to carry it out — with no
     purpose, or "để thực hiện" —, not those it is sent to "để biết", "để báo cáo" or "để phối
     hợp"; all of them when every one has such a purpose."""
     recipients = list(document.recipients.select_related("organization"))
-    main = [r for r in recipients if not any(word in r.purpose.lower() for word in _NOT_ADDRESSED)]
+    main = [r for r in recipients if _addressed(r.purpose)]
     return [r.organization.name for r in (main or recipients)]
 
 

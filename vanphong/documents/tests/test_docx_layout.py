@@ -324,6 +324,8 @@ def test_a_state_document_has_the_national_header_and_its_rules(lam_dong, tmp_pa
         ("Bí thư Huyện ủy", "Bí thư"),
         ("Phó Chánh Văn phòng", "Phó Chánh Văn phòng"),
         ("Tỉnh ủy viên", "Tỉnh ủy viên"),
+        ("Ủy viên Ban Thường vụ Tỉnh ủy, Chánh Văn phòng Tỉnh ủy", "Chánh Văn phòng"),
+        ("BÍ THƯ TỈNH UỶ", "BÍ THƯ"),
     ],
 )
 def test_bare_title_drops_the_bodys_name(stored, printed):
@@ -353,6 +355,13 @@ def test_a_letter_to_one_body_is_addressed_on_one_line(lam_dong):
         recipients=[people.centre, (people.commune_x, "để biết")],
     )
     assert addressees(document) == ["Ban Chấp hành Trung ương"]  # not those sent "để biết"
+    both = make_draft(
+        people,
+        doc_type="CV",
+        subject="kiểm tra",
+        recipients=[(people.commune_x, "để thực hiện và báo cáo kết quả"), (people.commune_y, "để báo cáo")],
+    )
+    assert addressees(both) == ["Đảng ủy xã An Phú"]
     result = docx.Document(io.BytesIO(render_outgoing_docx(document)))
     texts = [paragraph.text for paragraph in result.paragraphs]
     assert "Kính gửi: Ban Chấp hành Trung ương" in texts

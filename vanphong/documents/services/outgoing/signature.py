@@ -58,7 +58,7 @@ _TITLE_QUALIFIERS = (" thường trực",)
 # the title is printed without it ("BÍ THƯ", "CHÁNH VĂN PHÒNG").
 _BODY_IN_TITLE = re.compile(
     r"\s+(?:tỉnh ủy|thành ủy|huyện ủy|quận ủy|thị ủy|đảng ủy|chi ủy|đảng đoàn|ban cán sự đảng"
-    r"|đảng bộ|ban thường vụ|ban chấp hành|ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\b.*$",
+    r"|đảng bộ|ban thường vụ|ban chấp hành|ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\b[^,]*$",
     re.IGNORECASE,
 )
 
@@ -77,9 +77,14 @@ class SignatureBlock:
 def bare_title(title: str) -> str:
     """The title without the name of its body: "Bí thư Tỉnh ủy" → "Bí thư", "Chánh Văn phòng
     Tỉnh ủy" → "Chánh Văn phòng", "Phó Chủ tịch UBND tỉnh Lâm Đồng" → "Phó Chủ tịch". A title
-    that is only a body's name is kept as it is."""
+    that is only a body's name is kept as it is; of several offices, the last is the one
+    signed in."""
     text = " ".join(unicodedata.normalize("NFC", title).split())
-    folded = text.replace("uỷ", "ủy").replace("Uỷ", "Ủy")  # the older accent place, same length
+    # Several offices ("Ủy viên Ban Thường vụ Tỉnh ủy, Chánh Văn phòng Tỉnh ủy"): the one
+    # signed in is the last.
+    text = text.rsplit(",", 1)[-1].strip()
+    # The older accent place, same length.
+    folded = text.replace("uỷ", "ủy").replace("Uỷ", "Ủy").replace("UỶ", "ỦY")
     match = _BODY_IN_TITLE.search(folded)
     if match is not None and match.start() > 0:
         text = text[: match.start()]
