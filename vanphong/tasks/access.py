@@ -17,12 +17,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.lookups import Exact
 from django.http import Http404
 
 from vanphong.orgs.access import Capability, can, organizations_with, scope_for
 from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization
-from vanphong.tasks.models import Task, TaskParty
+from vanphong.tasks.models import Task, TaskAccess
 
 
 def _orgs(scope: Any, capability: Capability) -> list[int]:
@@ -50,39 +51,35 @@ def followed_up_by(org_ids: list[int]) -> list[int]:
 
 
 def _reach_q(org_ids: list[int]) -> Q:
-    """Tasks given by, led by or shared with one of ``org_ids``."""
+    """A Q on TaskAccess: rows of ``org_ids``, and the giver rows of the committees whose
+    Văn phòng is among them (the office follows up the tasks its committee gives)."""
     if not org_ids:
         return Q(pk__in=[])
-    givers = org_ids + followed_up_by(org_ids)
-    return (
-        Q(organization_id__in=givers)
-        | Q(lead_organization_id__in=org_ids)
-        | Q(
-            Exists(
-                TaskParty.objects.filter(task=OuterRef("pk")).filter(
-                    Q(organization_id__in=org_ids) | Q(unit__organization_id__in=org_ids)
-                )
-            )
-        )
-    )
+    q = Q(organization_id__in=org_ids)
+    followed = followed_up_by(org_ids)
+    if followed:
+        q |= Q(giver=True, organization_id__in=followed)
+    return q
 
 
 def task_visibility_q(user: Actor) -> Q:
+    """One EXISTS on ``TaskAccess`` under the clearance cap: a row of an organisation where
+    the reader keeps the classified books or directs (any classification), of one where they
+    only read (unclassified tasks), or naming the reader. A single semi-join, which the
+    planner drives from the reader's rows (a commune) or from the task list (the province)
+    as the numbers say; the OR it replaces spanned the task, its parties and their units and
+    read every task for every count (docs/performance.md)."""
     scope = scope_for(user)
     if scope.person_id is None:
         return Q(pk__in=[])
-    me = scope.person_id
-    named = (
-        Q(lead_person_id=me)
-        | Q(issued_by_id=me)
-        | Q(created_by_id=me)
-        | Exists(TaskParty.objects.filter(task=OuterRef("pk"), person_id=me))
-    )
     readers = _orgs(scope, Capability.READ)
     keepers = scope.classified_keeper_ids()
-    unclassified = Q(classification=0) & (_reach_q(readers) | named)
-    classified = Q(classification__gt=0) & (_reach_q(keepers) | named)
-    return (unclassified | classified) & Q(classification__lte=scope.clearance)
+    only_readers = sorted(set(readers) - set(keepers))
+    rows = _reach_q(keepers) | Q(person_id=scope.person_id)
+    if only_readers:
+        rows |= _reach_q(only_readers) & Q(Exact(OuterRef("classification"), 0))
+    reach = Exists(TaskAccess.objects.filter(rows, task=OuterRef("pk")))
+    return Q(reach) & Q(classification__lte=scope.clearance)
 
 
 def visible_tasks(user: Actor, queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:

@@ -344,6 +344,41 @@ class TaskParty(PartyTarget):
         indexes = [models.Index(fields=["organization", "task"], name="taskparty_org_task")]
 
 
+class TaskAccess(models.Model):
+    """Who a task reaches, one row per organisation or person, written with the task (giver,
+    lead, parties and their units' organisations; lead, giver, author and named people) and
+    never changed after (those columns are fixed at creation). The access rule is one EXISTS
+    on this table (``tasks.access``): an index serves it from the reader's organisations for
+    a narrow reader and from the task for a broad one, where an OR across the task, its
+    parties and their units made every count read the whole task table."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # The organisation gave the task: its Văn phòng follows it up too (``access.followed_up_by``).
+    giver = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("phạm vi tiếp cận nhiệm vụ")
+        verbose_name_plural = _("phạm vi tiếp cận nhiệm vụ")
+        indexes = [
+            models.Index(fields=["organization", "task"], name="taskaccess_org_task"),
+            models.Index(fields=["person", "task"], name="taskaccess_person_task"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False, person__isnull=True)
+                | Q(organization__isnull=True, person__isnull=False),
+                name="taskaccess_org_or_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} → {self.organization_id or f'person {self.person_id}'}"
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", _("Giao nhiệm vụ")
     ACCEPTED = "accepted", _("Tiếp nhận")

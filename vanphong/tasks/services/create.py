@@ -32,9 +32,11 @@ from vanphong.tasks.models import (
     Priority,
     SourceKind,
     Task,
+    TaskAccess,
     TaskParty,
     TaskSeries,
 )
+from vanphong.tasks.services.access_rows import task_access_rows
 from vanphong.tasks.services.common import (
     MAX_TITLE,
     Target,
@@ -309,6 +311,7 @@ def _task_persist(
         for party in parties:
             party.task = task
         TaskParty.objects.bulk_create(parties)
+        TaskAccess.objects.bulk_create(task_access_rows(task, parties))
         tally.move(None, tally.bucket(task))
         event = _event(task, EventKind.CREATED, actor, text=task.content)
         _rollup(task)

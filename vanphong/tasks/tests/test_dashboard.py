@@ -26,6 +26,7 @@ from vanphong.tasks.calendar import WorkCalendar
 from vanphong.tasks.dashboards import Period, add_months, month_end
 from vanphong.tasks.models import Outcome, Task, TaskTally
 from vanphong.tasks.selectors import TaskFilters, Today
+from vanphong.tasks.services.access_rows import task_access_rebuild
 from vanphong.tasks.tests.factories import TaskFactory
 
 STATS = ("total", "done_on_time", "done_late", "overdue", "in_progress", "due_soon", "cancelled")
@@ -462,6 +463,7 @@ def _bulk(province, n: int) -> None:
             )
         )
     Task.objects.bulk_create(tasks)
+    task_access_rebuild()  # written without the service: their reach too
     tally.recount()
 
 

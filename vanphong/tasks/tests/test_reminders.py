@@ -19,6 +19,7 @@ from vanphong.tasks.calendar import WorkCalendar
 from vanphong.tasks.models import CalendarDay, ReminderKind, ReminderLog
 from vanphong.tasks.reminders import Recipients, send_reminders
 from vanphong.tasks.services import TaskSource
+from vanphong.tasks.services.access_rows import task_access_rebuild
 from vanphong.tasks.tests.factories import TaskFactory, give_task
 
 D = dt.date
@@ -676,6 +677,7 @@ def test_the_digest_lists_what_each_assignee_is_given(people):
                 )
                 if lead == unit and classification and due.day % 2 == 0:
                     TaskParty.objects.create(task=task, role="cooperate", person=named_worker)
+                    task_access_rebuild([task.pk])
     province.clerk_x.clearance = Classification.NONE
     province.clerk_x.save(update_fields=["clearance"])
     for extra in range(12):  # more than a section lists, for the unit's people
