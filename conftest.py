@@ -94,6 +94,16 @@ def _test_audit_actions():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: sign-in throttling counts failures there, and a
+    count left by one test must not hold back the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _jobs_run_inline():
     """Jobs run in the calling thread unless a test asks for the real broker."""
     from config.celery import app

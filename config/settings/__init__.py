@@ -12,8 +12,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.settings.database import parse_database
+from config.settings.database import Pool, parse_database, parse_replica
 from config.settings.env import env_bool, env_choice, env_int, env_list, env_path, env_str
+from config.settings.storage import S3, storages_setting
 from vanphong.core.schedule import parse_cron
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vanphong.web.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,13 +115,35 @@ TEMPLATES = [
 ]
 
 # --- Database ------------------------------------------------------------------------------
+# A pool per process (VANPHONG_DB_POOL_MAX_SIZE > 0), or PgBouncer in transaction pooling in
+# front of PostgreSQL (VANPHONG_DB_PGBOUNCER): docs/deployment.md, "Connection pooling".
+_DB_CONN_MAX_AGE = env_int("VANPHONG_DB_CONN_MAX_AGE", 60, minimum=0)
+_DB_POOL = Pool(
+    max_size=env_int("VANPHONG_DB_POOL_MAX_SIZE", 0, minimum=0),
+    min_size=env_int("VANPHONG_DB_POOL_MIN_SIZE", 2, minimum=0),
+    timeout=env_int("VANPHONG_DB_POOL_TIMEOUT", 10, minimum=1),
+)
+_DB_PGBOUNCER = env_bool("VANPHONG_DB_PGBOUNCER", False)
 DATABASES = {
     "default": parse_database(
         env_str("DATABASE_URL"),
         default_sqlite=DATA_DIR / "vanphong.sqlite3",
-        conn_max_age=env_int("VANPHONG_DB_CONN_MAX_AGE", 60, minimum=0),
+        conn_max_age=_DB_CONN_MAX_AGE,
+        pool=_DB_POOL,
+        pgbouncer=_DB_PGBOUNCER,
     )
 }
+# A read replica for search and reports: reads inside ``reading_from_replica()`` go there,
+# everything else to the primary (vanphong/core/dbrouter.py).
+if DATABASE_REPLICA_URL := env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = parse_replica(  # vanphong.core.dbrouter.REPLICA
+        DATABASE_REPLICA_URL,
+        default=DATABASES["default"],
+        conn_max_age=_DB_CONN_MAX_AGE,
+        pool=_DB_POOL,
+        pgbouncer=_DB_PGBOUNCER,
+    )
+DATABASE_ROUTERS = ["vanphong.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and background jobs ------------------------------------------------------
@@ -134,7 +158,9 @@ else:
 BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = (
-    {}
+    # A Redis that does not answer (host down, packets dropped) fails a publish in seconds,
+    # not after the system's TCP timeout: uploads then answer at once (vanphong/core/jobs.py).
+    {"socket_connect_timeout": 2}
     if REDIS_URL
     else {
         "data_folder_in": str(BROKER_DIR / "queue"),
@@ -154,6 +180,21 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = env_int("VANPHONG_JOB_TIME_LIMIT", 1800, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_TASK_ACKS_LATE = True
+# A job whose worker child dies (killed at the hard limit, out of memory) is acknowledged,
+# never delivered again: a file that kills workers cannot loop (documents/jobs.py).
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+# A child that grew past this (KB) is replaced after its job; VANPHONG_WORKER_MEMORY_LIMIT_MB
+# is the hard ceiling of one child's heap (RLIMIT_DATA, config/celery.py; 0: none).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("VANPHONG_WORKER_MAX_MEMORY_MB", 400, minimum=64) * 1024
+VANPHONG_WORKER_MEMORY_LIMIT_MB = env_int("VANPHONG_WORKER_MEMORY_LIMIT_MB", 1536, minimum=0)
+# The jobs reading files' text and OCR (documents/jobs.py): soft limit, then hard limit.
+VANPHONG_EXTRACT_SOFT_TIME_LIMIT = env_int("VANPHONG_EXTRACT_SOFT_TIME_LIMIT", 600, minimum=60)
+VANPHONG_EXTRACT_TIME_LIMIT = env_int("VANPHONG_EXTRACT_TIME_LIMIT", 660, minimum=70)
+if VANPHONG_EXTRACT_TIME_LIMIT <= VANPHONG_EXTRACT_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "VANPHONG_EXTRACT_TIME_LIMIT must be more than VANPHONG_EXTRACT_SOFT_TIME_LIMIT"
+    )
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -162,21 +203,46 @@ VANPHONG_SCHEDULE_VERIFY_AUDIT = env_str("VANPHONG_SCHEDULE_VERIFY_AUDIT", "30 1
 # Parsed here as well, so that a bad string stops every process at start-up: Celery would
 # only log the error from its finalize signal and run beat without the entry.
 parse_cron("VANPHONG_SCHEDULE_VERIFY_AUDIT", VANPHONG_SCHEDULE_VERIFY_AUDIT)
+VANPHONG_SCHEDULE_AUDIT_ANCHOR = env_str("VANPHONG_SCHEDULE_AUDIT_ANCHOR", "0 6 * * *")
+parse_cron("VANPHONG_SCHEDULE_AUDIT_ANCHOR", VANPHONG_SCHEDULE_AUDIT_ANCHOR)
 
 # --- Files -----------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env_path("VANPHONG_STATIC_ROOT", DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Before `collectstatic` has run (a fresh `runserver`, `vanphong serve`), pages link the
+# files by their plain names (vanphong/core/staticfiles.py) and WhiteNoise finds them here.
+WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = env_path("VANPHONG_MEDIA_ROOT", DATA_DIR / "media")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# Uploaded files: the folder above, or an S3-compatible bucket (docs/deployment.md, section 7).
+VANPHONG_STORAGE = env_choice("VANPHONG_STORAGE", ("filesystem", "s3"), "filesystem")
+STORAGES = storages_setting(
+    VANPHONG_STORAGE,
+    s3=S3(
+        bucket=env_str("VANPHONG_S3_BUCKET"),
+        endpoint_url=env_str("VANPHONG_S3_ENDPOINT_URL"),
+        access_key=env_str("VANPHONG_S3_ACCESS_KEY"),
+        secret_key=env_str("VANPHONG_S3_SECRET_KEY"),
+        region=env_str("VANPHONG_S3_REGION"),
+        prefix=env_str("VANPHONG_S3_PREFIX"),
+        addressing_style=env_choice("VANPHONG_S3_ADDRESSING_STYLE", ("path", "virtual", "auto"), "path"),
+        ca_bundle=env_str("VANPHONG_S3_CA_BUNDLE"),
+    ),
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest document file accepted (uploads, e-mail drop folder, capture), in MB.
 VANPHONG_MAX_UPLOAD_MB = env_int("VANPHONG_MAX_UPLOAD_MB", 100, minimum=1)
+# Bounds on unpacking and parsing uploaded files, checked before reading (vanphong/core/limits.py).
+VANPHONG_UNPACK_MAX_MB = env_int("VANPHONG_UNPACK_MAX_MB", 50, minimum=1)
+VANPHONG_UNPACK_MEMBER_MAX_MB = env_int("VANPHONG_UNPACK_MEMBER_MAX_MB", 20, minimum=1)
+VANPHONG_UNPACK_MAX_RATIO = env_int("VANPHONG_UNPACK_MAX_RATIO", 100, minimum=2)
+VANPHONG_UNPACK_MAX_MEMBERS = env_int("VANPHONG_UNPACK_MAX_MEMBERS", 5000, minimum=10)
+VANPHONG_XML_MAX_MB = env_int("VANPHONG_XML_MAX_MB", 10, minimum=1)
+VANPHONG_IMAGE_MAX_MPIXELS = env_int("VANPHONG_IMAGE_MAX_MPIXELS", 50, minimum=1)
+VANPHONG_OCR_MAX_PAGES = env_int("VANPHONG_OCR_MAX_PAGES", 50, minimum=1)
+VANPHONG_PDF_TEXT_MAX_PAGES = env_int("VANPHONG_PDF_TEXT_MAX_PAGES", 2000, minimum=1)
 
 # Search (docs/search.md): counting stops at this many visible matches ("hơn 1.000 kết quả");
 # with more, pages come from the best RANK_WINDOW matches of the index; a reader whose reach
@@ -225,6 +291,11 @@ VANPHONG_DROP_DIR = env_str("VANPHONG_DROP_DIR")
 VANPHONG_DROP_ORGANIZATION = env_str("VANPHONG_DROP_ORGANIZATION")
 VANPHONG_SCHEDULE_DROP_FOLDER = env_str("VANPHONG_SCHEDULE_DROP_FOLDER", "*/5 * * * *")
 parse_cron("VANPHONG_SCHEDULE_DROP_FOLDER", VANPHONG_SCHEDULE_DROP_FOLDER)
+# Text extraction still pending this many minutes after the upload is queued again (its job
+# was lost: the broker was down when the file came); the sweep runs on its own schedule.
+VANPHONG_EXTRACTION_REQUEUE_MINUTES = env_int("VANPHONG_EXTRACTION_REQUEUE_MINUTES", 30, minimum=1)
+VANPHONG_SCHEDULE_EXTRACTION_SWEEP = env_str("VANPHONG_SCHEDULE_EXTRACTION_SWEEP", "*/10 * * * *")
+parse_cron("VANPHONG_SCHEDULE_EXTRACTION_SWEEP", VANPHONG_SCHEDULE_EXTRACTION_SWEEP)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------------------------
@@ -282,6 +353,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 VANPHONG_LOGIN_MAX_FAILURES = env_int("VANPHONG_LOGIN_MAX_FAILURES", 5, minimum=1)
 VANPHONG_LOGIN_LOCKOUT_MINUTES = env_int("VANPHONG_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+VANPHONG_LOGIN_LOCKOUT_MAX_MINUTES = env_int("VANPHONG_LOGIN_LOCKOUT_MAX_MINUTES", 24 * 60, minimum=1)
+VANPHONG_LOGIN_ADDRESS_MAX_FAILURES = env_int("VANPHONG_LOGIN_ADDRESS_MAX_FAILURES", 50, minimum=1)
+VANPHONG_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("VANPHONG_LOGIN_ADDRESS_WINDOW_MINUTES", 15, minimum=1)
 # Who must use a TOTP second factor: "classified" (anyone cleared for Mật or above, and
 # administrators), "all", or "none".
 VANPHONG_TOTP_REQUIRED = env_choice("VANPHONG_TOTP_REQUIRED", ("classified", "all", "none"), "classified")
@@ -304,6 +378,21 @@ if VANPHONG_HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy, set by vanphong.web.csp on every response: local assets only, no
+# inline scripts or styles (templates keep behaviour in static/js and looks in static/css).
+VANPHONG_CSP = env_str(
+    "VANPHONG_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'; object-src 'none'",
+)
+# The API's Swagger and Redoc pages (drf-spectacular) run inline scripts and styles.
+_CSP_API_DOCS = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+VANPHONG_CSP_PATHS = {"/api/docs/": _CSP_API_DOCS, "/api/redoc/": _CSP_API_DOCS}
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the hx-headers attribute in base.html
 
 # --- REST API --------------------------------------------------------------------------------

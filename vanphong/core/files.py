@@ -22,6 +22,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from vanphong.core.limits import UnsafeFile, check_zip_directory
+
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 JPEG = "image/jpeg"
@@ -51,6 +53,10 @@ def sniff(path: Path) -> str:
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return TIFF
     if head.startswith(b"PK\x03\x04"):
+        try:
+            check_zip_directory(path)  # listing the members is bounded too
+        except UnsafeFile as exc:
+            raise UnsupportedFile(str(exc)) from exc
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())

@@ -33,6 +33,12 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             "schedule": parse_cron("VANPHONG_SCHEDULE_VERIFY_AUDIT", settings.VANPHONG_SCHEDULE_VERIFY_AUDIT),
             "options": {"expires": 6 * 3600},
         },
+        # The chain head mailed to the administrators: an anchor kept outside the database.
+        "send-audit-anchor": {
+            "task": "vanphong.audit.jobs.send_audit_anchor",
+            "schedule": parse_cron("VANPHONG_SCHEDULE_AUDIT_ANCHOR", settings.VANPHONG_SCHEDULE_AUDIT_ANCHOR),
+            "options": {"expires": 6 * 3600},
+        },
         # The task engine: recurring occurrences after midnight, the digest e-mail before
         # the working day starts, reminders and escalations in the morning. The jobs skip
         # days off themselves (the calendar knows the holidays and the Saturdays worked).
@@ -54,6 +60,14 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
                 "VANPHONG_SCHEDULE_TASK_REMINDERS", settings.VANPHONG_SCHEDULE_TASK_REMINDERS
             ),
             "options": {"expires": 4 * 3600},
+        },
+        # Text extraction whose job was never queued (the broker was down at the upload).
+        "requeue-pending-extractions": {
+            "task": "vanphong.documents.jobs.requeue_pending_extractions",
+            "schedule": parse_cron(
+                "VANPHONG_SCHEDULE_EXTRACTION_SWEEP", settings.VANPHONG_SCHEDULE_EXTRACTION_SWEEP
+            ),
+            "options": {"expires": 5 * 60},
         },
     }
     if settings.VANPHONG_DROP_DIR:

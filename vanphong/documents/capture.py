@@ -522,11 +522,15 @@ def capture_path(
     path: Path, content_type: str, *, time_limit: int = extraction.CAPTURE_OCR_TIME_LIMIT
 ) -> dict[str, Any]:
     """Read a stored or spooled file and propose its fields (OCR of the first page only,
-    stopped after ``time_limit`` seconds)."""
+    stopped after ``time_limit`` seconds; of a PDF's text layer, the first and last pages).
+    Runs in the web process, so every step is bounded (``extraction``): a file over a limit
+    (a decompression bomb, a huge image) is a ``ValidationError`` with the Vietnamese reason."""
     result, workdir = extraction.extract_to_temp(
         path, content_type, first_page_only=True, time_limit=time_limit
     )
     try:
+        if result.refused:
+            raise ValidationError(result.note, code="unsafe")
         if result.state != "done":
             proposal = capture_propose("", ocr=False)
             proposal["note"] = result.note

@@ -10,6 +10,10 @@ OCR of scans. Pure functions on a path; the jobs and services store what comes o
   stays outside the worker). Where Tesseract or its Vietnamese data is missing the file is
   marked UNAVAILABLE with a note, and everything else keeps working.
 * Text in the legacy TCVN3 or VNI encodings is converted to Unicode (``legacy_encodings``).
+* Every step is bounded before it reads (``vanphong.core.limits``): a .docx by its zip's
+  central directory, an image by the pixels its header declares, a PDF by its page count
+  (text and OCR). A file over a limit comes back FAILED and ``refused`` with the Vietnamese
+  reason, as does a job stopped by its soft time limit or out of memory.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from vanphong.core import limits
 from vanphong.core.files import DOCX, IMAGE_TYPES, PDF
 from vanphong.documents import legacy_encodings
 from vanphong.documents.models import ExtractionState
@@ -33,9 +40,13 @@ logger = logging.getLogger(__name__)
 
 # A page whose text layer has fewer letters than this is treated as a scan.
 MIN_LETTERS_PER_PAGE = 25
-# Time limits of one OCR run, in seconds: a whole file in the background job; the first
-# page for the capture endpoint, where a person is waiting.
-OCR_TIME_LIMIT = 15 * 60
+# The extraction jobs' soft and hard time limits, in seconds (settings).
+JOB_SOFT_TIME_LIMIT = int(getattr(settings, "VANPHONG_EXTRACT_SOFT_TIME_LIMIT", 600))
+JOB_TIME_LIMIT = int(getattr(settings, "VANPHONG_EXTRACT_TIME_LIMIT", 660))
+# Time limits of one OCR run, in seconds: a whole file in the background job (stopped
+# before the job's soft limit, so the job still records why); the first page for the
+# capture endpoint, where a person is waiting.
+OCR_TIME_LIMIT = max(JOB_SOFT_TIME_LIMIT - 30, 30)
 CAPTURE_OCR_TIME_LIMIT = 90
 
 NO_OCR_NOTE = "Máy chủ chưa cài Tesseract (gói tesseract-ocr-vie): chưa nhận dạng được bản quét."
@@ -49,6 +60,7 @@ class Extracted:
     ocr: bool = False
     note: str = ""
     derived: Path | None = None  # the OCR'd PDF, in the caller's work folder
+    refused: bool = False  # over a limit (``note`` says which): never read again by itself
 
     @property
     def first_page(self) -> str:
@@ -73,11 +85,19 @@ def _letters(text: str) -> int:
     return sum(1 for ch in text if ch.isalpha())
 
 
-def pdf_pages(path: Path) -> list[str]:
+def pdf_pages(path: Path, *, first_and_last: bool = False) -> list[str]:
+    """The text of each page; only the first and the last with ``first_and_last`` (what
+    capture reads). ``UnsafeFile`` past VANPHONG_PDF_TEXT_MAX_PAGES, before any is read."""
     from pypdf import PdfReader
 
     reader = PdfReader(path)
-    return [(page.extract_text() or "").strip() for page in reader.pages]
+    count = len(reader.pages)
+    if first_and_last:
+        wanted = sorted({0, count - 1}) if count else []
+    else:
+        limits.check_pdf_pages(count, ocr=False)
+        wanted = list(range(count))
+    return [(reader.pages[index].extract_text() or "").strip() for index in wanted]
 
 
 def docx_pages(path: Path) -> list[str]:
@@ -87,6 +107,7 @@ def docx_pages(path: Path) -> list[str]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    limits.check_zip(path)  # python-docx unpacks and parses every part: bounded first
     document = DocxDocument(str(path))
     pages: list[list[str]] = [[]]
 
@@ -136,6 +157,8 @@ def run_ocr(
         "--sidecar",
         str(sidecar),
         "--quiet",
+        "--max-image-mpixels",
+        str(limits.limit("VANPHONG_IMAGE_MAX_MPIXELS")),
     ]
     if image:
         command += ["--image-dpi", "300"]
@@ -166,19 +189,31 @@ def extract(
         if content_type == DOCX:
             result = Extracted(state=ExtractionState.DONE, pages=docx_pages(path))
         elif content_type == PDF:
-            pages = pdf_pages(path)
+            pages = pdf_pages(path, first_and_last=first_page_only)
             scanned = not pages or _letters("".join(pages)) < MIN_LETTERS_PER_PAGE * len(pages)
             if first_page_only and pages:
                 scanned = _letters(pages[0]) < MIN_LETTERS_PER_PAGE
+            if scanned and not first_page_only:
+                limits.check_pdf_pages(len(pages), ocr=True)
             result = (
                 _ocr(path, workdir, image=False, first_page_only=first_page_only, time_limit=time_limit)
                 if scanned
                 else Extracted(state=ExtractionState.DONE, pages=pages)
             )
         elif content_type in IMAGE_TYPES:
+            limits.check_image(path)
             result = _ocr(path, workdir, image=True, first_page_only=False, time_limit=time_limit)
         else:
             return Extracted(state=ExtractionState.FAILED, note=_("Không đọc được loại tệp này."))
+    except limits.UnsafeFile as exc:
+        logger.warning("refused to read %s: %s", path, exc)
+        return Extracted(state=ExtractionState.FAILED, note=str(exc), refused=True)
+    except SoftTimeLimitExceeded:
+        logger.warning("reading %s stopped by the job's soft time limit", path)
+        return Extracted(state=ExtractionState.FAILED, note=time_limit_note(), refused=True)
+    except MemoryError:
+        logger.warning("reading %s ran out of memory", path)
+        return Extracted(state=ExtractionState.FAILED, note=memory_note(), refused=True)
     except subprocess.TimeoutExpired:
         logger.warning("OCR of %s stopped after %s s", path, time_limit)
         return Extracted(
@@ -192,6 +227,16 @@ def extract(
         logger.exception("could not read the text of %s", path)
         return Extracted(state=ExtractionState.FAILED, note=_("Tệp bị hỏng hoặc không đọc được nội dung."))
     return _unicode(result)
+
+
+def time_limit_note() -> str:
+    return _("Đọc nội dung tệp quá %(seconds)s giây nên đã dừng; không đọc lại tệp này.") % {
+        "seconds": JOB_SOFT_TIME_LIMIT
+    }
+
+
+def memory_note() -> str:
+    return _("Đọc nội dung tệp cần quá nhiều bộ nhớ nên đã dừng; không đọc lại tệp này.")
 
 
 def _ocr(path: Path, workdir: Path, *, image: bool, first_page_only: bool, time_limit: int) -> Extracted:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vanphong.core.dbrouter import reading_from_replica
 from vanphong.core.http import HtmxHttpRequest
 from vanphong.orgs.access import scope_for
 from vanphong.orgs.models import Organization
@@ -38,7 +39,8 @@ def search_view(request: HtmxHttpRequest) -> HttpResponse:
         filters = form.filters()
         q = form.cleaned_data["q"]
         searched = bool(q.strip()) or filters.any()
-        result = search(user, q, filters=filters, page=_page_number(request), page_size=PAGE_SIZE)
+        with reading_from_replica():  # the scope was read above, from the primary
+            result = search(user, q, filters=filters, page=_page_number(request), page_size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("trang", None)
     context = {

@@ -14,11 +14,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vanphong.core.api.schema import error_responses
+from vanphong.core.dbrouter import reading_from_replica
 from vanphong.documents.models import DocumentState, EntryStatus
 from vanphong.documents.services.links import MAX_PARSE_CHARS, references_parse
+from vanphong.orgs.access import scope_for
 from vanphong.orgs.models import CLASSIFICATION_BY_CODE, CLASSIFICATION_CODES
 from vanphong.search.models import ResultKind
 from vanphong.search.selectors import MAX_PAGE_SIZE, Filters, search
+
+# Past the last page the answer is an empty page (a page past the count cap may still hold
+# results); a page number beyond this is refused.
+MAX_PAGE = 1_000_000
 
 
 class SearchQuerySerializer(serializers.Serializer):
@@ -51,8 +57,9 @@ class SearchQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         required=False, choices=ResultKind.choices, help_text="Văn bản đến, đi, bản sao."
     )
+    # Bounded so that the offset fits a database integer: a huge ?page= is a 400, not a 500.
     page = serializers.IntegerField(
-        required=False, min_value=1, default=1, help_text="Số trang, bắt đầu từ 1."
+        required=False, min_value=1, max_value=MAX_PAGE, default=1, help_text="Số trang, bắt đầu từ 1."
     )
     page_size = serializers.IntegerField(
         required=False,
@@ -124,9 +131,10 @@ class SearchView(APIView):
             organization=data.get("organization"),
             kind=data.get("kind") or None,
         )
-        page = search(
-            request.user, data.get("q", ""), filters=filters, page=data["page"], page_size=data["page_size"]
-        )
+        scope_for(request.user)  # the access rules from the primary (memoised), then the search
+        q, number, size = data.get("q", ""), data["page"], data["page_size"]
+        with reading_from_replica():
+            page = search(request.user, q, filters=filters, page=number, page_size=size)
         return Response(
             {
                 "count": page.count,

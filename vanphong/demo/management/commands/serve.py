@@ -21,6 +21,7 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -72,6 +73,7 @@ class Command(BaseCommand):
             raise CommandError(f"--workers phải từ 1 đến 64, không phải {workers}.")
         self._warn_unapplied_migrations()
         self._prepare_folders()
+        self._note_uncollected_static()
 
         commands = {"web": self.web_command(host=host, port=port, workers=workers, quiet=quiet)}
         if not no_jobs:
@@ -174,6 +176,19 @@ class Command(BaseCommand):
             ]
         for folder in folders:
             Path(folder).mkdir(parents=True, exist_ok=True)
+
+    def _note_uncollected_static(self) -> None:
+        """Pages work before ``collectstatic`` (the files are linked and served by their plain
+        names, vanphong/core/staticfiles.py), only without compression and long caching; it
+        takes a minute or more (Brotli), so it is left to ``make run`` and deployments."""
+        manifest = getattr(staticfiles_storage, "manifest_name", None)
+        if manifest and not (Path(settings.STATIC_ROOT) / manifest).exists():
+            self.stderr.write(
+                self.style.WARNING(
+                    "Chưa chạy `vanphong collectstatic`: trang vẫn dùng được, nhưng CSS, JavaScript "
+                    "chưa được nén và lưu đệm lâu."
+                )
+            )
 
     def _warn_unapplied_migrations(self) -> None:
         try:
