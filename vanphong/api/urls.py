@@ -45,5 +45,6 @@ urlpatterns = [
         ),
         name="redoc",
     ),
-    re_path(r"^.*$", not_found, name="not_found"),
+    # [\s\S], not ".": a path holding a newline (/api/v1/%0d%0a) is an API path too.
+    re_path(r"^[\s\S]*$", not_found, name="not_found"),
 ]

@@ -99,7 +99,7 @@ def _message_for(exc: exceptions.APIException, code: str, request: Any) -> str:
     # ``wait`` is set by Throttled.__init__ (the stubs do not declare it).
     if isinstance(exc, exceptions.Throttled) and (wait := getattr(exc, "wait", None)) is not None:
         return f"Quá nhiều yêu cầu, vui lòng thử lại sau {int(wait) + 1} giây."
-    if isinstance(exc, _OWN_MESSAGE):
+    if isinstance(exc, _OWN_MESSAGE) or code == "csrf_failed":  # DRF's "CSRF Failed: ..." is English
         return MESSAGES.get(code, MESSAGES["invalid"])
     text = str(exc.detail) if not isinstance(exc.detail, list | dict) else ""
     if text and text != str(exc.default_detail):

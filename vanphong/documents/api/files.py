@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from vanphong.core.api.schema import error_responses
+from vanphong.core.api.schema import error_responses, file_responses
 from vanphong.documents import capture
 from vanphong.documents.downloads import file_response
 from vanphong.orgs.access import Capability, can
@@ -95,9 +95,7 @@ class FileDownloadView(APIView):
             )
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="Nội dung tệp."
-            ),
+            **file_responses("Nội dung tệp, với kiểu tệp khi tải lên (bản chuyển đổi: PDF)."),
             **error_responses(401, 404),
         },
         tags=["files"],
