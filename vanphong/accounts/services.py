@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import math
 import secrets
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vanphong.accounts import throttle
 from vanphong.accounts.models import ApiToken, User, hash_token
 from vanphong.accounts.second_factor import second_factor_required
 from vanphong.audit.services import audit_record, snapshot
@@ -41,10 +43,11 @@ class SignInError(Exception):
     """A refused sign-in step. ``code`` is stable (the API returns it), ``message`` is
     Vietnamese text to show as is."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.retry_after = retry_after  # seconds, for ``throttled`` (HTTP 429, Retry-After)
 
 
 def _local(moment: dt.datetime) -> str:
@@ -62,6 +65,20 @@ def _locked_error(locked_until: dt.datetime) -> SignInError:
     )
 
 
+def _throttled_error(hold: throttle.Hold) -> SignInError:
+    minutes = max(1, math.ceil(hold.retry_after / 60))
+    if hold.scope == "address":
+        message = _(
+            "Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Vui lòng thử lại sau %(minutes)s phút."
+        )
+    else:
+        message = _(
+            "Đăng nhập sai quá nhiều lần vào tài khoản này từ địa chỉ mạng này. Vui lòng thử lại sau "
+            "%(minutes)s phút hoặc liên hệ quản trị hệ thống."
+        )
+    return SignInError("throttled", message % {"minutes": minutes}, retry_after=hold.retry_after)
+
+
 def _invalid_credentials() -> SignInError:
     return SignInError("invalid_credentials", _("Tên đăng nhập hoặc mật khẩu không đúng."))
 
@@ -73,18 +90,18 @@ def _organization_id(user: User) -> int | None:
         return None
 
 
-def _record_failure(*, user: User, action: str, reason: str, attempted_username: str) -> dt.datetime | None:
-    """Count one failed attempt on the user row and lock the account when the limit is
-    reached. Returns the lock's end when this attempt locked it. Race-safe: the counter
-    moves with F() in SQL and only the request whose update finds the limit locks."""
-    now = timezone.now()
-    locked_until = now + dt.timedelta(minutes=settings.VANPHONG_LOGIN_LOCKOUT_MINUTES)
+def _record_failure(*, user: User, action: str, reason: str, attempted_username: str) -> throttle.Hold | None:
+    """Count one failed attempt: on the user row (``failed_logins``, shown to
+    administrators) and in the sign-in throttle, per account and client address. Returns
+    the hold this attempt started, if any (audited as ``auth.locked``).
+
+    The account itself is no longer locked by failures: a hold applies to the address the
+    failures came from, so that an attacker cannot keep the account's owner out
+    (docs/security.md)."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
         failures = User.objects.values_list("failed_logins", flat=True).get(pk=user.pk)
-        locked = User.objects.filter(
-            pk=user.pk, failed_logins__gte=settings.VANPHONG_LOGIN_MAX_FAILURES
-        ).update(failed_logins=0, locked_until=locked_until)
+        hold = throttle.record_failure(attempted_username)
         org_id = _organization_id(user)
         audit_record(
             actor=None,
@@ -94,20 +111,21 @@ def _record_failure(*, user: User, action: str, reason: str, attempted_username:
             organization_id=org_id,
             after={"username": attempted_username, "reason": reason, "failures": failures},
         )
-        if locked:
+        if hold is not None:
             audit_record(
                 actor=None,
                 actor_username=attempted_username,
                 action="auth.locked",
                 target=user,
                 organization_id=org_id,
-                after={"locked_until": locked_until, "failures": failures},
+                after={
+                    "held_until": dt.datetime.fromtimestamp(hold.until, tz=dt.UTC),
+                    "scope": hold.scope,
+                    "failures": failures,
+                },
             )
-    if locked:
-        user.failed_logins, user.locked_until = 0, locked_until
-        return locked_until
     user.failed_logins = failures
-    return None
+    return hold
 
 
 # --- Sign-in ---------------------------------------------------------------------------------
@@ -123,6 +141,11 @@ def credentials_check(*, username: str, password: str) -> User:
     """
     # A NUL byte can be in no username (PostgreSQL refuses it in a query and in JSON).
     attempted = (username or "").replace("\x00", "\ufffd")[:150]
+    hold = throttle.held(attempted)
+    if hold is not None:
+        # Refused before any password is checked; not audited (the failures that started
+        # the hold were), so that a flood cannot flood the trail too.
+        raise _throttled_error(hold)
     known = bool(attempted) and attempted == username and User.objects.filter(username=attempted).exists()
     if not known:
         # Hash anyway, so that the answer takes as long as for a real account. What was typed
@@ -138,7 +161,8 @@ def credentials_check(*, username: str, password: str) -> User:
                 target_repr=masked,
                 after={"username": masked, "reason": "unknown_user"},
             )
-        raise _invalid_credentials()
+            hold = throttle.record_failure(attempted)
+        raise _throttled_error(hold) if hold is not None else _invalid_credentials()
 
     # The user row stays locked from the lockout check to the counter update, so parallel
     # guesses queue one behind the other instead of all passing the check at once.
@@ -156,10 +180,10 @@ def credentials_check(*, username: str, password: str) -> User:
             )
             error = _locked_error(user.locked_until)  # type: ignore[arg-type]
         elif not user.check_password(password or ""):
-            locked_until = _record_failure(
+            hold = _record_failure(
                 user=user, action="auth.login_failed", reason="invalid_password", attempted_username=attempted
             )
-            error = _locked_error(locked_until) if locked_until is not None else _invalid_credentials()
+            error = _throttled_error(hold) if hold is not None else _invalid_credentials()
         elif not user.is_active:
             audit_record(
                 actor=None,
@@ -212,6 +236,9 @@ def otp_verify(*, user: User, otp: str | None) -> TOTPDevice:
 def _otp_verify_locked(*, user: User, otp: str | None) -> TOTPDevice:
     if user.is_locked():
         raise _locked_error(user.locked_until)  # type: ignore[arg-type]
+    hold = throttle.held(user.get_username())
+    if hold is not None:
+        raise _throttled_error(hold)
     devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
     if not devices:
         raise SignInError(
@@ -233,22 +260,24 @@ def _otp_verify_locked(*, user: User, otp: str | None) -> TOTPDevice:
         verified = verify_token(user, device.persistent_id, token)
         if verified is not None:
             return verified
-    locked_until = _record_failure(
+    hold = _record_failure(
         user=user, action="auth.otp_failed", reason="otp_invalid", attempted_username=user.get_username()
     )
-    if locked_until is not None:
-        raise _locked_error(locked_until)
+    if hold is not None:
+        raise _throttled_error(hold)
     raise SignInError("otp_invalid", _("Mã xác thực không đúng hoặc đã hết hạn."))
 
 
 def otp_check(*, user: User, otp: str | None) -> None:
     """The second-factor step of a sign-in: raises ``SignInError`` (``otp_required``,
-    ``otp_invalid``, or ``locked`` once wrong codes have locked the account)."""
+    ``otp_invalid``, or ``throttled`` once wrong codes have held this address back)."""
     otp_verify(user=user, otp=otp)
 
 
 def login_record(*, user: User, via: str = "web", second_factor: bool = False) -> None:
-    """Audit a completed sign-in (``auth.login``)."""
+    """Audit a completed sign-in (``auth.login``); the client address's failed attempts on
+    the account are forgotten."""
+    throttle.record_success(user.get_username())
     with transaction.atomic():
         audit_record(
             actor=user,
@@ -373,6 +402,7 @@ def user_reset_password(*, actor: Actor, user: User) -> str:
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
+        throttle.release(user.get_username())
         revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         after = snapshot(user, _ACCOUNT_FIELDS)
         after["api_tokens_revoked"] = revoked
@@ -393,6 +423,7 @@ def user_unlock(*, actor: Actor, user: User) -> None:
         before = snapshot(user, ["failed_logins", "locked_until"])
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         user.failed_logins, user.locked_until = 0, None
+        throttle.release(user.get_username())
         audit_record(
             actor=actor,
             action="account.unlock",

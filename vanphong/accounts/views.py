@@ -130,6 +130,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if user.is_authenticated and (user.is_verified() or not services.otp_required(user)):  # type: ignore[attr-defined]  # is_verified: django_otp.middleware.OTPMiddleware
         return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     form = LoginForm(request.POST if request.method == "POST" else None)
+    retry_after: int | None = None
     if request.method == "POST" and form.is_valid():
         try:
             user = services.credentials_check(
@@ -137,6 +138,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
         except services.SignInError as exc:
             form.add_error(None, exc.message)
+            retry_after = exc.retry_after if exc.code == "throttled" else None
         else:
             if not services.otp_required(user):
                 return _complete_sign_in(request, user, device=None, next_url=next_url)
@@ -150,9 +152,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 "next": next_url,
             }
             return redirect("accounts:otp")
-    return render(
-        request, "accounts/login.html", {"form": form, "next": next_url, "nav_active": "login"}, status=200
+    response = render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url, "nav_active": "login"},
+        status=200 if retry_after is None else 429,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_not_required
@@ -185,7 +193,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
             else:
                 raise services.SignInError("otp_invalid", _("Vui lòng quét lại mã QR mới bên dưới."))
         except services.SignInError as exc:
-            if exc.code == "locked":
+            if exc.code in ("locked", "throttled"):
                 request.session.pop(PENDING_KEY, None)
                 if signed_in:
                     auth_logout(request)

@@ -19,10 +19,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vanphong.accounts import services as accounts
+from vanphong.accounts import throttle
 from vanphong.accounts.authentication import BearerTokenAuthentication
 from vanphong.accounts.models import ApiToken, hash_token
 from vanphong.audit.services import audit_record
-from vanphong.core.api.errors import ApiError, error_json
+from vanphong.core.api.errors import ApiError, error_body, error_json
 from vanphong.core.api.schema import error_responses
 
 # HTTP status for each refused sign-in step (documented in docs/api.md).
@@ -32,6 +33,7 @@ SIGN_IN_STATUS = {
     "otp_invalid": status.HTTP_401_UNAUTHORIZED,
     "locked": status.HTTP_403_FORBIDDEN,
     "inactive": status.HTTP_403_FORBIDDEN,
+    "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
 
@@ -83,10 +85,11 @@ class TokenView(APIView):
             "Đổi tên đăng nhập, mật khẩu (và mã xác thực hai lớp khi tài khoản phải dùng) lấy một mã "
             "truy cập. Sai thông tin: 401 (invalid_credentials, otp_required, otp_invalid); tài khoản "
             "bị khóa hoặc ngừng hoạt động, hay phải đổi mật khẩu: 403 (locked, inactive, "
-            "password_change_required)."
+            "password_change_required). Đăng nhập sai quá nhiều lần từ một địa chỉ: 429 (throttled), "
+            "kèm tiêu đề Retry-After (số giây phải đợi)."
         ),
         request=TokenCreateSerializer,
-        responses={201: TokenSerializer, **error_responses(400, 401, 403)},
+        responses={201: TokenSerializer, **error_responses(400, 401, 403, 429)},
         auth=[],
         tags=["auth"],
     )
@@ -100,6 +103,12 @@ class TokenView(APIView):
             if second_factor:
                 accounts.otp_check(user=user, otp=fields.get("otp") or "")
         except accounts.SignInError as exc:
+            if exc.code == "throttled":
+                return Response(
+                    error_body(exc.code, exc.message),
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                    headers={"Retry-After": str(exc.retry_after or 60)},
+                )
             raise ApiError(
                 status_code=SIGN_IN_STATUS.get(exc.code, status.HTTP_401_UNAUTHORIZED),
                 code=exc.code,
@@ -123,6 +132,7 @@ class TokenView(APIView):
                 organization_id=_organization_id(user),
                 after={"via": "api", "second_factor": second_factor},
             )
+        throttle.record_success(user.get_username())
         expires_at = ApiToken.objects.values_list("expires_at", flat=True).get(digest=hash_token(key))
         return Response(
             TokenSerializer({"token": key, "expires_at": expires_at}).data, status=status.HTTP_201_CREATED

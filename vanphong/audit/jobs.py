@@ -8,11 +8,12 @@ import logging
 from typing import Any
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from vanphong.audit.models import AuditEvent
+from vanphong.audit.models import AuditChainHead, AuditEvent
 from vanphong.audit.services import audit_verification_record
 from vanphong.audit.verify import ChainReport, verify_chain
 from vanphong.orgs.models import Person, Role, RoleAssignment
@@ -95,3 +96,55 @@ def verify_audit_chain() -> dict[str, Any]:
         alerted = True if _already_alerted_today(report) else _alert_administrators(report)
     audit_verification_record(actor=None, report=report, alerted=alerted)
     return report.as_dict()
+
+
+def anchor_recipients() -> list[str]:
+    """The administrators (quan_tri role) and the active superusers with an address."""
+    emails = set(administrator_emails())
+    superusers = get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(email="")
+    emails.update(email.strip() for email in superusers.values_list("email", flat=True) if email.strip())
+    return sorted(emails)
+
+
+@shared_task(
+    name="vanphong.audit.jobs.send_audit_anchor", time_limit=300, soft_time_limit=240, ignore_result=True
+)
+def send_audit_anchor() -> dict[str, Any]:
+    """Send the chain head (``SEQ:HASH``) out of the database: a log line and an e-mail to
+    the administrators. Whoever keeps it can later run ``vanphong verify-audit --expect
+    SEQ:HASH`` and prove that no entry up to it has been deleted since, even by someone
+    who rewrote the database and its head consistently."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None:
+        logger.info("audit chain anchor: the trail is empty")
+        return {"anchor": None, "mailed": 0}
+    mac_ok = head.mac == head.compute_mac()
+    anchor = head.anchor
+    if mac_ok:
+        logger.info("audit chain anchor %s", anchor)
+    else:
+        logger.error("audit chain anchor %s: the head's MAC is invalid (head rewritten)", anchor)
+    recipients = anchor_recipients()
+    if not recipients:
+        logger.warning("audit chain anchor: no administrator has an e-mail address")
+        return {"anchor": anchor, "mailed": 0}
+    now = timezone.localtime()
+    subject = f"[Văn phòng số] Mốc chuỗi nhật ký #{head.last_seq} ngày {now:%d/%m/%Y}"
+    lines = [
+        "Kính gửi quản trị hệ thống,",
+        "",
+        f"Mốc chuỗi nhật ký lúc {now:%H:%M %d/%m/%Y}:",
+        "",
+        f"Đầu chuỗi: {anchor}",
+        "",
+        "Vui lòng lưu thư này ngoài máy chủ. Để chứng minh không mục nào đến mốc này bị xóa, chạy:",
+        f"    vanphong verify-audit --expect {anchor}",
+    ]
+    if not mac_ok:
+        lines += ["", "CẢNH BÁO: mã xác thực của đầu chuỗi không hợp lệ; đầu chuỗi có thể đã bị ghi lại."]
+    try:
+        send_mail(subject, "\n".join(lines) + "\n", None, recipients)
+    except Exception:  # the log line above still carries the anchor
+        logger.exception("could not e-mail the audit chain anchor")
+        return {"anchor": anchor, "mailed": 0}
+    return {"anchor": anchor, "mailed": len(recipients)}

@@ -82,14 +82,29 @@ class AuditEvent(models.Model):
         return hmac.new(key, (self.prev_hash + self.canonical()).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def head_mac(last_seq: int, last_hash: str) -> str:
+    """HMAC-SHA256 of the chain head, with the entries' key (VANPHONG_AUDIT_KEY). Someone
+    who can write the database but does not hold the key cannot move the head back to an
+    earlier entry after deleting the newest ones. The ``head:`` prefix keeps it apart from
+    the entries' hashes."""
+    key = settings.VANPHONG_AUDIT_KEY.encode("utf-8")
+    return hmac.new(key, f"head:{last_seq}:{last_hash}".encode(), hashlib.sha256).hexdigest()
+
+
 class AuditChainHead(models.Model):
     """A single row holding the chain's last entry. Appending locks it (SELECT ... FOR
     UPDATE), which serialises writers so that two entries never share a predecessor; it
-    also lets the check notice entries cut off the end of the chain."""
+    also lets the check notice entries cut off the end of the chain.
+
+    ``mac`` is a keyed MAC over (``last_seq``, ``last_hash``) (``head_mac``), checked by
+    ``verify-audit``. The database lets the head only move forward (triggers in migration
+    0003); an old head copied back from a backup still carries a valid MAC, which is what
+    the external anchor (``verify-audit --expect SEQ:HASH``) catches."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
@@ -97,3 +112,11 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq}"
+
+    def compute_mac(self) -> str:
+        return head_mac(self.last_seq, self.last_hash)
+
+    @property
+    def anchor(self) -> str:
+        """``SEQ:HASH``, the text operators keep outside the database."""
+        return f"{self.last_seq}:{self.last_hash}"

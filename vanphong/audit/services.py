@@ -120,7 +120,8 @@ def audit_record(
         event.hash = event.compute_hash()
         event.save(force_insert=True)
         head.last_seq, head.last_hash = event.seq, event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        head.mac = head.compute_mac()
+        head.save(update_fields=["last_seq", "last_hash", "mac"])
     return event
 
 

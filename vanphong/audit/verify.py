@@ -3,6 +3,7 @@ numbering and the chain head. Read-only; ``vanphong verify-audit`` and the night
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 from django.db.models import Max
@@ -19,6 +20,13 @@ class ChainReport:
     reason: str = ""  # why, in Vietnamese, naming the entry
     start_seq: int = 1  # the first entry of the range checked
     head_seq: int = 0  # what the chain head said when the check began
+    head_hash: str = GENESIS_HASH  # and the hash it named
+
+    @property
+    def anchor(self) -> str:
+        """``SEQ:HASH`` of the head checked, for operators to keep outside the database and
+        give back to ``verify-audit --expect``."""
+        return f"{self.head_seq}:{self.head_hash}"
 
     def summary(self) -> str:
         if self.ok and self.checked == 0:
@@ -51,6 +59,56 @@ def _broken(seq: int, reason: str, *, checked: int, start: int, head_seq: int) -
     )
 
 
+def parse_anchor(text: str) -> tuple[int, str]:
+    """``SEQ:HASH`` as printed by ``verify-audit``; ``ValueError`` otherwise."""
+    seq_text, sep, digest = text.strip().partition(":")
+    digest = digest.lower()
+    if not sep or not seq_text.isdigit() or int(seq_text) < 1 or len(digest) != 64:
+        raise ValueError(text)
+    int(digest, 16)
+    return int(seq_text), digest
+
+
+def verify_anchor(report: ChainReport, seq: int, digest: str) -> ChainReport:
+    """Check that the chain still holds entry ``seq`` with hash ``digest`` (an anchor kept
+    outside the database): entries deleted after it, with the head copied back from an old
+    backup, leave a chain that is intact in itself but ends before the anchor."""
+    if not report.ok:
+        return report
+    start, head_seq = report.start_seq, report.head_seq
+    if head_seq < seq:
+        return _broken(
+            head_seq + 1,
+            _(
+                "Chuỗi kết thúc tại #%(head)s, trước mốc #%(seq)s đã lưu bên ngoài: "
+                "các mục sau #%(head)s đã bị xóa và đầu chuỗi bị đưa lùi."
+            )
+            % {"head": head_seq, "seq": seq},
+            checked=report.checked,
+            start=start,
+            head_seq=head_seq,
+        )
+    stored = AuditEvent.objects.filter(seq=seq).values_list("hash", flat=True).first()
+    if stored is None:
+        return _broken(
+            seq,
+            _("Không còn mục #%(seq)s của mốc đã lưu bên ngoài (bị xóa).") % {"seq": seq},
+            checked=report.checked,
+            start=start,
+            head_seq=head_seq,
+        )
+    if not hmac.compare_digest(stored, digest):
+        return _broken(
+            seq,
+            _("Mục #%(seq)s không còn mã băm của mốc đã lưu bên ngoài: chuỗi đã bị thay thế từ đó.")
+            % {"seq": seq},
+            checked=report.checked,
+            start=start,
+            head_seq=head_seq,
+        )
+    return report
+
+
 def verify_chain(*, batch_size: int = 5000, since_seq: int | None = None) -> ChainReport:
     """Walk the chain in ``seq`` order in constant memory and report the first break.
 
@@ -66,6 +124,7 @@ def verify_chain(*, batch_size: int = 5000, since_seq: int | None = None) -> Cha
     head = AuditChainHead.objects.filter(pk=1).first()
     head_seq = head.last_seq if head else 0
     head_hash = head.last_hash if head else GENESIS_HASH
+    head_mac_ok = head is None or hmac.compare_digest(head.mac, head.compute_mac())
     # Nothing lies beyond the head: checking from just after it only checks the head's link.
     start = min(max(since_seq or 1, 1), head_seq + 1)
 
@@ -164,4 +223,16 @@ def verify_chain(*, batch_size: int = 5000, since_seq: int | None = None) -> Cha
             start=start,
             head_seq=head_seq,
         )
-    return ChainReport(ok=True, checked=checked, start_seq=start, head_seq=head_seq)
+    if not head_mac_ok:
+        return _broken(
+            head_seq,
+            _(
+                "Mã xác thực của đầu chuỗi (#%(seq)s) không hợp lệ: đầu chuỗi đã bị ghi lại "
+                "bởi người không giữ khóa nhật ký (các mục cuối có thể đã bị xóa)."
+            )
+            % {"seq": head_seq},
+            checked=checked,
+            start=start,
+            head_seq=head_seq,
+        )
+    return ChainReport(ok=True, checked=checked, start_seq=start, head_seq=head_seq, head_hash=head_hash)

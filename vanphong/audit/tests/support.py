@@ -13,27 +13,32 @@ from django.db import connection, transaction
 from vanphong.audit.models import AuditChainHead
 
 _triggers = importlib.import_module("vanphong.audit.migrations.0002_append_only_triggers")
+_head_triggers = importlib.import_module("vanphong.audit.migrations.0003_head_mac_forward_only")
 
 
 @contextmanager
 def triggers_off() -> Iterator[None]:
-    """Let the current connection UPDATE and DELETE audit entries, as someone with direct
-    database access could. Use inside a test's transaction so that it rolls back; the
-    triggers are put back on leaving the block."""
+    """Let the current connection UPDATE and DELETE audit entries and move the chain head
+    anywhere, as someone with direct database access could. Use inside a test's
+    transaction so that it rolls back; the triggers are put back on leaving the block."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_change")
+            cursor.execute("ALTER TABLE audit_auditchainhead DISABLE TRIGGER audit_head_forward_only")
         else:
             cursor.execute("DROP TRIGGER audit_event_no_update")
             cursor.execute("DROP TRIGGER audit_event_no_delete")
+            cursor.execute("DROP TRIGGER audit_head_forward_only")
+            cursor.execute("DROP TRIGGER audit_head_no_delete")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_change")
+                cursor.execute("ALTER TABLE audit_auditchainhead ENABLE TRIGGER audit_head_forward_only")
             else:
-                for sql in _triggers.SQLITE_UP:
+                for sql in [*_triggers.SQLITE_UP, *_head_triggers.SQLITE_UP]:
                     cursor.execute(sql)
 
 
@@ -45,7 +50,6 @@ def tamper(sql: str, params: list[object] | None = None) -> None:
 
 def clear_audit_trail() -> None:
     """Empty the trail and its head, committing. For the end of transactional tests only."""
-    with transaction.atomic():
-        with triggers_off(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditevent")
+    with transaction.atomic(), triggers_off(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
         AuditChainHead.objects.all().delete()

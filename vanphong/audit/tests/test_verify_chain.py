@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from vanphong.audit.models import AuditChainHead, AuditEvent
+from vanphong.audit.models import AuditEvent
 from vanphong.audit.tests.support import tamper
 from vanphong.audit.verify import verify_chain
 
@@ -113,7 +113,7 @@ def test_entries_cut_off_the_end_are_detected(make_chain):
 
 def test_head_that_does_not_match_the_last_entry_is_detected(make_chain):
     make_chain(10)
-    AuditChainHead.objects.filter(pk=1).update(last_hash="f" * 64)
+    tamper("UPDATE audit_auditchainhead SET last_hash = %s WHERE id = 1", ["f" * 64])
     report = verify_chain()
     assert report.first_broken == 10
     assert "Đầu chuỗi không khớp với mục cuối #10" in report.reason
@@ -121,7 +121,7 @@ def test_head_that_does_not_match_the_last_entry_is_detected(make_chain):
 
 def test_head_moved_back_behind_existing_entries_is_detected(make_chain):
     entries = make_chain(10)
-    AuditChainHead.objects.filter(pk=1).update(last_seq=8, last_hash=entries[7].hash)
+    tamper("UPDATE audit_auditchainhead SET last_seq = 8, last_hash = %s WHERE id = 1", [entries[7].hash])
     report = verify_chain()
     assert not report.ok
     assert report.first_broken == 9
