@@ -77,12 +77,15 @@ def test_locked_account_is_refused_even_with_the_right_password(client, province
     assert not ApiToken.objects.exists()
 
 
-def test_repeated_wrong_passwords_lock_the_account(client, province, settings):
+def test_repeated_wrong_passwords_hold_the_address_back_with_429(client, province, settings):
     settings.VANPHONG_LOGIN_MAX_FAILURES = 3
     assert_error(sign_in(client, "clerk_x", "sai-1"), 401, "invalid_credentials")
     assert_error(sign_in(client, "clerk_x", "sai-2"), 401, "invalid_credentials")
-    assert_error(sign_in(client, "clerk_x", "sai-3"), 403, "locked")
-    assert_error(sign_in(client, "clerk_x"), 403, "locked")
+    response = sign_in(client, "clerk_x", "sai-3")
+    error = assert_error(response, 429, "throttled")
+    assert "thử lại sau" in error["message"]
+    assert int(response["Retry-After"]) > 0
+    assert_error(sign_in(client, "clerk_x"), 429, "throttled")
 
 
 def test_inactive_account_is_refused(client, province):
