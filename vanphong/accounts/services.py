@@ -169,7 +169,12 @@ def credentials_check(*, username: str, password: str) -> User:
     error: SignInError | None = None
     with transaction.atomic():
         user = User.objects.select_for_update().get(username=attempted)
-        if user.is_locked():
+        # Asked again under the row lock: guesses sent in parallel all passed the check above
+        # before the first of them failed and started the hold.
+        hold = throttle.held(attempted)
+        if hold is not None:
+            error = _throttled_error(hold)
+        elif user.is_locked():
             audit_record(
                 actor=None,
                 actor_username=attempted,

@@ -3,6 +3,8 @@ Retry-After, and never keeping the account's owner out from another address."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
@@ -154,3 +156,24 @@ def test_ipv6_clients_count_by_their_64_network(settings):
         assert throttle.client_address() == "2001:db8:1:2::/64"
     finally:
         current_request.reset(reset)
+
+
+def test_a_hold_started_while_a_guess_waited_for_the_row_lock_refuses_it(client, province, monkeypatch):
+    """Guesses sent in parallel all pass the first check before the first failure starts the
+    hold; the check is made again under the user row's lock, so the waiting ones are refused
+    without their password being tried."""
+    real_held = throttle.held
+    calls = []
+
+    def held(username, address=None):
+        calls.append(username)
+        if len(calls) == 1:
+            return None  # the guess arrived before the hold...
+        return throttle.Hold(until=time.time() + 60, scope="account")  # ...then it began
+
+    monkeypatch.setattr(throttle, "held", held)
+    tried = []
+    monkeypatch.setattr(type(province.clerk_x.user), "check_password", lambda self, raw: tried.append(raw))
+    response = token(client, "clerk_x", "doan-mo", address=A)
+    assert response.status_code == 429 and len(calls) >= 2 and tried == []
+    monkeypatch.setattr(throttle, "held", real_held)
