@@ -79,6 +79,13 @@ class UnitAdmin(AuditedModelAdmin):
     autocomplete_fields = ("organization",)
     list_select_related = ("organization",)
 
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        # A unit stays in the organisation it was made in: the reach of the tasks and
+        # documents shared with it was written for that organisation (tasks.TaskAccess).
+        # A reorganisation closes the unit and opens one in the new organisation.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "organization") if obj is not None else readonly
+
 
 @admin.register(Position)
 class PositionAdmin(AuditedModelAdmin):

@@ -242,3 +242,13 @@ def test_api_tokens_are_read_only_in_the_admin_and_hide_the_digest(staff_client,
         == 403
     )
     assert ApiToken.objects.get(pk=token.pk).name == "Máy quét"
+
+
+def test_a_unit_cannot_be_moved_to_another_organisation(staff_client, province):
+    """The reach of the tasks shared with a unit was written for its organisation."""
+    from vanphong.orgs.models import Unit
+
+    unit = Unit.objects.create(organization=province.commune_x, name="Bộ phận Tổng hợp")
+    page = staff_client.get(reverse("admin:orgs_unit_change", args=[unit.pk])).content.decode()
+    assert 'name="organization"' not in page
+    assert 'name="organization"' in staff_client.get(reverse("admin:orgs_unit_add")).content.decode()
