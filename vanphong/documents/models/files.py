@@ -41,6 +41,11 @@ class StoredFile(models.Model):
     extraction_note = models.CharField(_("ghi chú trích xuất"), max_length=255, blank=True)
     ocr = models.BooleanField(_("nhận dạng ký tự (OCR)"), default=False)
     text = models.TextField(_("nội dung trích xuất"), blank=True)
+    # The reading's job (documents/jobs.py): when it was last queued (on upload, then by the
+    # sweep), and which job took the reading of this row and when. One job reads a row.
+    extraction_queued_at = models.DateTimeField(_("xếp hàng đọc nội dung lúc"), default=timezone.now)
+    extraction_claimed_at = models.DateTimeField(_("bắt đầu đọc nội dung lúc"), null=True, blank=True)
+    extraction_claim = models.CharField(_("mã lần đọc nội dung"), max_length=64, blank=True)
 
     class Meta:
         abstract = True

@@ -135,15 +135,21 @@ def arrival_receive(
     return arrival
 
 
-def arrival_extraction_store(*, arrival_id: int, result: extraction.Extracted) -> Arrival | None:
-    """Record an arrival's text and the fields proposed from it (from the job)."""
+def arrival_extraction_store(*, arrival_id: int, result: extraction.Extracted, claim: str) -> Arrival | None:
+    """Record an arrival's text and the fields proposed from it (from the extraction job
+    holding ``claim``). None, with nothing changed, unless the arrival is still pending and
+    claimed by that job (documents/jobs.py)."""
     last = result.pages[-1] if len(result.pages) > 1 else None
     proposal = capture.capture_issuer_match(
         capture.capture_propose(result.first_page, ocr=result.ocr, last_page=last)
     )
     proposal.pop("text", None)  # the text is kept once, in ``text``
     with transaction.atomic():
-        arrival = Arrival.objects.select_for_update().filter(pk=arrival_id).first()
+        arrival = (
+            Arrival.objects.select_for_update()
+            .filter(pk=arrival_id, extraction=ExtractionState.PENDING, extraction_claim=claim)
+            .first()
+        )
         if arrival is None:
             return None
         arrival.text = result.text

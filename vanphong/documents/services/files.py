@@ -34,7 +34,15 @@ from vanphong.core.files import CHUNK_SIZE, Upload, spool_upload, store_spooled
 from vanphong.core.jobs import enqueue
 from vanphong.documents import extraction
 from vanphong.documents.access import get_document_for_user
-from vanphong.documents.models import Arrival, Document, DocumentFile, DocumentState, FileKind, RegisterEntry
+from vanphong.documents.models import (
+    Arrival,
+    Document,
+    DocumentFile,
+    DocumentState,
+    ExtractionState,
+    FileKind,
+    RegisterEntry,
+)
 from vanphong.documents.services import indexing
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.actors import Actor, person_of
@@ -161,12 +169,18 @@ def extraction_completed(document: Document) -> None:
     indexing.document_text_changed(document)
 
 
-def file_extraction_store(*, file_id: int, result: extraction.Extracted) -> DocumentFile | None:
-    """Record the outcome of reading a file (from the extraction job): text, state, note,
-    page count, and the OCR'd PDF as its derived copy. Search is told after commit."""
+def file_extraction_store(*, file_id: int, result: extraction.Extracted, claim: str) -> DocumentFile | None:
+    """Record the outcome of reading a file (from the extraction job holding ``claim``):
+    text, state, note, page count, and the OCR'd PDF as its derived copy. Search is told
+    after commit. None, with nothing changed, unless the file is still pending and claimed
+    by that job (documents/jobs.py): the outcome of a reading is stored once."""
     derived_name = ""
     with transaction.atomic():
-        record = DocumentFile.objects.select_for_update().filter(pk=file_id).first()
+        record = (
+            DocumentFile.objects.select_for_update()
+            .filter(pk=file_id, extraction=ExtractionState.PENDING, extraction_claim=claim)
+            .first()
+        )
         if record is None:
             return None
         if result.derived is not None and result.derived.exists():

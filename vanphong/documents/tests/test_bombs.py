@@ -5,6 +5,7 @@ the extraction job records the refusal once and never reads the file again by it
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import struct
@@ -18,6 +19,7 @@ from billiard.exceptions import WorkerLostError
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from vanphong.accounts.services import api_token_issue
 from vanphong.api.tests.helpers import assert_error
@@ -300,9 +302,16 @@ def pending_file(province) -> DocumentFile:
     )
 
 
+def claimed_by(record: DocumentFile, claim: str, *, seconds_ago: float = 0) -> None:
+    """``record`` as a job ``claim`` left it when it started reading, ``seconds_ago``."""
+    DocumentFile.objects.filter(pk=record.pk).update(
+        extraction_claim=claim, extraction_claimed_at=timezone.now() - dt.timedelta(seconds=seconds_ago)
+    )
+
+
 def test_a_job_delivered_again_after_its_worker_died_refuses_the_file_once(province, books):
     record = pending_file(province)
-    DocumentFile.objects.filter(pk=record.pk).update(extraction_note=jobs.ATTEMPT_NOTE)
+    claimed_by(record, "job-1", seconds_ago=jobs.TIME_LIMIT + 1)  # its worker died reading it
     assert jobs.extract_text(record.pk) == "refused"
     record.refresh_from_db()
     assert record.extraction == ExtractionState.FAILED
@@ -314,18 +323,29 @@ def test_a_job_delivered_again_after_its_worker_died_refuses_the_file_once(provi
 def test_a_worker_lost_or_killed_at_the_hard_limit_marks_the_file_refused_once(province, books):
     from celery.exceptions import TimeLimitExceeded
 
-    lost, timed_out = pending_file(province), pending_file(province)
-    DocumentFile.objects.filter(pk__in=[lost.pk, timed_out.pk]).update(extraction_note=jobs.ATTEMPT_NOTE)
+    lost, timed_out, other = pending_file(province), pending_file(province), pending_file(province)
+    claimed_by(lost, "job-lost")
+    claimed_by(timed_out, "job-timed-out")
+    claimed_by(other, "job-reading")  # read by another job than the one whose worker was lost
     for _ in range(2):
-        jobs.refuse_after_a_lost_worker(sender=jobs.extract_text, exception=WorkerLostError(), args=[lost.pk])
         jobs.refuse_after_a_lost_worker(
-            sender=jobs.extract_text, exception=TimeLimitExceeded(660), args=[timed_out.pk]
+            sender=jobs.extract_text, task_id="job-lost", exception=WorkerLostError(), args=[lost.pk]
         )
-    lost.refresh_from_db()
-    timed_out.refresh_from_db()
+        jobs.refuse_after_a_lost_worker(
+            sender=jobs.extract_text,
+            task_id="job-timed-out",
+            exception=TimeLimitExceeded(660),
+            args=[timed_out.pk],
+        )
+        jobs.refuse_after_a_lost_worker(
+            sender=jobs.extract_text, task_id="job-lost", exception=WorkerLostError(), args=[other.pk]
+        )
+    for record in (lost, timed_out, other):
+        record.refresh_from_db()
     assert (lost.extraction, timed_out.extraction) == (ExtractionState.FAILED, ExtractionState.FAILED)
     assert "làm dừng tiến trình nền" in lost.extraction_note
     assert "giây nên đã dừng" in timed_out.extraction_note
+    assert other.extraction == ExtractionState.PENDING and other.extraction_note == ""
     assert AuditEvent.objects.filter(action="document.file_extract").count() == 2
 
 
