@@ -39,11 +39,20 @@ SIGN_IN_STATUS = {
 
 class TokenCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150, label="Tên đăng nhập")
-    password = serializers.CharField(max_length=4096, trim_whitespace=False, label="Mật khẩu")
+    # Secrets (vanphong.core.forms.is_secret_field): never sent back, any character taken.
+    password = serializers.CharField(
+        max_length=4096,
+        trim_whitespace=False,
+        label="Mật khẩu",
+        write_only=True,
+        style={"input_type": "password"},
+    )
     otp = serializers.CharField(
         max_length=16,
         required=False,
         allow_blank=True,
+        write_only=True,
+        style={"input_type": "password"},
         label="Mã xác thực hai lớp",
         help_text="Mã 6 chữ số từ ứng dụng xác thực; bắt buộc với tài khoản phải dùng xác thực hai lớp.",
     )

@@ -47,25 +47,66 @@ def refuse_bidi_controls(value: Any) -> None:
     )
 
 
+# The ``autocomplete`` tokens by which an HTML form declares a credential's field.
+CREDENTIAL_AUTOCOMPLETE = frozenset({"current-password", "new-password", "one-time-code"})
+
+
+def is_secret_field(field: Any) -> bool:
+    """Whether ``field`` takes a secret (a password, a one-time code), by its kind: a form
+    field drawn as a password input or whose ``autocomplete`` names a credential; a
+    serializer field styled as a password input (``style={"input_type": "password"}``).
+
+    A secret may hold any character, and is checked only by what it is for (Django's
+    password validators, the authenticator device), never by its characters: a check on
+    them would refuse a password that works, and tell what it holds."""
+    widget = getattr(field, "widget", None)
+    if isinstance(widget, forms.Widget):
+        return (
+            isinstance(widget, forms.PasswordInput)
+            or widget.attrs.get("autocomplete") in CREDENTIAL_AUTOCOMPLETE
+        )
+    style = getattr(field, "style", None)
+    return isinstance(style, dict) and style.get("input_type") == "password"
+
+
+class ExceptOnSecrets:
+    """Default validators ``checks`` of a field class, read from each field as it is built
+    (its widget or style is set by then: Django reads them at the end of ``Field.__init__``,
+    DRF on first use), and none on a secret's field (``is_secret_field``)."""
+
+    def __init__(self, *checks: Callable[[Any], None]) -> None:
+        self.checks = checks
+
+    def __get__(self, field: Any, owner: type | None = None) -> list[Callable[[Any], None]]:
+        if field is not None and is_secret_field(field):
+            return []
+        return list(self.checks)
+
+
 def install_input_checks() -> None:
     """Every text and date field of every form (Django) and serializer (DRF) refuses
-    bidirectional override characters and dates before 1900, with the messages above.
+    bidirectional override characters and dates before 1900, with the messages above; a
+    field for a password or a one-time code (``is_secret_field``) takes any text.
 
-    Set once at start-up (``vanphong.api.apps``) as the fields' ``default_validators``, so
-    that no form or serializer can forget them. A DRF field declared with its own
-    ``validators=[...]`` replaces its defaults: add these two to such a list."""
+    Set once at start-up as the fields' ``default_validators``, so that no form or
+    serializer can forget them: by ``vanphong.core.apps``, whose ready() runs before the
+    other apps' (a form class built earlier would keep Django's defaults). A DRF field declared with its own
+    ``validators=[...]`` replaces its defaults: add these two to such a list. A secret is
+    known by its field's kind, not its name: a form field with ``forms.PasswordInput`` (or
+    an ``autocomplete`` of current-password, new-password or one-time-code), a serializer
+    field with ``style={"input_type": "password"}`` (and ``write_only=True``, never sent back)."""
     from rest_framework import serializers
 
-    checks: list[tuple[Any, Callable[[Any], None]]] = [
-        (forms.CharField, refuse_bidi_controls),
-        (forms.DateField, refuse_before_1900),
-        (forms.DateTimeField, refuse_before_1900),
-        (serializers.CharField, refuse_bidi_controls),
-        (serializers.DateField, refuse_before_1900),
-        (serializers.DateTimeField, refuse_before_1900),
+    checks: list[tuple[Any, Any]] = [
+        (forms.CharField, ExceptOnSecrets(refuse_bidi_controls)),
+        (forms.DateField, [refuse_before_1900]),
+        (forms.DateTimeField, [refuse_before_1900]),
+        (serializers.CharField, ExceptOnSecrets(refuse_bidi_controls)),
+        (serializers.DateField, [refuse_before_1900]),
+        (serializers.DateTimeField, [refuse_before_1900]),
     ]
-    for field_class, check in checks:
-        field_class.default_validators = [check]
+    for field_class, defaults in checks:
+        field_class.default_validators = defaults
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -83,7 +124,14 @@ class DateInput(forms.TextInput):
         super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class FileInput(forms.ClearableFileInput):
+    """A file field whose words are Vietnamese ("Chọn tệp", "Chưa chọn tệp", then the chosen
+    names) instead of the browser's own, which follow the browser's language."""
+
+    template_name = "core/widgets/file_input.html"
+
+
+class MultipleFileInput(FileInput):
     allow_multiple_selected = True
 
 

@@ -213,3 +213,152 @@ def test_bidirectional_overrides_are_refused_by_the_api(client, province, books)
     data = {"title": "Nhiệm vụ \u202b", "organization": province.committee.pk}
     error = assert_error(_post(client, province.chief.user, "/api/v1/tasks/", data), 400, "invalid")
     assert list(error["fields"]) == ["title"]
+
+
+def _project_form_classes() -> list[type[forms.BaseForm]]:
+    """Every form class of the project's forms modules: those imported at start-up, and the
+    others imported now."""
+    import importlib
+    import pkgutil
+    import sys
+
+    import vanphong
+
+    for module in pkgutil.walk_packages(vanphong.__path__, "vanphong."):
+        if module.name.rsplit(".", 1)[-1] == "forms" and ".tests" not in module.name:
+            importlib.import_module(module.name)
+    return [
+        value
+        for name, module in list(sys.modules.items())
+        if name.startswith("vanphong.") and ".forms" in name and "tests" not in name
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, forms.BaseForm) and value.__module__ == name
+    ]
+
+
+def test_every_text_field_of_the_pages_forms_refuses_them_but_secrets():
+    """The checks are installed before any app imports its views and builds its forms:
+    documents' ready() imports its page panels, whose forms once came before the checks."""
+    from vanphong.core.forms import is_secret_field, refuse_bidi_controls
+
+    classes = _project_form_classes()
+    assert {c.__name__ for c in classes} >= {
+        "LoginForm",
+        "IncomingRegisterForm",
+        "DraftForm",
+        "PersonCreateForm",
+    }
+    texts = [
+        (f"{c.__module__}.{c.__name__}.{name}", field)
+        for c in classes
+        for name, field in c.base_fields.items()
+        if type(field) is forms.CharField  # an EmailField, a SlugField... check their own way
+    ]
+    assert [
+        label
+        for label, field in texts
+        if (refuse_bidi_controls in field.validators) == is_secret_field(field)
+    ] == []
+    assert sorted(label for label, field in texts if is_secret_field(field)) == [
+        "vanphong.accounts.forms.LoginForm.password",
+        "vanphong.accounts.forms.OtpForm.otp",
+        "vanphong.accounts.forms.PasswordChangeForm.new_password",
+        "vanphong.accounts.forms.PasswordChangeForm.new_password_repeat",
+        "vanphong.accounts.forms.PasswordChangeForm.old_password",
+        "vanphong.orgs.forms.PersonCreateForm.password",
+    ]
+
+
+# --- Secrets take any character ---------------------------------------------------------------------
+
+# A password may hold anything, U+202E included: it is checked by the password validators only.
+BIDI_PASSWORD = "Tinh-uy\u202e-moi-2027"
+TOKEN_URL = "/api/v1/auth/token/"
+
+
+def test_password_and_code_fields_take_bidi_characters_and_other_texts_do_not():
+    from django.contrib.auth import forms as auth_forms
+
+    from vanphong.accounts import forms as account_forms
+    from vanphong.api.views import TokenCreateSerializer
+    from vanphong.orgs.forms import PersonCreateForm
+
+    value = "mk\u202e-2027"  # a one-time code field takes 12 characters at most
+    secrets = [
+        account_forms.LoginForm.base_fields["password"],
+        *(
+            account_forms.PasswordChangeForm.base_fields[name]
+            for name in ("old_password", "new_password", "new_password_repeat")
+        ),
+        account_forms.OtpForm.base_fields["otp"],  # autocomplete="one-time-code"
+        PersonCreateForm.base_fields["password"],
+        auth_forms.SetPasswordForm.base_fields["new_password1"],
+        auth_forms.AdminPasswordChangeForm.base_fields["password1"],
+        forms.CharField(widget=forms.PasswordInput),
+        forms.CharField(widget=forms.TextInput(attrs={"autocomplete": "new-password"})),
+    ]
+    for field in secrets:
+        assert field.clean(value) == value
+    token = TokenCreateSerializer()
+    for name in ("password", "otp"):
+        assert token.fields[name].write_only
+        assert token.fields[name].run_validation(value) == value
+    assert serializers.CharField(style={"input_type": "password"}).run_validation(value) == value
+
+    texts = [
+        account_forms.LoginForm.base_fields["username"],
+        PersonCreateForm.base_fields["username"],
+        forms.CharField(widget=forms.Textarea),
+    ]
+    for field in texts:
+        with pytest.raises(forms.ValidationError, match="U\\+202E"):
+            field.clean(value)
+    for field in (token.fields["username"], token.fields["name"], serializers.CharField(write_only=True)):
+        with pytest.raises(serializers.ValidationError, match="U\\+202E"):
+            field.run_validation(value)
+
+
+def test_a_password_with_a_bidi_character_is_set_and_signs_in_on_the_page_and_the_api(client, province):
+    from django.urls import reverse
+
+    from vanphong.accounts.tests.helpers import sign_in
+    from vanphong.orgs.tests.factories import TEST_PASSWORD
+
+    user = province.specialist.user
+    sign_in(client, user)
+    changed = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": TEST_PASSWORD, "new_password": BIDI_PASSWORD, "new_password_repeat": BIDI_PASSWORD},
+    )
+    assert changed.status_code == 302, changed.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(BIDI_PASSWORD)
+    client.logout()
+
+    signed_in = client.post(reverse("accounts:login"), {"username": "specialist", "password": BIDI_PASSWORD})
+    assert signed_in.status_code == 302 and signed_in.url == reverse("web:home")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    client.logout()
+
+    token = client.post(
+        TOKEN_URL, {"username": "specialist", "password": BIDI_PASSWORD}, content_type="application/json"
+    )
+    assert token.status_code == 201, token.content.decode()
+    assert set(token.json()) == {"token", "expires_at"}  # the password is never sent back
+
+    # The username next to it is an ordinary text: still refused, the password not echoed.
+    refused = client.post(
+        reverse("accounts:login"), {"username": "spe\u202ecialist", "password": BIDI_PASSWORD}
+    )
+    body = refused.content.decode()
+    assert refused.status_code == 200 and "U+202E" in body and BIDI_PASSWORD not in body
+    error = assert_error(
+        client.post(
+            TOKEN_URL,
+            {"username": "spe\u202ecialist", "password": BIDI_PASSWORD},
+            content_type="application/json",
+        ),
+        400,
+        "invalid",
+    )
+    assert list(error["fields"]) == ["username"] and BIDI_PASSWORD not in json.dumps(error)
