@@ -75,3 +75,15 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!inUse) details.open = false;
   });
 });
+
+// A file field (core/widgets/file_input.html): the names of the chosen files in place of
+// "Chưa chọn tệp" (the browser would say them in its own language).
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.type !== "file") return;
+  const names = input.closest(".file-picker") && input.closest(".file-picker").querySelector("[data-file-names]");
+  if (!names) return;
+  const chosen = Array.from(input.files || []).map((file) => file.name);
+  names.textContent = chosen.length ? chosen.join(", ") : names.dataset.empty;
+  names.classList.toggle("has-files", chosen.length > 0);
+});

@@ -19,13 +19,14 @@
   const phone = () => window.matchMedia("(max-width: 799.98px)").matches;
 
   // Height of a chart's box: a trend chart is shorter on phones; a horizontal breakdown
-  // grows with its rows so that every label stays readable.
+  // grows with its rows so that every label stays readable, above the room its axis and
+  // legend take (about 70px: with less, a breakdown of one row showed no bar at all).
   const sizeBox = (box, spec) => {
     box.style.position = "relative";
     box.style.width = "100%";
     if (spec.horizontal) {
       const rows = Math.max(1, spec.labels.length);
-      box.style.height = `${Math.min(40 + rows * (phone() ? 34 : 30), 700)}px`;
+      box.style.height = `${Math.min(80 + rows * (phone() ? 34 : 30), 700)}px`;
     } else {
       box.style.height = phone() ? "240px" : "300px";
     }

@@ -29,7 +29,6 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -48,6 +47,7 @@ from vanphong.accounts import selectors, services
 from vanphong.accounts.forms import AccountSearchForm, LoginForm, OtpForm, PasswordChangeForm
 from vanphong.accounts.models import User
 from vanphong.accounts.second_factor import has_second_factor
+from vanphong.core.paging import CappedPaginator
 from vanphong.orgs.access import Capability, can
 
 PENDING_KEY = "_vanphong_signin"
@@ -262,7 +262,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     search = AccountSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
-    page = Paginator(selectors.managed_accounts(user=request.user, q=q), PAGE_SIZE).get_page(
+    page = CappedPaginator(selectors.managed_accounts(user=request.user, q=q), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = urlencode({"q": q}) if q else ""

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -24,6 +23,7 @@ from vanphong.audit.selectors import (
 )
 from vanphong.audit.services import audit_chain_verify
 from vanphong.core.http import HtmxHttpRequest
+from vanphong.core.paging import CappedPaginator
 from vanphong.orgs.access import Capability, can
 
 PAGE_SIZE = 50
@@ -48,7 +48,7 @@ def event_list(request: HtmxHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET, user=request.user)
     form.is_valid()
     events = audit_events_filter(audit_events_for(request.user), form.filters())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     names = organization_names({e.organization_id for e in page.object_list if e.organization_id})
     rows = [
         EventRow(

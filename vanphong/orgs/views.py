@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vanphong.core.http import HtmxHttpRequest
+from vanphong.core.paging import CappedPaginator
 from vanphong.orgs import services
 from vanphong.orgs.access import Capability, can, get_for_user, organizations_with, scope_for
 from vanphong.orgs.actors import Actor, person_of
@@ -209,7 +209,7 @@ def person_list_view(request: HtmxHttpRequest) -> HttpResponse:
         role=role or None,
         active=None if include_left else True,
     )
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(_page_number(request))
+    page = CappedPaginator(people, PEOPLE_PER_PAGE).get_page(_page_number(request))
     query = request.GET.copy()
     query.pop("trang", None)
     context = {

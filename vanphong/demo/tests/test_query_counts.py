@@ -40,9 +40,11 @@ TASK_STATS = 10
 TASK_STATS_ORG = 9
 SEARCH = 11
 INCOMING_DETAIL = 8
-HOME_CLERK = 29
-HOME_LEADER = 24
-HOME_COMMUNE = 29
+# The home page's group of tasks newly given ("Nhiệm vụ mới giao", issue "Hardening" item 8)
+# asks like the two other task groups: 2 more queries for the clerks, 5 for the leader.
+HOME_CLERK = 31
+HOME_LEADER = 29
+HOME_COMMUNE = 31
 TASK_LIST_PAGE = 27
 INCOMING_LIST_PAGE = 13
 OUTGOING_LIST_PAGE = 13

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import Q
 
-from vanphong.core.forms import label_choices
+from vanphong.core.forms import FileInput, label_choices
 from vanphong.documents import doctypes
 from vanphong.documents.models import ReviewDecision, Urgency
 from vanphong.documents.services.copies import COPY_FORMS
@@ -26,7 +26,7 @@ def outgoing_type_choices() -> list[tuple[str, str]]:
     return doctypes.type_choices(lambda entry: not entry.normative)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(FileInput):
     allow_multiple_selected = True
 
 
@@ -124,7 +124,7 @@ class DraftForm(BaseForm):
 
 class VersionForm(BaseForm):
     body = forms.CharField(label="Nội dung", required=False, widget=forms.Textarea(attrs={"rows": 10}))
-    file = forms.FileField(label="Tệp dự thảo", required=False)
+    file = forms.FileField(label="Tệp dự thảo", required=False, widget=FileInput)
     note = forms.CharField(label="Sửa đổi gì", max_length=255, required=False)
 
 

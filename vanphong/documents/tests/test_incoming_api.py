@@ -229,3 +229,21 @@ def test_the_detail_applies_the_access_predicate_once(client, province, books):
     alone = str(entries_visible_to(province.clerk.user).query)
     grants = alone.count("documents_readergrant")
     assert grants > 0 and entry_sql.count("documents_readergrant") == grants
+
+
+def test_a_long_list_counts_up_to_the_cap_and_pages_on_past_it(client, province, books, settings):
+    """VANPHONG_LIST_COUNT_CAP: the count stops at the cap (count_capped says there are
+    more), the pages after it are served while they have rows, and the one after the last
+    answers 404."""
+    settings.VANPHONG_LIST_COUNT_CAP = 3
+    headers = bearer(province.clerk.user)
+    for n in range(1, 6):
+        incoming_entry(province, n)
+    first = client.get(f"{URL}?page_size=2", **headers).json()
+    assert (first["count"], first["count_capped"]) == (3, True) and first["next"]
+    third = client.get(f"{URL}?page_size=2&page=3", **headers).json()
+    assert len(third["results"]) == 1 and third["next"] is None and third["previous"]
+    assert client.get(f"{URL}?page_size=2&page=4", **headers).status_code == 404
+    settings.VANPHONG_LIST_COUNT_CAP = 5
+    exact = client.get(f"{URL}?page_size=2", **headers).json()
+    assert (exact["count"], exact["count_capped"]) == (5, False)

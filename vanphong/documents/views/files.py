@@ -9,7 +9,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vanphong.core import pending
+from vanphong.core.forms import FileInput
 from vanphong.core.http import HtmxHttpRequest
+from vanphong.core.paging import CappedPaginator
 from vanphong.documents import panels
 from vanphong.documents.access import get_document_for_user
 from vanphong.documents.downloads import file_response
@@ -33,7 +34,7 @@ ARRIVALS_PER_PAGE = 25
 MAX_FILES_AT_ONCE = 20
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(FileInput):
     allow_multiple_selected = True
 
 
@@ -58,7 +59,7 @@ class MultipleFileField(forms.FileField):
 
 
 class FileAttachForm(forms.Form):
-    file = forms.FileField(label=_("Tệp"), help_text=_("PDF, Word (.docx) hoặc ảnh quét."))
+    file = forms.FileField(label=_("Tệp"), help_text=_("PDF, Word (.docx) hoặc ảnh quét."), widget=FileInput)
     kind = forms.ChoiceField(label=_("Loại tệp"), choices=FileKind.choices, initial=FileKind.ORIGINAL)
 
 
@@ -138,7 +139,7 @@ def arrival_list(request: HtmxHttpRequest) -> HttpResponse:
     if not organizations_with(request.user, Capability.REGISTER).exists():
         raise Http404
     queryset = arrival_services.arrivals_for(request.user).order_by("-received_at", "-pk")
-    page = Paginator(queryset, ARRIVALS_PER_PAGE).get_page(request.GET.get("trang"))
+    page = CappedPaginator(queryset, ARRIVALS_PER_PAGE).get_page(request.GET.get("trang"))
     clearance = getattr(getattr(request.user, "person", None), "clearance", 0)
     for arrival in page.object_list:
         arrival.hidden = arrival_services.proposed_classification(arrival) > clearance

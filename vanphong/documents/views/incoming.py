@@ -12,18 +12,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vanphong.core import pending
 from vanphong.core.forms import apply_errors, parse_date
 from vanphong.core.http import HtmxHttpRequest
+from vanphong.core.paging import CappedPaginator
 from vanphong.core.queries import first_with_total
 from vanphong.documents import doctypes
 from vanphong.documents.access import get_entry_for_user
@@ -105,7 +106,7 @@ def incoming_list(request: HtmxHttpRequest) -> HttpResponse:
     elif me is not None and mine == "giao":
         filters["assigned_to"] = me.pk
     entries = selectors.incoming_list(user=user, status=status or None, **filters)
-    page = Paginator(entries, PER_PAGE).get_page(get.get("trang"))
+    page = CappedPaginator(entries, PER_PAGE).get_page(get.get("trang"))
     counts = selectors.incoming_counts(user=user, organization=organization)
     keep = {
         key: value
@@ -397,7 +398,7 @@ def incoming_processed_view(request: HttpRequest, entry_id: int) -> HttpResponse
 def _items(entries: list[RegisterEntry]) -> tuple[tuple[str, str], ...]:
     return tuple(
         (
-            f"{e.document.symbol or 'Không số'} — {e.document.subject[:70]}",
+            f"{e.document.symbol or 'Không số'} — {Truncator(e.document.subject).chars(70)}",
             reverse("documents:entry_detail", kwargs={"entry_id": e.pk}),
         )
         for e in entries

@@ -11,15 +11,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vanphong.core import pending
 from vanphong.core.http import HtmxHttpRequest
+from vanphong.core.paging import CappedPaginator
 from vanphong.documents import panels
 from vanphong.documents.access import get_document_for_user, one_or_404
 from vanphong.documents.docx_render import render_outgoing_docx
@@ -94,7 +94,7 @@ def outgoing_list(request: HtmxHttpRequest) -> HttpResponse:
     documents = selectors.outgoing_list(user=user, state=state or None, **filters)
     counts = selectors.outgoing_state_counts(user, **filters)
     tabs = [("", "Tất cả", sum(counts.values()))] + [(s, s.label, counts[s]) for s in OUTGOING_STATES]
-    page = Paginator(documents, PER_PAGE).get_page(request.GET.get("trang", "1"))
+    page = CappedPaginator(documents, PER_PAGE).get_page(request.GET.get("trang", "1"))
     query = request.GET.copy()
     query.pop("trang", None)
     tab_query = query.copy()
@@ -335,7 +335,7 @@ def pending_reviews(user: Actor) -> pending.PendingGroup | None:
     first = list(steps[:PENDING_ITEMS])
     if not first:
         return None
-    items = tuple((s.document.subject[:100], _document_url(s.document_id)) for s in first)
+    items = tuple((Truncator(s.document.subject).chars(100), _document_url(s.document_id)) for s in first)
     total = len(first) if len(first) < PENDING_ITEMS else steps.count()
     url = reverse("documents:outgoing_list") + "?trang_thai=in_review"
     return pending.PendingGroup("documents.reviews", "Dự thảo chờ tôi cho ý kiến", total, url, items)
@@ -349,7 +349,7 @@ def pending_to_issue(user: Actor) -> pending.PendingGroup | None:
     first = list(documents[:PENDING_ITEMS])
     if not first:
         return None
-    items = tuple((d.subject[:100], _document_url(d)) for d in first)
+    items = tuple((Truncator(d.subject).chars(100), _document_url(d)) for d in first)
     total = len(first) if len(first) < PENDING_ITEMS else documents.count()
     url = reverse("documents:outgoing_list") + "?trang_thai=approved"
     return pending.PendingGroup("documents.to_issue", "Văn bản chờ phát hành", total, url, items)

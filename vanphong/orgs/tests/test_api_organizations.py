@@ -12,7 +12,8 @@ def test_any_role_holder_lists_every_organisation_including_external_ones(client
     response = client.get(URL, **bearer(province.clerk_x.user))
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_capped", "next", "previous", "results"}
+    assert body["count_capped"] is False
     assert body["count"] == 5
     by_name = {o["short_name"]: o for o in body["results"]}
     assert by_name["Trung ương"]["hosted"] is False

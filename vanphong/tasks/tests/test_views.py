@@ -43,7 +43,7 @@ def backdate(task, *, due_days_ago):
 
 
 def titles(html):
-    return re.findall(r'href="/nhiem-vu/\d+/">([^<]+)</a>', html)
+    return re.findall(r'href="/nhiem-vu/\d+/"(?: title="[^"]*")?>([^<]+)</a>', html)
 
 
 def get(client, who, name, *args, **params):
@@ -299,6 +299,24 @@ def test_home_page_shows_my_overdue_and_due_soon_tasks(client, province):
     assert "Nhiệm vụ sắp đến hạn" in html and "Việc sắp đến hạn" in html
     assert "Việc của xã khác" not in html
     assert "tab=mine&amp;status=overdue" in html
+
+
+def test_home_page_shows_a_task_as_soon_as_it_is_given(client, province):
+    """A task given today, due in a month, shows on its assignee's home page until they
+    accept it; a long title is cut with "…"."""
+    title = "Xây dựng kế hoạch thực hiện chuyển đổi số trong các cơ quan đảng của xã giai đoạn 2026 - 2030"
+    task = give(province, province.commune_x, title=title, due=30)
+    give(province, province.commune_y, title="Việc của xã khác", due=30)
+    _, html = get(client, province.clerk_x, "web:home")
+    assert "Nhiệm vụ mới giao, chưa tiếp nhận" in html
+    assert f"{title[:79]}… — hạn {task.due_date:%d/%m/%Y}" in html
+    assert f'href="{reverse("tasks:detail", args=[task.pk])}"' in html
+    assert "Việc của xã khác" not in html
+    _, html = get(client, province.leader, "web:home")  # the one who gave it
+    assert "Nhiệm vụ mới giao" not in html
+    services.task_accept(actor=province.clerk_x.user, task=task)
+    _, html = get(client, province.clerk_x, "web:home")
+    assert "Nhiệm vụ mới giao" not in html and title[:40] not in html
 
 
 def test_navigation_has_the_tasks_item(client, province):

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from vanphong.core.forms import parse_date
 from vanphong.core.http import HtmxHttpRequest
+from vanphong.core.paging import CappedPaginator
 from vanphong.orgs.access import ROLE_CAPABILITIES, Capability, organizations_with, scope_for
 from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Organization, Person, RoleAssignment, Unit
@@ -222,7 +222,7 @@ def _list_page(request: HtmxHttpRequest, *, overdue: bool) -> HttpResponse:
         tasks = selectors.overdue_list(user, query.filters, today=today)
     else:
         tasks = selectors.task_list(user, query.filters, today=today).order_by("-id")
-    page = Paginator(tasks, PER_PAGE).get_page(request.GET.get("trang"))
+    page = CappedPaginator(tasks, PER_PAGE).get_page(request.GET.get("trang"))
     _annotate_rows(page.object_list, today)
     # The counts per status over the list (the overdue list is one status: no tabs).
     counts = None if overdue else selectors.counts(user, query.filters, today=today)
