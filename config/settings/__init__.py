@@ -248,6 +248,11 @@ VANPHONG_PDF_TEXT_MAX_PAGES = env_int("VANPHONG_PDF_TEXT_MAX_PAGES", 2000, minim
 # with more, pages come from the best RANK_WINDOW matches of the index; a reader whose reach
 # holds at most NARROW_LIMIT documents has the matches narrowed to it first (0: never).
 VANPHONG_SEARCH_COUNT_CAP = env_int("VANPHONG_SEARCH_COUNT_CAP", 1000, minimum=1)
+# Lists (pages and API) count at most this many rows: "hơn 1.000", count_capped (core/paging.py).
+VANPHONG_LIST_COUNT_CAP = env_int("VANPHONG_LIST_COUNT_CAP", 1000, minimum=1)
+# A reader whose organisations hold at most this many register entries has the lists read from
+# that side (documents/access.py entry_reach; 0: never).
+VANPHONG_ENTRY_NARROW_LIMIT = env_int("VANPHONG_ENTRY_NARROW_LIMIT", 20_000, minimum=0)
 VANPHONG_SEARCH_RANK_WINDOW = env_int("VANPHONG_SEARCH_RANK_WINDOW", 1000, minimum=1)
 VANPHONG_SEARCH_NARROW_LIMIT = env_int("VANPHONG_SEARCH_NARROW_LIMIT", 50_000, minimum=0)
 

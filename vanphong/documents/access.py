@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -64,6 +66,59 @@ def entries_visible_to(
 ) -> QuerySet[RegisterEntry]:
     qs = RegisterEntry.objects.all() if queryset is None else queryset
     return qs.filter(entry_visibility_q(user))
+
+
+# A reader whose own organisations hold at most this many entries has lists read from that
+# side (``entry_reach``); ``VANPHONG_ENTRY_NARROW_LIMIT`` (0: never).
+DEFAULT_ENTRY_NARROW_LIMIT = 20_000
+
+
+def entry_reach(user: Actor | None) -> QuerySet[Any] | None:
+    """The ids of every register entry ``user`` could possibly see: a SUPERSET of
+    ``entry_visibility_q`` made of index lookups (entries of the reader's organisations,
+    assignments to them, to their units, to the reader's unit or to the reader, and
+    documents granted to the reader). It is only ever used together with the full rule,
+    never instead of it: it cannot widen what anyone sees.
+
+    None for a reader of a whole subtree, or whose organisations hold more than
+    ``VANPHONG_ENTRY_NARROW_LIMIT`` entries: for them most entries are visible, and walking
+    the list in its order with the rule on each row stops sooner than hashing the reach
+    first (docs/performance.md, "The inbox"). Whether a reader is narrow is remembered for
+    ten minutes; it chooses the plan, never the rows (the reach itself is read afresh)."""
+    scope = scope_for(user)
+    limit = getattr(settings, "VANPHONG_ENTRY_NARROW_LIMIT", DEFAULT_ENTRY_NARROW_LIMIT)
+    if scope.person_id is None or not scope.grants or limit <= 0 or any(g.subtree for g in scope.grants):
+        return None
+    # Without a subtree grant, every organisation a rule names is one of the grants' own.
+    org_ids = sorted({g.organization_id for g in scope.grants})
+    key = f"vanphong:entries:narrow:{limit}:{','.join(map(str, org_ids))}"
+    narrow = cache.get(key)
+    if narrow is None:
+        narrow = RegisterEntry.objects.filter(organization_id__in=org_ids)[: limit + 1].count() <= limit
+        cache.set(key, narrow, 600)
+    if not narrow:
+        return None
+    me = scope.person_id
+    branches = [
+        RegisterEntry.objects.filter(organization_id__in=org_ids).values("pk"),
+        Assignment.objects.filter(organization_id__in=org_ids).values("entry_id"),
+        Assignment.objects.filter(unit__organization_id__in=org_ids).values("entry_id"),
+        Assignment.objects.filter(person_id=me).values("entry_id"),
+        Assignment.objects.filter(unit__people__pk=me).values("entry_id"),
+        RegisterEntry.objects.filter(document__reader_grants__person_id=me).values("pk"),
+    ]
+    # No ordering in the branches: the models' default orders would sort (and join) each one.
+    plain = [branch.order_by() for branch in branches]
+    return plain[0].union(*plain[1:], all=True)
+
+
+def narrowed_entries(user: Actor | None, queryset: QuerySet[RegisterEntry]) -> QuerySet[RegisterEntry]:
+    """``queryset`` (already restricted by ``entry_visibility_q``) intersected with the
+    reader's ``entry_reach`` when the reader is narrow: a list and its count then start from
+    the few hundred or thousand entries of a commune instead of testing the rule on every
+    entry of the province."""
+    reach = entry_reach(user)
+    return queryset if reach is None else queryset.filter(pk__in=reach)
 
 
 def document_visibility_q(user: Actor | None) -> Q:

@@ -215,7 +215,8 @@ def _reach(user: Actor) -> QuerySet[SearchEntry, _EntryId] | None:
     ``document_visibility_q``, made of plain index lookups. Every branch of that rule asks
     for an organisation where the reader holds READ, REGISTER or DIRECT, or names the
     reader; so a visible document is owned by, registered in, or assigned to such an
-    organisation, or was created by, assigned to, granted to or reviewed by the reader.
+    organisation or to one of its units, or was created by, assigned to (or to the reader's
+    unit), granted to or reviewed by the reader.
     It is only ever used together with the full rule (a necessary condition, never a
     sufficient one): it cannot widen what anyone sees. None when the user reaches nothing."""
     scope = scope_for(user)
@@ -232,12 +233,14 @@ def _reach(user: Actor) -> QuerySet[SearchEntry, _EntryId] | None:
         Document.objects.filter(created_by_id=me).values("pk"),
         RegisterEntry.objects.filter(organization_id__in=org_ids).values("document_id"),
         Assignment.objects.filter(organization_id__in=org_ids).values("entry__document_id"),
+        Assignment.objects.filter(unit__organization_id__in=org_ids).values("entry__document_id"),
+        Assignment.objects.filter(unit__people__pk=me).values("entry__document_id"),
         Assignment.objects.filter(person_id=me).values("entry__document_id"),
         ReaderGrant.objects.filter(person_id=me).values("document_id"),
         ReviewStep.objects.filter(reviewer_id=me).values("document_id"),
     ]
-    branches = [SearchEntry.objects.filter(document_id__in=ids) for ids in documents]
-    ids = [b.values("id") for b in branches]
+    branches = [SearchEntry.objects.filter(document_id__in=ids.order_by()) for ids in documents]
+    ids = [b.order_by().values("id") for b in branches]
     return ids[0].union(*ids[1:], all=True)
 
 

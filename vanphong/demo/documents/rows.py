@@ -339,6 +339,8 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> dict[str
             "processed_at": _aware(plan.day + dt.timedelta(days=20), 16) if done else None,
             "received_at": _aware(plan.day, 9) if incoming else None,
             "registered_at": _aware(plan.day, 10),
+            "registered_on": plan.day,
+            "in_classified_book": register.classified,
             "registered_by_id": _pk(ctx.clerk_for(org.pk, plan.classification)),
             "channel": rng.choice(("điện tử", "điện tử", "giấy", "liên thông")) if incoming else "nội bộ",
             # Presented (trình) to the leader who then directed it.
@@ -493,6 +495,8 @@ def central_documents(ctx: Context, committee: Organization, centre: Organizatio
                 "status": EntryStatus.FILED,
                 "received_at": _aware(ctx.year.first_day),
                 "registered_at": _aware(ctx.year.first_day),
+                "registered_on": ctx.year.first_day,
+                "in_classified_book": register.classified,
                 "registered_by_id": _pk(ctx.clerks.get(committee.pk)),
                 "channel": "điện tử",
             }

@@ -3,6 +3,8 @@ classified one."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +132,12 @@ class RegisterEntry(models.Model):
     )
     received_at = models.DateTimeField(_("ngày đến"), null=True, blank=True)
     registered_at = models.DateTimeField(_("vào sổ lúc"), default=timezone.now)
+    # The register order of the lists (``INCOMING_ORDER``), kept on the entry so that one
+    # index serves it and a page of a province's list stops after its rows instead of sorting
+    # every visible entry: the local date of registration and whether the book is the
+    # classified one. Both are fixed when the entry is written (``save``).
+    registered_on = models.DateField(_("ngày vào sổ"), editable=False)
+    in_classified_book = models.BooleanField(_("trong sổ mật"), default=False, editable=False)
     registered_by = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
@@ -188,10 +196,20 @@ class RegisterEntry(models.Model):
                 fields=["organization", "register", "-registered_at"], name="documents_entry_org_reg"
             ),
             models.Index(fields=["organization", "status"], name="documents_entry_org_status"),
+            models.Index(
+                fields=["-registered_on", "in_classified_book", "-number", "-id"],
+                name="documents_entry_order",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.register.name} số {self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.registered_on = timezone.localdate(self.registered_at)
+            self.in_classified_book = self.register.classified
+        super().save(*args, **kwargs)
 
 
 class LinkKind(models.TextChoices):

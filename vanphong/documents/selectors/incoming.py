@@ -8,11 +8,10 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from vanphong.audit.models import AuditEvent
-from vanphong.documents.access import entries_visible_to
+from vanphong.documents.access import entries_visible_to, narrowed_entries
 from vanphong.documents.models import (
     Assignment,
     AssignmentRole,
@@ -67,13 +66,10 @@ INCOMING_LIST_FIELDS = (
 # the series), then the ordinary book before the classified one, each by its number. A
 # book's numbers follow its registration dates, so within a year the ordinary book reads
 # 330, 329, 328 … and a classified entry ("Sổ văn bản mật đến" số 22) sits after the ordinary
-# entries of its own day, never between two numbers of the ordinary series.
-INCOMING_ORDER = (
-    TruncDate("registered_at").desc(),
-    "register__classified",
-    "-number",
-    "-pk",
-)
+# entries of its own day, never between two numbers of the ordinary series. The entry keeps
+# the day and the book's kind (``registered_on``, ``in_classified_book``) and one index
+# (``documents_entry_order``) reads in this order: a page stops after its rows.
+INCOMING_ORDER = ("-registered_on", "in_classified_book", "-number", "-pk")
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -100,7 +96,7 @@ def incoming_list(
     search app). ``presented_to`` / ``assigned_to`` are person ids: presented to them and
     waiting for their direction; assigned to them to lead or cooperate, not yet closed.
     """
-    qs = entries_visible_to(user).filter(register__kind=RegisterKind.INCOMING)
+    qs = narrowed_entries(user, entries_visible_to(user)).filter(register__kind=RegisterKind.INCOMING)
     if organization is not None:
         qs = qs.filter(organization=organization)
     if status:
@@ -140,7 +136,7 @@ def incoming_list(
 
 def incoming_counts(*, user: Actor, organization: Organization | int | None = None) -> dict[str, int]:
     """How many visible incoming entries there are in all and in each status: one query."""
-    qs = entries_visible_to(user).filter(register__kind=RegisterKind.INCOMING)
+    qs = narrowed_entries(user, entries_visible_to(user)).filter(register__kind=RegisterKind.INCOMING)
     if organization is not None:
         qs = qs.filter(organization=organization)
     aggregates: dict[str, Any] = {"all": Count("pk")}

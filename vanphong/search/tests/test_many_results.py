@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 
 from vanphong.api.tests.helpers import bearer
-from vanphong.documents.access import documents_visible_to
+from vanphong.documents.access import documents_visible_to, entries_visible_to, entry_reach
 from vanphong.documents.models import (
     Assignment,
     AssignmentRole,
@@ -23,9 +24,10 @@ from vanphong.documents.models import (
     ReviewKind,
     ReviewStep,
 )
+from vanphong.documents.selectors.incoming import incoming_counts, incoming_list
 from vanphong.documents.services.indexing import document_metadata_changed
 from vanphong.orgs.models import Classification, Person, Role
-from vanphong.orgs.tests.factories import make_actor
+from vanphong.orgs.tests.factories import UnitFactory, make_actor
 from vanphong.search.models import SearchEntry
 from vanphong.search.selectors import Filters, _reach, search
 from vanphong.search.tests.test_page import signed_in
@@ -66,6 +68,16 @@ def many(province, make_document):
     direction = Direction.objects.create(entry=entry, author=p.leader, text="Giao đồng chí chuyên viên.")
     Assignment.objects.create(direction=direction, entry=entry, role=AssignmentRole.LEAD, person=p.specialist)
 
+    # Assigned to a unit (phòng): of a commune the reader reads, and the unit a person works in.
+    unit_y = UnitFactory(organization=p.commune_y, name="Phòng Tổng hợp")
+    unit_x = UnitFactory(organization=p.commune_x, name="Văn phòng Đảng ủy")
+    member = make_actor("member", p.commune_x, Role.CHUYEN_VIEN)
+    Person.objects.filter(pk=member.pk).update(unit=unit_x)
+    for n, unit in ((2, unit_y), (3, unit_x)):
+        entry = RegisterEntry.objects.get(document=docs[f"committee{n}"])
+        direction = Direction.objects.create(entry=entry, author=p.leader, text="Giao phòng.")
+        Assignment.objects.create(direction=direction, entry=entry, role=AssignmentRole.LEAD, unit=unit)
+
     draft = Document.objects.create(
         organization=p.committee,
         state=DocumentState.IN_REVIEW,
@@ -89,6 +101,7 @@ def readers(province):
         "clerk_x": province.clerk_x,
         "clerk_y": province.clerk_y,
         "reader": reader,
+        "member": Person.objects.get(user__username="member"),
     }
 
 
@@ -170,6 +183,34 @@ def test_the_reach_holds_everything_the_access_rule_lets_through(province, many)
         reach = set(SearchEntry.objects.filter(pk__in=_reach(user)).values_list("document_id", flat=True))
         visible = set(documents_visible_to(user).values_list("pk", flat=True))
         assert visible and visible <= reach, name
+
+
+def test_the_entry_reach_holds_every_entry_the_access_rule_lets_through(settings, province, many):
+    """``entry_reach`` narrows a commune reader's lists; if it ever missed an entry the
+    rule allows, that reader would lose it from the inbox."""
+    settings.VANPHONG_ENTRY_NARROW_LIMIT = ALWAYS_NARROW
+    narrow = 0
+    for name, person in readers(province).items():
+        user = person.user
+        reach = entry_reach(user)
+        if reach is None:  # a reader of a whole subtree: never narrowed
+            continue
+        narrow += 1
+        reached = set(RegisterEntry.objects.filter(pk__in=reach).values_list("pk", flat=True))
+        visible = set(entries_visible_to(user).values_list("pk", flat=True))
+        assert visible and visible <= reached, name
+    assert narrow >= 4
+
+
+def test_a_narrow_readers_inbox_is_the_same_either_way(settings, province, many):
+    for name, person in readers(province).items():
+        shown = {}
+        for narrow in (NEVER_NARROW, ALWAYS_NARROW):
+            settings.VANPHONG_ENTRY_NARROW_LIMIT = narrow
+            cache.clear()  # the narrow/broad choice is remembered
+            rows = list(incoming_list(user=person.user).values_list("pk", flat=True))
+            shown[narrow] = (rows, incoming_counts(user=person.user))
+        assert shown[NEVER_NARROW] == shown[ALWAYS_NARROW], name
 
 
 def test_the_api_says_when_the_count_is_capped(client, settings, province, many):
