@@ -82,12 +82,20 @@ def error_json(
     )
 
 
+# DRF messages written without gettext (so no catalogue can translate them), by their text.
+_UNTRANSLATABLE: dict[str, str] = {
+    # Serializer.errors when the body is JSON ``null``.
+    "No data provided": "Chưa gửi dữ liệu (nội dung yêu cầu trống hoặc là null).",
+}
+
+
 def _flatten(detail: Any) -> Any:
     if isinstance(detail, list):
         return [_flatten(d) for d in detail]
     if isinstance(detail, dict):
         return {str(k): _flatten(v) for k, v in detail.items()}
-    return str(detail)
+    text = str(detail)
+    return _UNTRANSLATABLE.get(text, text)
 
 
 def _message_for(exc: exceptions.APIException, code: str, request: Any) -> str:

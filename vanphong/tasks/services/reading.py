@@ -34,7 +34,10 @@ def evidence_open_for_user(
     records = EvidenceFile.objects.select_related("event")
     try:
         if task_id is not None:
-            records = records.filter(event__task_id=int(task_id))
+            # Through the task's own key, not the ``task_id`` column: Django's lookup on a
+            # primary key answers "no row" for a number beyond the column's range, where the
+            # foreign key's lookup sends it on (SQLite: OverflowError, a server error).
+            records = records.filter(event__task__pk=int(task_id))
         record = records.get(pk=int(file_id))
     except (EvidenceFile.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
