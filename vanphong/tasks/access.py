@@ -22,8 +22,8 @@ from django.http import Http404
 
 from vanphong.orgs.access import Capability, can, organizations_with, scope_for
 from vanphong.orgs.actors import Actor
-from vanphong.orgs.models import Organization
-from vanphong.tasks.models import Task, TaskAccess
+from vanphong.orgs.models import Classification, Organization
+from vanphong.tasks.models import Task, TaskAccess, TaskTally
 
 
 def _orgs(scope: Any, capability: Capability) -> list[int]:
@@ -85,6 +85,25 @@ def task_visibility_q(user: Actor) -> Q:
         givers = keepers + followed_up_by(keepers)
         reach = Q(organization_id__in=givers) | reach
     return reach & Q(classification__lte=scope.clearance)
+
+
+def sees_every_task(user: Actor) -> bool:
+    """Whether every task there is is one ``user`` may see: they hold the highest clearance,
+    and every organisation that has given a task (as the maintained tally knows them) is one
+    whose classified books they keep or which they direct, or whose Văn phòng they belong to
+    — the giver test of ``task_visibility_q``, which alone lets a task through. Then "the
+    tasks I may see" are all tasks, and their counts are the tally's (``selectors.counts``):
+    the Bí thư's statistics read a few hundred rows instead of every task. Asked once per
+    request (one query on the tally)."""
+    scope = scope_for(user)
+    if scope.person_id is None or not scope.grants or scope.clearance < max(Classification.values):
+        return False
+    if "sees_every_task" not in scope._memo:
+        keepers = scope.classified_keeper_ids()
+        givers = keepers + followed_up_by(keepers)
+        others = TaskTally.objects.filter(count__gt=0).exclude(giver_id__in=givers)
+        scope._memo["sees_every_task"] = not others.exists()
+    return bool(scope._memo["sees_every_task"])
 
 
 def visible_tasks(user: Actor, queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:

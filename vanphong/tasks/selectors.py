@@ -25,7 +25,7 @@ from django.utils import timezone
 from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization, Person
 from vanphong.orgs.selectors import party_choices
-from vanphong.tasks.access import visible_tasks
+from vanphong.tasks.access import sees_every_task, visible_tasks
 from vanphong.tasks.calendar import WorkCalendar, due_soon_until
 from vanphong.tasks.models import Outcome, PartyRole, Status, Task, TaskParty, TaskTally
 
@@ -305,10 +305,23 @@ def _conditional_counts(qs: QuerySet[Task], today: Today) -> Counts:
     return Counts(**{k: v or 0 for k, v in row.items()})
 
 
+def whole_months(start: dt.date | None, end: dt.date | None) -> bool:
+    """Whether [start, end] is a run of whole months (either end may be open): what the
+    tally, kept by month, can answer."""
+    if start is not None and start.day != 1:
+        return False
+    return end is None or (end + dt.timedelta(days=1)).day == 1
+
+
 def counts(user: Actor, filters: TaskFilters | None = None, *, today: Today | None = None) -> Counts:
-    """Status counts of the tasks ``user`` may see that pass ``filters`` (SQL only)."""
+    """Status counts of the tasks ``user`` may see that pass ``filters`` (SQL only). For a
+    reader who sees every task (``sees_every_task``), with no filter but a period of whole
+    months, they are the maintained tally's: the same numbers, without counting every task."""
     today = today or Today.now()
     base = filters or TaskFilters()
+    period_only = TaskFilters(status=base.status, period_from=base.period_from, period_to=base.period_to)
+    if base == period_only and whole_months(base.period_from, base.period_to) and sees_every_task(user):
+        return tally_counts(None, today=today, month_from=base.period_from, month_to=base.period_to)
     qs = task_list(user, TaskFilters(**{**base.__dict__, "status": ""}), today=today)
     return _conditional_counts(qs, today)
 

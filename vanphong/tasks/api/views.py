@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, QuerySet
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -25,7 +25,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vanphong.core.api.schema import error_responses
+from vanphong.core.api.schema import error_responses, file_responses
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.actors import Actor
 from vanphong.orgs.api.filters import parse_filters
@@ -117,13 +117,6 @@ def _documents(user: Actor, ids: list[int], field: str) -> list[Any]:
 
 def _document(user: Actor, pk: int | None, field: str) -> Any:
     return None if pk is None else _documents(user, [pk], field)[0]
-
-
-def _whole_months(start: dt.date | None, end: dt.date | None) -> bool:
-    """Whether [start, end] is a run of whole months (either end may be open)."""
-    if start is not None and start.day != 1:
-        return False
-    return end is None or (end + dt.timedelta(days=1)).day == 1
 
 
 @extend_schema_view(
@@ -249,7 +242,7 @@ class TaskViewSet(viewsets.GenericViewSet):
                 raise ValidationError({"organization": "Không tìm thấy cơ quan."})
         if organization is not None and can(request.user, Capability.READ, organization):
             # The whole organisation's numbers: from the maintained tally for whole months.
-            if _whole_months(start, end):
+            if selectors.whole_months(start, end):
                 numbers = selectors.tally_counts(
                     [organization.pk], today=today, month_from=start, month_to=end
                 )
@@ -279,9 +272,7 @@ class TaskViewSet(viewsets.GenericViewSet):
         ),
         tags=["tasks"],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="Nội dung tệp."
-            ),
+            **file_responses("Nội dung tệp, với kiểu tệp nhận ra khi tải lên (PDF, DOCX, JPEG, PNG, TIFF)."),
             **error_responses(401, 404),
         },
     )

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from vanphong.api.tests.helpers import assert_error, bearer
 from vanphong.orgs.models import Classification
 from vanphong.tasks import services, tally
-from vanphong.tasks.selectors import TaskFilters, counts, organization_counts, tally_counts
+from vanphong.tasks.selectors import TaskFilters, Today, counts, organization_counts, tally_counts
 from vanphong.tasks.tests.test_api_support import days, give, soon, today
 
 URL = "/api/v1/tasks/stats/"
@@ -219,3 +219,46 @@ def test_no_tasks_means_zeros_and_no_rate(client, province):
         "cancelled": 0,
         "on_time_rate": None,
     }
+
+
+def test_a_reader_who_sees_every_task_is_answered_from_the_tally(client, province, tasks):
+    """The Bí thư (Tuyệt mật, directing the whole province, which gave every task) sees every
+    task: the statistics and the list's counts come from the tally, and are the numbers the
+    tasks themselves give."""
+    from vanphong.tasks.access import sees_every_task
+    from vanphong.tasks.selectors import _conditional_counts, task_list
+
+    leader = province.leader.user
+    assert sees_every_task(leader)
+    live = _conditional_counts(task_list(leader, TaskFilters(), today=Today.now()), Today.now())
+    with CaptureQueriesContext(connection) as queries:
+        body = stats(client, province.leader)
+    aggregates = [q["sql"] for q in queries if "COUNT" in q["sql"].upper() or "SUM(" in q["sql"].upper()]
+    assert any("tasks_tasktally" in sql for sql in aggregates)
+    assert not any('FROM "tasks_task" ' in sql and "FILTER" in sql for sql in aggregates)
+    assert body["total"] == live.total and body["overdue"] == live.overdue
+    assert body["done_on_time"] == live.done_on_time and body["cancelled"] == live.cancelled
+    assert counts(leader) == live
+    a, b = tasks["a"], tasks["b"]
+    months = TaskFilters(period_from=a, period_to=month_end(b))
+    assert counts(leader, months) == _conditional_counts(
+        task_list(leader, months, today=Today.now()), Today.now()
+    )
+
+
+def test_the_tally_is_not_used_for_a_reader_who_may_miss_a_task(province, tasks):
+    """Below the highest clearance, or when an organisation the reader does not direct has
+    given a task, the counts are taken over the tasks the reader may see."""
+    from vanphong.tasks.access import sees_every_task
+    from vanphong.tasks.models import TaskTally
+
+    assert not sees_every_task(province.chief.user)  # Tối mật
+    assert not sees_every_task(province.clerk_x.user)
+    TaskTally.objects.create(
+        giver=province.centre, organization=province.commune_x, month=tasks["a"], outcome=0, count=1
+    )
+    from vanphong.orgs.access import forget_scope
+
+    leader = province.leader.user
+    forget_scope(leader)
+    assert not sees_every_task(leader)
