@@ -50,39 +50,48 @@ def followed_up_by(org_ids: list[int]) -> list[int]:
     )
 
 
-def _reach_q(org_ids: list[int]) -> Q:
-    """A Q on TaskAccess: rows of ``org_ids``, and the giver rows of the committees whose
-    Văn phòng is among them (the office follows up the tasks its committee gives)."""
-    if not org_ids:
-        return Q(pk__in=[])
-    q = Q(organization_id__in=org_ids)
-    followed = followed_up_by(org_ids)
-    if followed:
-        q |= Q(giver=True, organization_id__in=followed)
-    return q
-
-
 def task_visibility_q(user: Actor) -> Q:
     """One EXISTS on ``TaskAccess`` under the clearance cap: a row of an organisation where
     the reader keeps the classified books or directs (any classification), of one where they
-    only read (unclassified tasks), or naming the reader. A single semi-join, which the
-    planner drives from the reader's rows (a commune) or from the task list (the province)
-    as the numbers say; the OR it replaces spanned the task, its parties and their units and
-    read every task for every count (docs/performance.md)."""
+    only read (unclassified tasks), naming the reader, or — for the Văn phòng, which follows
+    up the tasks its committee gives — the giver row of that committee. A single semi-join,
+    which the planner drives from the reader's rows (a commune) or from the task list (the
+    province) as the numbers say; the OR it replaces spanned the task, its parties and their
+    units and read every task for every count (docs/performance.md).
+
+    The rows are asked for by ``holder`` (an organisation's id, or the person's negated): one
+    IN that the (holder, task, giver) and (task, holder, giver) indexes answer without
+    reading the table; what tells the branches apart is then checked on the same index."""
     scope = scope_for(user)
     if scope.person_id is None:
         return Q(pk__in=[])
     readers = _orgs(scope, Capability.READ)
     keepers = scope.classified_keeper_ids()
     only_readers = sorted(set(readers) - set(keepers))
-    rows = _reach_q(keepers) | Q(person_id=scope.person_id)
+    any_level = [*keepers, -scope.person_id]
+    unclassified = Q(Exact(OuterRef("classification"), 0))
+    branches = [(any_level, Q())]
     if only_readers:
-        rows |= _reach_q(only_readers) & Q(Exact(OuterRef("classification"), 0))
+        branches.append((only_readers, unclassified))
+    # A committee whose books the reader keeps anyway needs no giver branch of its own.
+    followed_any = [c for c in followed_up_by(keepers) if c not in keepers]
+    followed_open = [c for c in followed_up_by(only_readers) if c not in keepers and c not in only_readers]
+    if followed_any:
+        branches.append((followed_any, Q(giver=True)))
+    if followed_open:
+        branches.append((followed_open, Q(giver=True) & unclassified))
+    if len(branches) == 1:
+        rows = Q(holder__in=any_level)
+    else:
+        which = Q()
+        for holders, condition in branches:
+            which |= Q(holder__in=holders) & condition
+        rows = Q(holder__in=sorted({h for holders, _ in branches for h in holders})) & which
     reach = Q(Exists(TaskAccess.objects.filter(rows, task=OuterRef("pk"))))
     if any(g.subtree for g in scope.grants):
         # A reader of a whole subtree (the Bí thư, an administrator) reaches most tasks: the
         # giver column of the task row settles nearly all of them without the subquery.
-        givers = keepers + followed_up_by(keepers)
+        givers = keepers + followed_any
         reach = Q(organization_id__in=givers) | reach
     return reach & Q(classification__lte=scope.clearance)
 

@@ -8,7 +8,6 @@ the caller can see answers 403 with the service's message, by the API's one exce
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
