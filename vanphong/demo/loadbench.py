@@ -34,6 +34,7 @@ SQL_REPEAT = 20
 LIST_PAGE = 50  # the API's default page size
 SEARCH_PAGE = 20
 SEARCH_CAP = 1000  # VANPHONG_SEARCH_COUNT_CAP
+LIST_CAP = 1000  # VANPHONG_LIST_COUNT_CAP: the lists count this many rows and one more, then stop
 COMMON_TERM = "nghi quyet"
 FALLBACK_RARE_TERM = "sat lo dat"
 PREFERRED_COMMUNE = "phuquy"
@@ -365,8 +366,8 @@ BARE_SQL: dict[str, tuple[str, ...]] = {
 FROM documents_registerentry e JOIN documents_register r ON r.id = e.register_id
 JOIN documents_document d ON d.id = e.document_id
 WHERE {_ENTRY_VISIBLE} ORDER BY e.registered_at DESC, e.id DESC LIMIT {LIST_PAGE}""",  # noqa: S608
-        f"""SELECT count(*) FROM documents_registerentry e JOIN documents_register r ON r.id = e.register_id
-WHERE {_ENTRY_VISIBLE}""",  # noqa: S608
+        f"""SELECT count(*) FROM (SELECT 1 FROM documents_registerentry e
+JOIN documents_register r ON r.id = e.register_id WHERE {_ENTRY_VISIBLE} LIMIT {LIST_CAP + 1}) c""",  # noqa: S608
     ),
     # One entry with its document, files and directions with their assignments.
     "incoming_detail": (
@@ -383,18 +384,19 @@ WHERE di.entry_id = %(entry)s ORDER BY di.id, a.id""",
     "task_list": (
         f"""SELECT {_TASK_COLUMNS} FROM tasks_task t WHERE {_TASK_VISIBLE}
 ORDER BY t.id DESC LIMIT {LIST_PAGE}""",  # noqa: S608
-        f"SELECT count(*) FROM tasks_task t WHERE {_TASK_VISIBLE}",  # noqa: S608
+        f"SELECT count(*) FROM (SELECT 1 FROM tasks_task t WHERE {_TASK_VISIBLE} LIMIT {LIST_CAP + 1}) c",  # noqa: S608
     ),
     "task_overdue": (
         f"""SELECT {_TASK_COLUMNS} FROM tasks_task t WHERE {_TASK_VISIBLE}
 AND t.outcome = 0 AND t.effective_due < %(today)s ORDER BY t.id DESC LIMIT {LIST_PAGE}""",  # noqa: S608
-        f"""SELECT count(*) FROM tasks_task t WHERE {_TASK_VISIBLE}
-AND t.outcome = 0 AND t.effective_due < %(today)s""",  # noqa: S608
+        f"""SELECT count(*) FROM (SELECT 1 FROM tasks_task t WHERE {_TASK_VISIBLE}
+AND t.outcome = 0 AND t.effective_due < %(today)s LIMIT {LIST_CAP + 1}) c""",  # noqa: S608
     ),
     "task_by_org": (
         f"""SELECT {_TASK_COLUMNS} FROM tasks_task t WHERE {_TASK_VISIBLE} AND {_TASK_OF_ORG}
 ORDER BY t.id DESC LIMIT {LIST_PAGE}""",  # noqa: S608
-        f"SELECT count(*) FROM tasks_task t WHERE {_TASK_VISIBLE} AND {_TASK_OF_ORG}",  # noqa: S608
+        f"""SELECT count(*) FROM (SELECT 1 FROM tasks_task t WHERE {_TASK_VISIBLE} AND {_TASK_OF_ORG}
+LIMIT {LIST_CAP + 1}) c""",  # noqa: S608
     ),
     # The counts by status group of the tasks in reach.
     "task_stats": (
