@@ -58,7 +58,7 @@ class CappedPaginator(Paginator):
         return min(counted, self.cap), counted > self.cap
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]  # a cached_property in Django too
+    def count(self) -> int:
         return self._capped_count[0]
 
     @property

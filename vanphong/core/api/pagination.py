@@ -23,10 +23,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         assert self.page is not None
+        paginator = self.page.paginator
         return Response(
             {
-                "count": self.page.paginator.count,
-                "count_capped": self.page.paginator.capped,
+                "count": paginator.count,
+                "count_capped": isinstance(paginator, CappedPaginator) and paginator.capped,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
