@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "vanphong.audit",
     "vanphong.documents",
     "vanphong.search",
+    "vanphong.programs",
     "vanphong.notifications",
     "vanphong.tasks",
     "vanphong.api",
@@ -435,6 +436,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClassificationEnum": ["none", "mat", "toi_mat", "tuyet_mat"],
         "UrgencyEnum": ["thuong", "khan", "thuong_khan", "hoa_toc"],
+        "MeetingKindEnum": "vanphong.programs.models.MeetingKind",
     },
 }
 

@@ -24,6 +24,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("vanphong.documents.api.urls")),
     path("", include("vanphong.search.api.urls")),
     path("", include("vanphong.tasks.api.urls")),
+    path("", include("vanphong.programs.api.urls")),
 ]
 
 urlpatterns = [

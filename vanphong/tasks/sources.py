@@ -57,3 +57,27 @@ def find_documents(
         .order_by("-issued_date", "-pk")
     )
     return list(qs[:limit])
+
+
+# --- Links back to the object a task was given from ----------------------------------------
+
+# (reader, source id) -> (url, words) of the page the task came from, or None when the reader
+# may not see it. Registered by the work app that owns the source model (its AppConfig.ready).
+SourceLink = Callable[[Actor | None, int], tuple[str, str] | None]
+_links: dict[str, SourceLink] = {}
+
+
+def register_source_link(model_label: str, link: SourceLink) -> None:
+    """Tell the engine how to link a task back to its source of model ``app_label.model``."""
+    _links[model_label.lower()] = link
+
+
+def source_link(user: Actor | None, task: Any) -> tuple[str, str] | None:
+    """The page ``task`` came from (a meeting, for a conclusion), as ``user`` may open it."""
+    if task.source_type_id is None or task.source_id is None:
+        return None
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_id(task.source_type_id)
+    link = _links.get(f"{content_type.app_label}.{content_type.model}")
+    return link(user, task.source_id) if link is not None else None

@@ -42,7 +42,7 @@ from vanphong.tasks.models import (
     TaskState,
 )
 from vanphong.tasks.selectors import TaskFilters, Today
-from vanphong.tasks.sources import documents_visible_to
+from vanphong.tasks.sources import documents_visible_to, source_link
 
 _TASK = Task.objects.select_related(
     "organization",
@@ -152,6 +152,7 @@ def render_task_page(
         "subtasks": subtasks,
         "events": events,
         "visible_documents": visible_documents,
+        "source_link": source_link(user, task),
         "extensions": list(
             task.extensions.select_related("requested_by", "decided_by").order_by("requested_at")
         ),

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from vanphong.demo import documents as documents_demo
+from vanphong.demo import meetings as meetings_demo
 from vanphong.demo import orgs as demo
 from vanphong.demo import tasks as tasks_demo
 from vanphong.demo.documents import scenes as document_scenes
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             self._seed_documents(scale)
         if not no_tasks:
             self._seed_tasks(scale)
+            self._seed_meetings()  # after the tasks: a conclusion gives a task, and they want an empty table
         if not no_documents:  # after the tasks: a direction gives a task, and they want an empty table
             self._seed_scenes()
         if not no_logins:
@@ -144,6 +146,12 @@ class Command(BaseCommand):
                 f"({elapsed:.1f} giây)."
             )
         )
+
+    def _seed_meetings(self) -> None:
+        started = time.monotonic()
+        counts = meetings_demo.seed_meetings()
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Đã tạo {meetings_demo.summary(counts)} ({elapsed:.1f} giây)."))
 
     def _print_logins(self, *, url: str, password: str | None) -> None:
         text = demo.logins_text(url=url, password=password)
