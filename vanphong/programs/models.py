@@ -1,5 +1,11 @@
-"""Meetings and the rooms they are held in; their agenda (with the meeting pack), minutes
-and conclusions, each conclusion followed as a task of the engine.
+"""Work programmes and their items, the leaders' weekly calendar, meetings and the rooms they
+are held in; a meeting's agenda (with the meeting pack), minutes and conclusions, each
+conclusion followed as a task of the engine.
+
+A programme item carries down from the longer programme into the shorter ones (``parent``)
+and a moved item is a new item in the later programme (``moved_from``); the states roll back
+up the ``parent`` chain (``services.work_programs``). A calendar week is composed, approved
+and published; an event changed after publication is marked and its people are told.
 
 Rooms are one register (shared with the logistics module later) with one booking rule: a
 room holds one meeting at a time. The rule is kept by the booking service, which locks the
@@ -76,6 +82,18 @@ class Meeting(models.Model):
         _("tình trạng"), max_length=12, choices=MeetingState.choices, default=MeetingState.PLANNED
     )
     minutes = models.TextField(_("biên bản"), blank=True)
+    minutes_file = models.FileField(
+        _("tệp biên bản"), upload_to="meetings/%Y/%m/", blank=True, max_length=300
+    )
+    program_item = models.ForeignKey(
+        "programs.ProgramItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("nội dung chương trình"),
+    )
+    cancel_reason = models.CharField(_("lý do hủy, hoãn"), max_length=500, blank=True)
     notice = models.ForeignKey(
         "documents.Document",
         on_delete=models.SET_NULL,
@@ -103,6 +121,325 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProgramBody(models.TextChoices):
+    BAN_CHAP_HANH = "ban_chap_hanh", _("Ban Chấp hành")
+    BAN_THUONG_VU = "ban_thuong_vu", _("Ban Thường vụ")
+    THUONG_TRUC = "thuong_truc", _("Thường trực")
+    BAN_CHI_DAO = "ban_chi_dao", _("Ban Chỉ đạo")
+
+
+class ProgramPeriod(models.TextChoices):
+    """The horizons from the longest to the shortest: an item carries down only to a shorter one."""
+
+    TERM = "term", _("Toàn khóa")
+    YEAR = "year", _("Năm")
+    QUARTER = "quarter", _("Quý")
+    MONTH = "month", _("Tháng")
+    WEEK = "week", _("Tuần")
+
+
+PERIOD_RANK = {value: rank for rank, value in enumerate(ProgramPeriod.values)}
+
+
+class ProgramState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    APPROVED = "approved", _("Đã duyệt")
+    ISSUED = "issued", _("Đã ban hành")
+
+
+class Program(models.Model):
+    """A work programme (chương trình công tác) of one of a committee's bodies for a period."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="programs", verbose_name=_("cơ quan")
+    )
+    body = models.CharField(_("cơ quan thực hiện"), max_length=20, choices=ProgramBody.choices)
+    steering_name = models.CharField(_("tên Ban Chỉ đạo"), max_length=300, blank=True)
+    period = models.CharField(_("thời kỳ"), max_length=10, choices=ProgramPeriod.choices)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    title = models.CharField(_("tên chương trình"), max_length=500)
+    state = models.CharField(
+        _("tình trạng"), max_length=10, choices=ProgramState.choices, default=ProgramState.DRAFT
+    )
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("văn bản ban hành"),
+    )
+    approved_by = models.ForeignKey(
+        "orgs.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người duyệt"),
+    )
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        "orgs.Person", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("người tạo")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+
+    class Meta:
+        ordering = ["organization", "-start", "id"]
+        verbose_name = _("chương trình công tác")
+        verbose_name_plural = _("chương trình công tác")
+        indexes = [
+            models.Index(fields=["organization", "period", "start"], name="programs_program_org_period")
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="programs_program_end_after_start"),
+            models.UniqueConstraint(
+                fields=["organization", "body", "period", "start", "steering_name"],
+                name="programs_program_once_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ItemState(models.TextChoices):
+    PLANNED = "planned", _("Dự kiến")
+    DONE = "done", _("Đã thực hiện")
+    MOVED = "moved", _("Chuyển kỳ sau")
+    DROPPED = "dropped", _("Không thực hiện")
+
+
+class ProgramItem(models.Model):
+    """One matter of a programme: what, who prepares it, which leader is in charge, when
+    (a day, a week or a month), before which kind of meeting, and what became of it."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    content = models.TextField(_("nội dung"))
+    preparing_organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cơ quan chuẩn bị"),
+    )
+    leader = models.ForeignKey(
+        "orgs.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lãnh đạo phụ trách"),
+    )
+    planned_date = models.DateField(_("ngày dự kiến"), null=True, blank=True)
+    planned_week = models.DateField(_("tuần dự kiến (thứ Hai)"), null=True, blank=True)
+    planned_month = models.DateField(_("tháng dự kiến (ngày 1)"), null=True, blank=True)
+    meeting_kind = models.CharField(
+        _("hình thức xem xét"), max_length=20, choices=MeetingKind.choices, blank=True
+    )
+    state = models.CharField(
+        _("kết quả"), max_length=10, choices=ItemState.choices, default=ItemState.PLANNED
+    )
+    reason = models.CharField(_("lý do"), max_length=1000, blank=True)
+    done_on = models.DateField(_("ngày thực hiện"), null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("từ chương trình dài hơn"),
+    )
+    moved_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moved_to",
+        verbose_name=_("chuyển từ"),
+    )
+    task = models.ForeignKey(
+        "tasks.Task",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nhiệm vụ"),
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+
+    class Meta:
+        ordering = ["program", "order"]
+        verbose_name = _("nội dung chương trình")
+        verbose_name_plural = _("nội dung chương trình")
+        indexes = [models.Index(fields=["preparing_organization", "state"], name="programs_item_prep_state")]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "order"], name="programs_item_order"),
+            models.CheckConstraint(
+                condition=(
+                    Q(planned_date__isnull=True, planned_week__isnull=True)
+                    | Q(planned_date__isnull=True, planned_month__isnull=True)
+                    | Q(planned_week__isnull=True, planned_month__isnull=True)
+                ),
+                name="programs_item_one_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(self.content.split())[:80]
+
+
+class CalendarState(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    APPROVED = "approved", _("Đã duyệt")
+    PUBLISHED = "published", _("Đã công bố")
+
+
+class CalendarWeek(models.Model):
+    """The leaders' weekly calendar (lịch công tác tuần của Thường trực) of an organisation."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="calendar_weeks",
+        verbose_name=_("cơ quan"),
+    )
+    week_start = models.DateField(_("tuần từ thứ Hai"))
+    state = models.CharField(
+        _("tình trạng"), max_length=10, choices=CalendarState.choices, default=CalendarState.DRAFT
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    approved_by = models.ForeignKey(
+        "orgs.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người duyệt"),
+    )
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        "orgs.Person", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("người soạn")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+
+    class Meta:
+        ordering = ["organization", "-week_start"]
+        verbose_name = _("lịch công tác tuần")
+        verbose_name_plural = _("lịch công tác tuần")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "week_start"], name="programs_week_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — tuần {self.week_start:%d/%m/%Y}"
+
+
+class CalendarEvent(models.Model):
+    """One line of the weekly calendar: day and time, content, the leaders attending, the
+    participants, the place and the agency that prepares it; from a programme item, a meeting
+    or a request. ``changed_after_publication`` marks what changed once the week was out."""
+
+    week = models.ForeignKey(CalendarWeek, on_delete=models.CASCADE, related_name="events")
+    start = models.DateTimeField(_("bắt đầu"))
+    end = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    title = models.CharField(_("nội dung"), max_length=500)
+    kind = models.CharField(_("loại"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.KHAC)
+    leaders = models.ManyToManyField(
+        "orgs.Person", blank=True, related_name="calendar_events", verbose_name=_("lãnh đạo dự")
+    )
+    participants = models.CharField(_("thành phần"), max_length=1000, blank=True)
+    place = models.CharField(_("địa điểm"), max_length=300, blank=True)
+    preparing_organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cơ quan chuẩn bị"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calendar_events",
+        verbose_name=_("cuộc họp"),
+    )
+    program_item = models.ForeignKey(
+        ProgramItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calendar_events",
+        verbose_name=_("nội dung chương trình"),
+    )
+    cancelled = models.BooleanField(_("đã hủy"), default=False)
+    changed_after_publication = models.BooleanField(_("thay đổi sau khi công bố"), default=False)
+    change_note = models.CharField(_("nội dung thay đổi"), max_length=500, blank=True)
+    sequence = models.PositiveIntegerField(_("lần sửa"), default=0)
+    updated_at = models.DateTimeField(_("sửa lúc"), default=timezone.now)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("sự kiện lịch tuần")
+        verbose_name_plural = _("sự kiện lịch tuần")
+        indexes = [models.Index(fields=["week", "start"], name="programs_event_week_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=F("start")), name="programs_event_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalendarFeed(models.Model):
+    """A secret, revocable subscription link to a person's or an organisation's calendar
+    (iCalendar): the token is the only credential, so it is long, random and stored hashed."""
+
+    owner = models.ForeignKey(
+        "orgs.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("người tạo")
+    )
+    person = models.ForeignKey(
+        "orgs.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lịch của cán bộ"),
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lịch của cơ quan"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đường dẫn đăng ký lịch")
+        verbose_name_plural = _("đường dẫn đăng ký lịch")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, organization__isnull=True)
+                | Q(person__isnull=True, organization__isnull=False),
+                name="programs_feed_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lịch của {self.person or self.organization}"
 
 
 class ParticipantRole(models.TextChoices):

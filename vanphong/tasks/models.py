@@ -56,6 +56,7 @@ class SourceKind(models.TextChoices):
     DIRECTION = "direction", _("Ý kiến chỉ đạo trên văn bản đến")
     CONCLUSION = "conclusion", _("Kết luận cuộc họp, thông báo kết luận")
     RESOLUTION = "resolution", _("Nghị quyết, chương trình hành động")
+    PROGRAM = "program", _("Chương trình công tác")
     REPORT_REQUEST = "report_request", _("Yêu cầu báo cáo")
     PETITION = "petition", _("Đơn thư")
     MANUAL = "manual", _("Giao trực tiếp")

@@ -45,7 +45,7 @@ from vanphong.programs.models import (
     ParticipantRole,
     Room,
 )
-from vanphong.programs.selectors import may_manage, meetings_visible_to
+from vanphong.programs.selectors.meetings import may_manage, meetings_visible_to
 from vanphong.tasks.models import SourceKind
 from vanphong.tasks.services import TaskSource, task_create, task_validate
 

@@ -1,0 +1,31 @@
+"""Every change in the programs app, as plain functions taking explicit arguments: meetings
+and rooms (``meetings``), work programmes (``work_programs``), the weekly calendar
+(``calendar``)."""
+
+from vanphong.programs.services.meetings import (
+    Booked,
+    RoomConflict,
+    agenda_item_add,
+    attendance_set,
+    conclusion_add,
+    meeting_create,
+    minutes_record,
+    notice_draft,
+    participant_warnings,
+    room_create,
+    room_set_active,
+)
+
+__all__ = [
+    "Booked",
+    "RoomConflict",
+    "agenda_item_add",
+    "attendance_set",
+    "conclusion_add",
+    "meeting_create",
+    "minutes_record",
+    "notice_draft",
+    "participant_warnings",
+    "room_create",
+    "room_set_active",
+]
