@@ -28,7 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("van-ban/", include("vanphong.documents.urls")),
     path("tra-cuu/", include("vanphong.search.urls")),
     path("nhiem-vu/", include("vanphong.tasks.urls")),
-    path("cuoc-hop/", include("vanphong.programs.urls")),
+    path("", include("vanphong.programs.urls")),
     path("thong-bao/", include("vanphong.notifications.urls")),
     path("api/", include("vanphong.api.urls")),
     path("quan-tri-he-thong/", admin.site.urls),

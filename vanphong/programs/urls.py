@@ -1,11 +1,13 @@
-"""The meeting pages, under /cuoc-hop/."""
+"""The programs app's pages: meetings under /cuoc-hop/, work programmes under /chuong-trinh/,
+the leaders' weekly calendar under /lich-tuan/ (all names in the ``programs`` namespace)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from vanphong.programs.views import meetings
 
 app_name = "programs"
-urlpatterns = [
+
+meeting_patterns = [
     path("", meetings.meeting_list, name="meeting_list"),
     path("tao-moi/", meetings.meeting_create, name="meeting_create"),
     path("phong-hop/", meetings.room_list, name="room_list"),
@@ -17,4 +19,10 @@ urlpatterns = [
     path("<int:meeting_id>/bien-ban/", meetings.minutes, name="minutes"),
     path("<int:meeting_id>/thong-bao-ket-luan/", meetings.notice, name="notice"),
     path("<int:meeting_id>/tai-lieu/<int:document_id>/", meetings.pack_document, name="pack_document"),
+]
+
+urlpatterns = [
+    path("cuoc-hop/", include(meeting_patterns)),
+    path("chuong-trinh/", include("vanphong.programs.urls_work_programs")),
+    path("lich-tuan/", include("vanphong.programs.urls_calendar")),
 ]

@@ -1,0 +1,3 @@
+"""API routes of the calendar (filled in by its module)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the calendar (filled in by its module)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the work programs (filled in by its module)."""
+
+urlpatterns: list = []
