@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from vanphong.core.forms import DATE_FORMATS, DATETIME_FORMATS
+from vanphong.core.forms import DATE_FORMATS, DATETIME_FORMATS, FileInput
 from vanphong.orgs.models import Organization, Person
 from vanphong.orgs.selectors import party_choices, resolve_target
 from vanphong.programs.models import Attendance, MeetingKind, Room
@@ -146,7 +146,21 @@ class MinutesForm(forms.Form):
         label="Biên bản",
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=100_000,
-        error_messages={"required": "Hãy nhập nội dung biên bản."},
+        required=False,
+    )
+    minutes_file = forms.FileField(
+        label="Tệp biên bản (bản ký, bản quét hoặc .docx)",
+        required=False,
+        widget=FileInput,
+        help_text="PDF, DOCX, JPEG, PNG hoặc TIFF.",
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do hủy, hoãn",
+        max_length=500,
+        error_messages={"required": "Hãy ghi lý do hủy, hoãn cuộc họp."},
     )
 
 

@@ -16,7 +16,10 @@ meeting_patterns = [
     path("<int:meeting_id>/noi-dung/", meetings.agenda_add, name="agenda_add"),
     path("<int:meeting_id>/ket-luan/", meetings.conclusion_add, name="conclusion_add"),
     path("<int:meeting_id>/tham-du/", meetings.attendance, name="attendance"),
+    path("<int:meeting_id>/sua/", meetings.meeting_edit, name="meeting_edit"),
+    path("<int:meeting_id>/huy/", meetings.cancel, name="meeting_cancel"),
     path("<int:meeting_id>/bien-ban/", meetings.minutes, name="minutes"),
+    path("<int:meeting_id>/bien-ban/tep/", meetings.minutes_file, name="minutes_file"),
     path("<int:meeting_id>/thong-bao-ket-luan/", meetings.notice, name="notice"),
     path("<int:meeting_id>/tai-lieu/<int:document_id>/", meetings.pack_document, name="pack_document"),
 ]

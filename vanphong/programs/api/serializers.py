@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,6 +21,7 @@ from vanphong.programs.models import (
     MeetingParticipant,
     MeetingState,
     ParticipantRole,
+    ProgramItem,
     Room,
 )
 from vanphong.tasks.api.serializers import CodeField, TaskTargetSerializer
@@ -60,17 +62,47 @@ class MeetingCreateSerializer(serializers.Serializer):
     guests = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), many=True, required=False, default=list, help_text="Id các khách mời."
     )
-    program_item = serializers.IntegerField(
+    program_item = serializers.PrimaryKeyRelatedField(
+        queryset=ProgramItem.objects.select_related("program"),
         required=False,
         allow_null=True,
         default=None,
-        help_text="Mục của chương trình công tác (chưa dùng: bỏ trống hoặc null).",
+        help_text="Id nội dung của chương trình công tác mà cuộc họp thực hiện (tùy chọn).",
     )
 
-    def validate_program_item(self, value: int | None) -> None:
-        if value is not None:
-            raise serializers.ValidationError("Chương trình công tác chưa có trên hệ thống: hãy để trống.")
-        return None
+
+class MeetingUpdateSerializer(serializers.Serializer):
+    """PATCH: only the fields given change (rescheduling is a new ``start``/``end``)."""
+
+    title = serializers.CharField(max_length=500, required=False, help_text="Tên cuộc họp.")
+    kind = serializers.ChoiceField(choices=MeetingKind.choices, required=False, help_text="Loại cuộc họp.")
+    start = serializers.DateTimeField(required=False, help_text="Bắt đầu (ISO 8601).")
+    end = serializers.DateTimeField(required=False, help_text="Kết thúc (ISO 8601).")
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.select_related("organization"),
+        required=False,
+        allow_null=True,
+        help_text="Id phòng họp; null để họp ngoài phòng (khi đó cần place). Trùng giờ: 409.",
+    )
+    place = serializers.CharField(max_length=300, required=False, allow_blank=True, help_text="Địa điểm.")
+    chair = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False)
+    participants = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), many=True, required=False
+    )
+    guests = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), many=True, required=False)
+
+
+class MeetingCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text="Lý do hủy, hoãn.")
+
+
+class MinutesSerializer(serializers.Serializer):
+    minutes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100_000, help_text="Nội dung biên bản."
+    )
+    file = serializers.FileField(
+        required=False, allow_null=True, default=None, help_text="Tệp biên bản (PDF, DOCX, ảnh quét)."
+    )
 
 
 class AgendaCreateSerializer(serializers.Serializer):
@@ -135,6 +167,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "chair_name",
             "state",
             "state_label",
+            "program_item",
         ]
 
 
@@ -200,6 +233,7 @@ class MeetingDetailSerializer(MeetingSerializer):
     notice = serializers.IntegerField(
         source="notice_id", allow_null=True, read_only=True, help_text="Id văn bản Thông báo kết luận."
     )
+    minutes_file = serializers.SerializerMethodField()
 
     class Meta(MeetingSerializer.Meta):
         fields = [
@@ -208,8 +242,17 @@ class MeetingDetailSerializer(MeetingSerializer):
             "agenda",
             "conclusions",
             "minutes",
+            "minutes_file",
+            "cancel_reason",
             "notice",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_minutes_file(self, obj: Meeting) -> str | None:
+        """Where the minutes' file is downloaded (signed-in, with the meeting's access)."""
+        if not obj.minutes_file:
+            return None
+        return reverse("api:meeting-minutes-file", args=[obj.pk])
 
     @extend_schema_field(AgendaItemSerializer(many=True))
     def get_agenda(self, obj: Meeting) -> list[dict[str, Any]]:

@@ -6,17 +6,18 @@ import contextlib
 import datetime as dt
 from typing import Any
 
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vanphong.core.api.errors import ApiError
-from vanphong.core.api.schema import error_responses
+from vanphong.core.api.schema import error_responses, file_responses
 from vanphong.documents.access import one_or_404
 from vanphong.documents.services.reading import document_viewed
 from vanphong.programs import selectors, services
@@ -25,13 +26,17 @@ from vanphong.programs.api.serializers import (
     AgendaItemSerializer,
     ConclusionCreateSerializer,
     ConclusionSerializer,
+    MeetingCancelSerializer,
     MeetingCreatedSerializer,
     MeetingCreateSerializer,
     MeetingDetailSerializer,
     MeetingSerializer,
+    MeetingUpdateSerializer,
+    MinutesSerializer,
     PackDocumentSerializer,
     RoomSerializer,
 )
+from vanphong.programs.downloads import minutes_file_response
 from vanphong.programs.models import Meeting, Room
 
 
@@ -144,13 +149,92 @@ class MeetingViewSet(viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         serializer = MeetingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("program_item", None)
         try:
-            booked = services.meeting_create(actor=request.user, **data)
+            booked = services.meeting_create(actor=request.user, **serializer.validated_data)
         except services.RoomConflict as error:
             raise _conflict(error) from None
         return self._detail(booked.meeting, status_code=status.HTTP_201_CREATED, warnings=booked.warnings)
+
+    @extend_schema(
+        summary="Sửa, dời lịch cuộc họp",
+        description=(
+            "Chỉ những trường gửi lên thay đổi; cuộc họp đã họp hoặc đã hủy không sửa được (400). Giờ hoặc "
+            "phòng mới trùng với cuộc họp khác trong phòng đó: 409 (mã conflict). Người dự được báo khi "
+            "dời lịch."
+        ),
+        tags=["meetings"],
+        request=MeetingUpdateSerializer,
+        responses={200: MeetingCreatedSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def partial_update(self, request: Request, pk: Any = None) -> Response:
+        meeting = self._get(pk)
+        serializer = MeetingUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            booked = services.meeting_update(actor=request.user, meeting=meeting, **serializer.validated_data)
+        except services.RoomConflict as error:
+            raise _conflict(error) from None
+        return self._detail(booked.meeting, warnings=booked.warnings)
+
+    @extend_schema(
+        summary="Hủy, hoãn cuộc họp",
+        description=(
+            "Cần lý do; phòng họp được giải phóng, người dự được báo. Cuộc họp đã họp không hủy được."
+        ),
+        tags=["meetings"],
+        request=MeetingCancelSerializer,
+        responses={200: MeetingDetailSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], url_path="cancel")
+    def cancel(self, request: Request, pk: Any = None) -> Response:
+        meeting = self._get(pk)
+        serializer = MeetingCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.meeting_cancel(
+            actor=request.user, meeting=meeting, reason=serializer.validated_data["reason"]
+        )
+        return self._detail(meeting)
+
+    @extend_schema(
+        summary="Ghi biên bản cuộc họp (nội dung, tệp, hoặc cả hai)",
+        description=(
+            "multipart/form-data: minutes (văn bản) và/hoặc file (PDF, DOCX, ảnh quét). Tệp được kiểm tra "
+            "trước khi ghi; tệp bị từ chối thì không có gì thay đổi. Sau đó cuộc họp ở trạng thái đã họp."
+        ),
+        tags=["meetings"],
+        request={"multipart/form-data": MinutesSerializer, "application/json": MinutesSerializer},
+        responses={200: MeetingDetailSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="minutes",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def minutes(self, request: Request, pk: Any = None) -> Response:
+        meeting = self._get(pk)
+        serializer = MinutesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.minutes_record(
+            actor=request.user,
+            meeting=meeting,
+            minutes=serializer.validated_data["minutes"],
+            upload=serializer.validated_data["file"],
+        )
+        return self._detail(meeting)
+
+    @extend_schema(
+        summary="Tải tệp biên bản cuộc họp",
+        description="404 khi người gọi không được xem cuộc họp hoặc cuộc họp chưa có tệp biên bản.",
+        tags=["meetings"],
+        responses={
+            **file_responses("Tệp biên bản (PDF, DOCX, JPEG, PNG, TIFF)."),
+            **error_responses(401, 404),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="minutes-file", url_name="minutes-file")
+    def minutes_file(self, request: Request, pk: Any = None) -> FileResponse:
+        return minutes_file_response(request.user, pk)
 
     @extend_schema(
         summary="Thêm nội dung (kèm tài liệu) vào chương trình cuộc họp",

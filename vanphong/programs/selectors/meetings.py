@@ -59,7 +59,7 @@ def meeting_detail(user: Actor | None) -> QuerySet[Meeting]:
     with its participants, agenda and conclusions (their parties and tasks) prefetched."""
     return (
         meetings_visible_to(user)
-        .select_related("organization", "room", "chair", "created_by", "notice")
+        .select_related("organization", "room", "chair", "created_by", "notice", "program_item__program")
         .prefetch_related(
             Prefetch(
                 "participants",

@@ -23,14 +23,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from vanphong.audit.services import audit_record
+from vanphong.core.files import Spooled, Upload, spool_upload, store_spooled
 from vanphong.documents.access import documents_visible_to
 from vanphong.documents.models import Document
 from vanphong.documents.services.outgoing import outgoing_draft_create
+from vanphong.notifications.services import notify
 from vanphong.orgs.access import Capability, can
-from vanphong.orgs.actors import Actor, acting_person
+from vanphong.orgs.actors import Actor, acting_person, person_of
 from vanphong.orgs.models import Organization, Person, Unit
 from vanphong.programs.models import (
     AgendaItem,
@@ -43,6 +46,7 @@ from vanphong.programs.models import (
     MeetingParticipant,
     MeetingState,
     ParticipantRole,
+    ProgramItem,
     Room,
 )
 from vanphong.programs.selectors.meetings import may_manage, meetings_visible_to
@@ -55,6 +59,7 @@ MAX_TITLE = 500
 MAX_HOURS = 24 * 7  # a meeting, a conference: at most a week
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # a year outside is a typing slip
 MAX_ID = 2**63  # beyond a 64-bit key: no row
+MAX_MINUTES = 100_000  # characters typed as text; a longer record is a file
 
 
 class RoomConflict(ValidationError):
@@ -201,30 +206,21 @@ def participant_warnings(
     return warnings
 
 
-def meeting_create(
+def _check_meeting(
     *,
-    actor: Actor,
     organization: Organization,
     title: str,
     kind: str,
-    start: dt.datetime,
-    end: dt.datetime,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
     chair: Person | None,
-    room: Room | None = None,
-    place: str = "",
-    participants: Iterable[Person] = (),
-    guests: Iterable[Person] = (),
-) -> Booked:
-    """Schedule a meeting of ``organization``. Refuses a room already booked at that time
-    (``RoomConflict``); warns about people already in another meeting at that time."""
-    creator = acting_person(actor)
-    if not can(actor, Capability.WRITE, organization):
-        raise PermissionDenied("Bạn không có quyền lên lịch họp của cơ quan này.")
-    title = " ".join((title or "").split())
-    place = " ".join((place or "").split())
-    participants = list(dict.fromkeys(participants))
-    guests = [g for g in dict.fromkeys(guests) if g not in participants]
-    errors: dict[str, list[str]] = {}
+    room: Room | None,
+    place: str,
+    people: Iterable[Person],
+    program_item: ProgramItem | None,
+    errors: dict[str, list[str]],
+) -> None:
+    """The checks a meeting's fields pass when it is created and when it is changed."""
     if not title:
         errors["title"] = ["Hãy nhập tên cuộc họp."]
     elif len(title) > MAX_TITLE:
@@ -252,9 +248,61 @@ def meeting_create(
         errors["chair"] = ["Hãy chọn người chủ trì."]
     elif not chair.active:
         errors["chair"] = [f"Đồng chí {chair.full_name} không còn công tác."]
-    inactive = [p.full_name for p in [*participants, *guests] if not p.active]
+    inactive = [p.full_name for p in people if not p.active]
     if inactive:
         errors["participants"] = [f"Không còn công tác: {', '.join(inactive)}."]
+    if program_item is not None and program_item.program.organization_id not in _program_owners(organization):
+        errors["program_item"] = ["Nội dung chương trình không thuộc chương trình công tác của cơ quan này."]
+
+
+def _program_owners(organization: Organization) -> set[int]:
+    """Whose programme items a meeting of ``organization`` may take up: its own, and (for a
+    Văn phòng) its committee's, as the office organises the committee's meetings."""
+    owners = {organization.pk}
+    if organization.is_office and organization.parent_id is not None:
+        owners.add(organization.parent_id)
+    return owners
+
+
+def meeting_create(
+    *,
+    actor: Actor,
+    organization: Organization,
+    title: str,
+    kind: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    chair: Person | None,
+    room: Room | None = None,
+    place: str = "",
+    participants: Iterable[Person] = (),
+    guests: Iterable[Person] = (),
+    program_item: ProgramItem | None = None,
+) -> Booked:
+    """Schedule a meeting of ``organization`` (taking up ``program_item`` of its work
+    programme when given). Refuses a room already booked at that time (``RoomConflict``);
+    warns about people already in another meeting at that time."""
+    creator = acting_person(actor)
+    if not can(actor, Capability.WRITE, organization):
+        raise PermissionDenied("Bạn không có quyền lên lịch họp của cơ quan này.")
+    title = " ".join((title or "").split())
+    place = " ".join((place or "").split())
+    participants = list(dict.fromkeys(participants))
+    guests = [g for g in dict.fromkeys(guests) if g not in participants]
+    errors: dict[str, list[str]] = {}
+    _check_meeting(
+        organization=organization,
+        title=title,
+        kind=kind,
+        start=start,
+        end=end,
+        chair=chair,
+        room=room,
+        place=place,
+        people=[*participants, *guests],
+        program_item=program_item,
+        errors=errors,
+    )
     if errors:
         raise ValidationError(errors)
     assert chair is not None
@@ -271,6 +319,7 @@ def meeting_create(
             room=room,
             place=place,
             chair=chair,
+            program_item=program_item,
             created_by=creator,
         )
         MeetingParticipant.objects.bulk_create(
@@ -302,16 +351,205 @@ def meeting_create(
                 "chair": chair.pk,
                 "participants": [p.pk for p in participants],
                 "guests": [g.pk for g in guests],
+                "program_item": program_item.pk if program_item else None,
             },
         )
     return Booked(meeting=meeting, warnings=warnings)
 
 
-def _book(actor: Actor, room: Room, start: dt.datetime, end: dt.datetime) -> None:
-    """Lock the room's row, then refuse when another meeting holds it at that time. Inside the
-    caller's transaction: the lock is held until the new meeting is committed."""
+_UNSET: Any = object()
+
+
+def _snapshot(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "start": meeting.start,
+        "end": meeting.end,
+        "room": meeting.room_id,
+        "place": meeting.place,
+        "chair": meeting.chair_id,
+    }
+
+
+def meeting_update(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    title: Any = _UNSET,
+    kind: Any = _UNSET,
+    start: Any = _UNSET,
+    end: Any = _UNSET,
+    room: Any = _UNSET,
+    place: Any = _UNSET,
+    chair: Any = _UNSET,
+    participants: Any = _UNSET,
+    guests: Any = _UNSET,
+) -> Booked:
+    """Change a planned meeting: its title, kind, time (rescheduling), room or place, chair,
+    participants and guests. Only what is given changes. A new time or room is booked under
+    the room's lock like a new meeting (``RoomConflict``); the people seated get the same
+    warnings; those whose seat or time changed are told."""
+    _require_manager(actor, meeting)
+    if meeting.state != MeetingState.PLANNED:
+        raise ValidationError(
+            {"state": [f"Cuộc họp {meeting.get_state_display().lower()}: không sửa được lịch họp nữa."]}
+        )
+    new_title = " ".join((meeting.title if title is _UNSET else title or "").split())
+    new_place = " ".join((meeting.place if place is _UNSET else place or "").split())
+    new_kind = meeting.kind if kind is _UNSET else kind
+    new_start = meeting.start if start is _UNSET else start
+    new_end = meeting.end if end is _UNSET else end
+    new_room = meeting.room if room is _UNSET else room
+    new_chair = meeting.chair if chair is _UNSET else chair
+    seats = list(meeting.participants.select_related("person"))
+    old_participants = [s.person for s in seats if s.role == ParticipantRole.PARTICIPANT]
+    old_guests = [s.person for s in seats if s.role == ParticipantRole.GUEST]
+    new_participants = old_participants if participants is _UNSET else list(dict.fromkeys(participants))
+    new_guests = old_guests if guests is _UNSET else list(dict.fromkeys(guests))
+    new_guests = [g for g in new_guests if g not in new_participants]
+    errors: dict[str, list[str]] = {}
+    _check_meeting(
+        organization=meeting.organization,
+        title=new_title,
+        kind=new_kind,
+        start=new_start,
+        end=new_end,
+        chair=new_chair,
+        room=new_room,
+        place=new_place,
+        people=[p for p in [*new_participants, *new_guests] if p not in old_participants + old_guests],
+        program_item=None,
+        errors=errors,
+    )
+    if errors:
+        raise ValidationError(errors)
+    assert new_chair is not None
+    with transaction.atomic():
+        locked = _locked(meeting)
+        before = _snapshot(locked)
+        moved = (new_start, new_end, getattr(new_room, "pk", None)) != (
+            locked.start,
+            locked.end,
+            locked.room_id,
+        )
+        if new_room is not None and moved:
+            _book(actor, new_room, new_start, new_end, exclude=locked.pk)
+        locked.title, locked.kind, locked.start, locked.end = new_title, new_kind, new_start, new_end
+        locked.room, locked.place, locked.chair = new_room, new_place, new_chair
+        locked.save(update_fields=["title", "kind", "start", "end", "room", "place", "chair"])
+        kept = {s.person_id: s for s in seats}
+        wanted = {p.pk: ParticipantRole.PARTICIPANT for p in new_participants}
+        wanted.update({g.pk: ParticipantRole.GUEST for g in new_guests})
+        MeetingParticipant.objects.filter(meeting=locked).exclude(person_id__in=list(wanted)).delete()
+        for person_id, role in wanted.items():
+            seat = kept.get(person_id)
+            if seat is None:
+                MeetingParticipant.objects.create(meeting=locked, person_id=person_id, role=role)
+            elif seat.role != role:
+                seat.role = role
+                seat.save(update_fields=["role"])
+        everyone = [new_chair, *[p for p in [*new_participants, *new_guests] if p != new_chair]]
+        warnings = participant_warnings(everyone, new_start, new_end, actor=actor, exclude=locked.pk)
+        after = _snapshot(locked)
+        audit_record(
+            actor=actor,
+            action="meeting.update",
+            target=locked,
+            organization_id=locked.organization_id,
+            before={
+                **before,
+                "participants": [p.pk for p in old_participants],
+                "guests": [g.pk for g in old_guests],
+            },
+            after={
+                **after,
+                "participants": [p.pk for p in new_participants],
+                "guests": [g.pk for g in new_guests],
+            },
+        )
+        if moved or before["place"] != after["place"]:
+            _tell(
+                locked,
+                everyone,
+                actor,
+                f"Dời lịch họp: {locked.title}",
+                f"Cuộc họp chuyển sang {_when(new_start, new_end)}, tại {_where(locked)}.",
+            )
+        else:
+            joined = [p for p in everyone if p.pk not in kept and p.pk != before["chair"]]
+            _tell(
+                locked,
+                joined,
+                actor,
+                f"Mời họp: {locked.title}",
+                f"{_when(new_start, new_end)}, tại {_where(locked)}.",
+            )
+    for name in ("title", "kind", "start", "end", "room", "place", "chair"):
+        setattr(meeting, name, getattr(locked, name))
+    return Booked(meeting=meeting, warnings=warnings)
+
+
+def meeting_cancel(*, actor: Actor, meeting: Meeting, reason: str) -> Meeting:
+    """Cancel (or postpone without a new date) a planned meeting, with its reason: its room is
+    freed, its people are told. A held meeting is not cancelled."""
+    _require_manager(actor, meeting)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": ["Hãy ghi lý do hủy, hoãn cuộc họp."]})
+    if len(reason) > 500:
+        raise ValidationError({"reason": ["Lý do dài quá 500 ký tự."]})
+    with transaction.atomic():
+        locked = _locked(meeting)
+        if locked.state != MeetingState.PLANNED:
+            raise ValidationError(
+                {"state": [f"Cuộc họp {locked.get_state_display().lower()}: không hủy được."]}
+            )
+        locked.state, locked.cancel_reason = MeetingState.CANCELLED, reason
+        locked.save(update_fields=["state", "cancel_reason"])
+        audit_record(
+            actor=actor,
+            action="meeting.cancel",
+            target=locked,
+            organization_id=locked.organization_id,
+            before={"state": MeetingState.PLANNED},
+            after={"state": locked.state, "reason": reason},
+        )
+        people = [locked.chair, *[s.person for s in locked.participants.select_related("person")]]
+        _tell(
+            locked,
+            people,
+            actor,
+            f"Hủy, hoãn cuộc họp: {locked.title}",
+            f"Cuộc họp {_when(locked.start, locked.end)} không diễn ra. Lý do: {reason}",
+        )
+    meeting.state, meeting.cancel_reason = locked.state, locked.cancel_reason
+    return meeting
+
+
+def _where(meeting: Meeting) -> str:
+    return meeting.room.name if meeting.room_id and meeting.room else meeting.place
+
+
+def _tell(meeting: Meeting, people: Iterable[Person], actor: Actor, title: str, body: str) -> None:
+    """Tell each person once (not the one acting) about a change of ``meeting``."""
+    me = person_of(actor)
+    url = reverse("programs:meeting_detail", args=[meeting.pk])
+    seen: set[int] = set()
+    for person in people:
+        if person.pk in seen or (me is not None and person.pk == me.pk):
+            continue
+        seen.add(person.pk)
+        notify(person, "meeting", title, body, url=url)
+
+
+def _book(
+    actor: Actor, room: Room, start: dt.datetime, end: dt.datetime, *, exclude: int | None = None
+) -> None:
+    """Lock the room's row, then refuse when another meeting (not ``exclude``) holds it at that
+    time. Inside the caller's transaction: the lock is held until the meeting is committed."""
     Room.objects.select_for_update().filter(pk=room.pk).first()
-    other = _overlapping(start, end).filter(room=room).order_by("start").first()
+    other = _overlapping(start, end).filter(room=room).exclude(pk=exclude).order_by("start").first()
     if other is not None:
         visible = set(meetings_visible_to(actor).filter(pk=other.pk).values_list("pk", flat=True))
         raise RoomConflict({"room": [f"Phòng “{room.name}” đã có cuộc họp {_named(actor, other, visible)}."]})
@@ -407,29 +645,63 @@ def attendance_set(
     return seat
 
 
-def minutes_record(*, actor: Actor, meeting: Meeting, minutes: str) -> Meeting:
-    """Write the minutes (biên bản); the meeting is then held."""
+def minutes_record(
+    *, actor: Actor, meeting: Meeting, minutes: str = "", upload: Upload | None = None
+) -> Meeting:
+    """Write the minutes (biên bản) as text, attach its signed file (a scan or the .docx), or
+    both; the meeting is then held. The file is read and checked (size, real type, bounded
+    unpacking) before anything is written, so a refused file loses nothing."""
     _require_manager(actor, meeting)
     minutes = (minutes or "").strip()
-    if not minutes:
-        raise ValidationError({"minutes": ["Hãy nhập nội dung biên bản."]})
+    if not minutes and upload is None and not meeting.minutes:
+        raise ValidationError({"minutes": ["Hãy nhập nội dung biên bản hoặc chọn tệp biên bản."]})
     if meeting.state == MeetingState.CANCELLED:
         raise ValidationError({"minutes": ["Cuộc họp đã hủy."]})
-    with transaction.atomic():
-        locked = _locked(meeting)
-        before = {"state": locked.state, "minutes_length": len(locked.minutes)}
-        locked.minutes = minutes
-        locked.state = MeetingState.HELD
-        locked.save(update_fields=["minutes", "state"])
-        audit_record(
-            actor=actor,
-            action="meeting.minutes",
-            target=locked,
-            organization_id=meeting.organization_id,
-            before=before,
-            after={"state": locked.state, "minutes_length": len(minutes)},
+    if len(minutes) > MAX_MINUTES:
+        raise ValidationError(
+            {"minutes": [f"Biên bản dài quá {MAX_MINUTES} ký tự: hãy tải lên dưới dạng tệp."]}
         )
-    meeting.minutes, meeting.state = locked.minutes, locked.state
+    spooled: Spooled | None = None
+    if upload is not None:
+        try:
+            spooled = spool_upload(upload)
+        except ValidationError as error:
+            raise ValidationError({"minutes_file": error.messages}) from None
+    stored = ""
+    try:
+        with transaction.atomic():
+            locked = _locked(meeting)
+            before = {
+                "state": locked.state,
+                "minutes_length": len(locked.minutes),
+                "file": locked.minutes_file.name,
+            }
+            if minutes:
+                locked.minutes = minutes
+            locked.state = MeetingState.HELD
+            fields = ["minutes", "state"]
+            after: dict[str, Any] = {"state": locked.state, "minutes_length": len(locked.minutes)}
+            if spooled is not None:
+                stored = store_spooled(spooled, locked.minutes_file)
+                fields.append("minutes_file")
+                after.update(file=locked.minutes_file.name, sha256=spooled.sha256, size=spooled.size)
+            locked.save(update_fields=fields)
+            audit_record(
+                actor=actor,
+                action="meeting.minutes_file" if spooled is not None else "meeting.minutes",
+                target=locked,
+                organization_id=meeting.organization_id,
+                before=before,
+                after=after,
+            )
+    except BaseException:
+        if stored:  # the row was not written: no file without its record
+            locked.minutes_file.storage.delete(stored)
+        raise
+    finally:
+        if spooled is not None:
+            spooled.discard()
+    meeting.minutes, meeting.state, meeting.minutes_file = locked.minutes, locked.state, locked.minutes_file
     return meeting
 
 
@@ -596,7 +868,9 @@ __all__ = [
     "agenda_item_add",
     "attendance_set",
     "conclusion_add",
+    "meeting_cancel",
     "meeting_create",
+    "meeting_update",
     "minutes_record",
     "notice_draft",
     "participant_warnings",

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,11 +20,13 @@ from vanphong.core.forms import apply_errors
 from vanphong.documents.access import documents_visible_to, one_or_404
 from vanphong.documents.services.reading import document_viewed
 from vanphong.orgs.access import Capability, organizations_with
-from vanphong.orgs.models import Person
+from vanphong.orgs.models import Organization, Person
 from vanphong.programs import selectors, services
+from vanphong.programs.downloads import minutes_file_response
 from vanphong.programs.forms import (
     AgendaForm,
     AttendanceForm,
+    CancelForm,
     ConclusionForm,
     MeetingForm,
     MinutesForm,
@@ -160,6 +162,7 @@ def _render_meeting(
                 "conclusion_form": forms.get("conclusion")
                 or ConclusionForm(organization=meeting.organization),
                 "minutes_form": forms.get("minutes") or MinutesForm(initial={"minutes": meeting.minutes}),
+                "cancel_form": forms.get("cancel") or CancelForm(),
                 "attendance_choices": Attendance.choices,
             }
         )
@@ -254,16 +257,96 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _get(request, meeting_id)
-    form = MinutesForm(request.POST)
+    form = MinutesForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.minutes_record(actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"])
+            services.minutes_record(
+                actor=request.user,
+                meeting=meeting,
+                minutes=form.cleaned_data["minutes"],
+                upload=form.cleaned_data["minutes_file"],
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, "Đã lưu biên bản cuộc họp.")
             return redirect("programs:meeting_detail", meeting.pk)
     return _render_meeting(request, _get(request, meeting_id), status=400, forms={"minutes": form})
+
+
+@require_GET
+def minutes_file(request: HttpRequest, meeting_id: int) -> FileResponse:
+    return minutes_file_response(request.user, meeting_id)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Change or reschedule a planned meeting (its organisation stays)."""
+    meeting = _get(request, meeting_id)
+    if not selectors.may_manage(request.user, meeting):
+        raise Http404
+    organizations = Organization.objects.filter(pk=meeting.organization_id)
+    rooms = selectors.rooms_visible_to(request.user).filter(Q(active=True) | Q(pk=meeting.room_id))
+    seats = list(meeting.participants.all())
+    initial = {
+        "organization": meeting.organization_id,
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "start": timezone.localtime(meeting.start),
+        "end": timezone.localtime(meeting.end),
+        "room": meeting.room_id,
+        "place": meeting.place,
+        "chair": meeting.chair_id,
+        "participants": [s.person_id for s in seats if s.role == "participant"],
+        "guests": [s.person_id for s in seats if s.role == "guest"],
+    }
+    form = MeetingForm(request.POST or None, initial=initial, organizations=organizations, rooms=rooms)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booked = services.meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                title=data["title"],
+                kind=data["kind"],
+                start=data["start"],
+                end=data["end"],
+                room=data["room"],
+                place=data["place"],
+                chair=Person.objects.filter(pk=data["chair"]).first(),
+                participants=form.people(data["participants"]),
+                guests=form.people(data["guests"]),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, "Đã cập nhật cuộc họp; người dự họp được báo khi đổi thời gian, địa điểm."
+            )
+            for warning in booked.warnings:
+                messages.warning(request, f"Lưu ý trùng lịch: {warning}")
+            return redirect("programs:meeting_detail", meeting.pk)
+    return render(
+        request,
+        "programs/meeting_create.html",
+        {"form": form, "meeting": meeting, "nav_active": "meetings"},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _get(request, meeting_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Đã hủy cuộc họp; người dự họp đã được báo.")
+            return redirect("programs:meeting_detail", meeting.pk)
+    return _render_meeting(request, _get(request, meeting_id), status=400, forms={"cancel": form})
 
 
 @require_POST
