@@ -7,6 +7,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Chương trình công tác, cuộc họp"
 
     def ready(self) -> None:
-        # This app's audit actions; the link back from a task to the meeting it came from.
+        # This app's audit actions; the link back from a task to the meeting it came from;
+        # its groups of the home page's pending work.
         from vanphong.programs import audit_actions  # noqa: F401
-        from vanphong.programs.views import links  # noqa: F401
+        from vanphong.programs.views import links, pending  # noqa: F401

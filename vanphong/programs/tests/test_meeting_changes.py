@@ -245,3 +245,17 @@ def test_pages_edit_and_cancel_a_meeting(client, province, rooms, settings):
     assert "Trùng hội nghị của Trung ương" in page and "Đã hủy" in page
     client.force_login(province.clerk_y.user)
     assert client.get(f"/cuoc-hop/{meeting.pk}/sua/").status_code == 404
+
+
+def test_the_home_page_lists_the_meetings_one_sits_in_this_week(client, province, settings):
+    settings.VANPHONG_TOTP_REQUIRED = "none"
+    book(province, title="Họp Ban Thường vụ tuần này")
+    later = book(province, title="Họp sau hai tuần", start=at(15, 8), end=at(15, 9)).meeting
+    cancelled = book(province, title="Họp đã hoãn", start=at(2, 8), end=at(2, 9)).meeting
+    services.meeting_cancel(actor=province.chief.user, meeting=cancelled, reason="Hoãn")
+    client.force_login(province.specialist.user)
+    page = client.get("/").content.decode()
+    assert "Cuộc họp sắp tới của tôi" in page and "Họp Ban Thường vụ tuần này" in page
+    assert later.title not in page and cancelled.title not in page
+    client.force_login(province.clerk_x.user)
+    assert "Cuộc họp sắp tới của tôi" not in client.get("/").content.decode()
