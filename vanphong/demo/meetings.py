@@ -1,47 +1,50 @@
-"""The Tỉnh ủy's meetings of the last five weeks and the next two, carried through the meeting
-services as the Văn phòng would: the rooms of the Văn phòng, meetings of every kind chaired by
-the Bí thư or the Phó Bí thư Thường trực, agenda items with documents of the Tỉnh ủy's books, and
-for the meetings already held their attendance, minutes and conclusions — each conclusion
-naming a committee or an agency to lead it becomes a task of the engine, so the demo leaders
-see them on the meeting pages, the task list and the dashboards. A few held meetings have their
-Thông báo kết luận drafted.
+"""The Tỉnh ủy's meetings of the past year and the next two weeks — about 190, as the seeds
+count them ("gần 190 hội nghị, cuộc họp") — carried through the meeting services as the Văn
+phòng would: the rooms of the Văn phòng; every week the Thường trực's briefing with the Party
+agencies (Monday) and its own meeting (Tuesday afternoon), on Thursdays the Ban Thường vụ one
+week and a working visit to a Đảng ủy the next, every other Friday the Văn phòng's briefing,
+and a conference of the Ban Chấp hành each quarter; agenda items with documents of the Tỉnh
+ủy's books. The meetings already held have their attendance, minutes and conclusions; each
+conclusion naming a committee or an agency to lead it becomes a task of the engine, given on
+the meeting's day, and is then played out by the tasks demo's story to the state its dates
+call for (done on time or late, extended, returned, overdue, still open), so the meeting pages,
+the task list and the dashboards show tasks in every state. The last weeks' meetings of the
+Ban Thường vụ have their Thông báo kết luận drafted.
 
 Runs after the demo tasks (their seed wants an empty task table) and the documents."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from vanphong.demo.tasks.cast import Cast
+from vanphong.demo.tasks.story import Story
 from vanphong.documents.access import documents_visible_to
 from vanphong.orgs.models import Organization, OrgKind, Person
 from vanphong.programs import services
-from vanphong.programs.models import Attendance, MeetingKind, Room
+from vanphong.programs.models import Attendance, Meeting, MeetingKind, Room
+from vanphong.tasks.calendar import WorkCalendar, due_soon_until
+from vanphong.tasks.models import Task
 
 ROOMS = (
     ("Phòng họp Ban Thường vụ", 35, "Màn hình, hệ thống âm thanh, họp trực tuyến"),
     ("Hội trường Tỉnh ủy", 350, "Sân khấu, máy chiếu, hệ thống âm thanh"),
     ("Phòng họp số 2", 20, "Màn hình"),
 )
-
-# (kind, title); the topics rotate over the meetings.
-TOPICS = (
-    (MeetingKind.HOP_BAN_THUONG_VU, "Họp Ban Thường vụ Tỉnh ủy thường kỳ"),
-    (MeetingKind.GIAO_BAN, "Giao ban Thường trực Tỉnh ủy với các ban đảng"),
-    (MeetingKind.HOP_THUONG_TRUC, "Họp Thường trực Tỉnh ủy"),
-    (MeetingKind.LAM_VIEC, "Làm việc với Ban Thường vụ Đảng ủy về tình hình cơ sở"),
-    (MeetingKind.HOI_NGHI_BCH, "Hội nghị Ban Chấp hành Đảng bộ tỉnh"),
-    (MeetingKind.GIAO_BAN, "Giao ban công tác Văn phòng"),
-)
+BTV_ROOM, HALL, SMALL_ROOM = range(3)
 
 AGENDA = (
     "Báo cáo tình hình kinh tế - xã hội, quốc phòng - an ninh",
     "Tiến độ thực hiện Nghị quyết 57-NQ/TW về chuyển đổi số",
     "Công tác cán bộ, kiện toàn tổ chức bộ máy",
     "Chuẩn bị nội dung hội nghị Ban Chấp hành",
+    "Kết quả giải quyết đơn thư, tiếp công dân",
+    "Công tác kiểm tra, giám sát của cấp ủy",
 )
 
 CONCLUSIONS = (
@@ -50,29 +53,58 @@ CONCLUSIONS = (
     "Tổ chức kiểm tra, giám sát việc thực hiện quy chế dân chủ ở cơ sở",
     "Chuẩn bị báo cáo sơ kết công tác xây dựng Đảng quý này",
     "Hoàn thiện đề án sắp xếp, kiện toàn tổ chức bộ máy, trình Ban Thường vụ",
+    "Giải quyết dứt điểm các vụ việc khiếu nại kéo dài, báo cáo kết quả",
+    "Đôn đốc các cấp ủy trực thuộc hoàn thành chỉ tiêu kết nạp đảng viên",
 )
+AGREED = "Thống nhất thông qua các nội dung theo chương trình."
 
-MEETINGS = 30  # two a working day, morning and afternoon
-PAST_DAYS = 11  # working days before today with meetings (held); the others are to come
-
-
-def _working_days(start: dt.date, count: int) -> list[dt.date]:
-    days: list[dt.date] = []
-    day = start
-    while len(days) < count:
-        if day.weekday() < 5:
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
+WEEKS_BACK = 52
+WEEKS_AHEAD = 2
+NOTICE_DAYS = 35  # the Ban Thường vụ's meetings of the last five weeks have their notice drafted
 
 
 def _person(username: str) -> Person:
     return Person.objects.select_related("user").get(user__username=username)
 
 
-def seed_meetings(*, today: dt.date | None = None) -> dict[str, int]:
-    """Rooms, meetings, agenda, attendance, minutes, conclusions (tasks) and notices; answers
-    counts. Everything through ``programs.services``, in one transaction."""
+def _week_plan(week: int, monday: dt.date) -> list[tuple[int, int, int, str, str, int]]:
+    """(weekday, hour, hours, kind, title, room) of the meetings of one week."""
+    plan: list[tuple[int, int, int, str, str, int]] = [
+        (0, 8, 2, MeetingKind.GIAO_BAN, "Giao ban Thường trực Tỉnh ủy với các ban đảng", BTV_ROOM),
+        (1, 14, 3, MeetingKind.HOP_THUONG_TRUC, "Họp Thường trực Tỉnh ủy", BTV_ROOM),
+    ]
+    if week % 2 == 0:
+        plan.append((3, 8, 3, MeetingKind.HOP_BAN_THUONG_VU, "Họp Ban Thường vụ Tỉnh ủy thường kỳ", BTV_ROOM))
+        plan.append((4, 14, 2, MeetingKind.GIAO_BAN, "Giao ban công tác Văn phòng Tỉnh ủy", SMALL_ROOM))
+    else:
+        plan.append((3, 8, 3, MeetingKind.LAM_VIEC, "Làm việc với Ban Thường vụ Đảng ủy", SMALL_ROOM))
+    if monday.month in (1, 4, 7, 10) and monday.day <= 7:  # the first week of a quarter
+        plan.append((2, 7, 10, MeetingKind.HOI_NGHI_BCH, "Hội nghị Ban Chấp hành Đảng bộ tỉnh", HALL))
+    return plan
+
+
+def plan(
+    today: dt.date, calendar: WorkCalendar, *, weeks_back: int = WEEKS_BACK
+) -> list[tuple[int, dt.date, int, int, str, str, int]]:
+    """(week, day, hour, hours, kind, title, room) of every meeting from ``weeks_back`` weeks
+    before this one to the end of the next two, on working days only."""
+    this_monday = today - dt.timedelta(days=today.weekday())
+    slots = []
+    for week in range(-weeks_back, WEEKS_AHEAD):
+        monday = this_monday + dt.timedelta(weeks=week)
+        for weekday, hour, hours, kind, title, room in _week_plan(week, monday):
+            day = monday + dt.timedelta(days=weekday)
+            if calendar.is_working_day(day):
+                slots.append((week, day, hour, hours, kind, title, room))
+    return slots
+
+
+def seed_meetings(
+    *, today: dt.date | None = None, seed: int = 2026, weeks_back: int = WEEKS_BACK
+) -> dict[str, int]:
+    """Rooms, meetings, agenda, attendance, minutes, conclusions (tasks, played out) and
+    notices of the ``weeks_back`` weeks before this one and the next two; answers counts.
+    Everything through the services, in one transaction."""
     today = today or timezone.localdate()
     committee = Organization.objects.get(slug="tinhuy")
     office = Organization.objects.get(parent=committee, is_office=True)
@@ -84,15 +116,17 @@ def seed_meetings(*, today: dt.date | None = None) -> dict[str, int]:
         .filter(kind__in=[OrgKind.COMMITTEE, OrgKind.AGENCY])
         .order_by("path")
     )
+    communes = [o for o in leads if o.kind == OrgKind.COMMITTEE] or leads
     documents = list(
         documents_visible_to(actor).filter(organization=committee).order_by("-issued_date", "-pk")[:60]
     )
-    counts = {"rooms": 0, "meetings": 0, "agenda": 0, "conclusions": 0, "tasks": 0, "notices": 0}
+    calendar = WorkCalendar.load()
+    rng = random.Random(seed)  # noqa: S311 (demo data)
+    story = Story(
+        cast=Cast.load(), today=today, rng=rng, calendar=calendar, soon_until=due_soon_until(calendar, today)
+    )
+    counts = {"rooms": 0, "meetings": 0, "held": 0, "agenda": 0, "conclusions": 0, "tasks": 0, "notices": 0}
     tz = timezone.get_current_timezone()
-    # Two meetings a working day: the last PAST_DAYS working days before today, then from today on.
-    first = today - dt.timedelta(days=PAST_DAYS * 7 // 5 + 7)
-    past = [d for d in _working_days(first, PAST_DAYS + 10) if d < today][-PAST_DAYS:]
-    days = past + _working_days(today, (MEETINGS + 1) // 2 - len(past))
     with transaction.atomic():
         rooms: list[Room] = []
         for name, capacity, equipment in ROOMS:
@@ -102,77 +136,90 @@ def seed_meetings(*, today: dt.date | None = None) -> dict[str, int]:
                 )
             )
             counts["rooms"] += 1
-        for i in range(MEETINGS):
-            day = days[i // 2]
-            hour, length = (8, 2) if i % 2 == 0 else (14, 3)
-            kind, title = TOPICS[i % len(TOPICS)]
+        for _week, day, hour, hours, kind, title, room in plan(today, calendar, weeks_back=weeks_back):
+            n = counts["meetings"]
+            visited = communes[n % len(communes)] if communes else None
+            if kind == MeetingKind.LAM_VIEC and visited is not None:
+                title = f"{title} {visited.short_name or visited.name}"
             start = dt.datetime.combine(day, dt.time(hour, 0), tzinfo=tz)
-            chair = bithu if i % 3 else thuongtruc
-            booked = services.meeting_create(
+            chair = chanhvp if title.startswith("Giao ban công tác Văn phòng") else (bithu, thuongtruc)[n % 2]
+            meeting = services.meeting_create(
                 actor=actor,
                 organization=committee,
                 title=title,
                 kind=kind,
                 start=start,
-                end=start + dt.timedelta(hours=length),
-                room=rooms[i % len(rooms)],
+                end=start + dt.timedelta(hours=hours),
+                room=rooms[room],
                 chair=chair,
                 participants=[p for p in (bithu, thuongtruc, chanhvp, *staff) if p != chair],
-            )
-            meeting = booked.meeting
+            ).meeting
             counts["meetings"] += 1
-            for n in range(1 + i % 2):
-                pack = documents[(2 * i + n) % len(documents) :][:2] if documents else []
+            for k in range(1 + n % 2):
+                pack = documents[(2 * n + k) % len(documents) :][:2] if documents else []
                 services.agenda_item_add(
-                    actor=actor, meeting=meeting, title=AGENDA[(i + n) % len(AGENDA)], documents=pack
+                    actor=actor, meeting=meeting, title=AGENDA[(n + k) % len(AGENDA)], documents=pack
                 )
                 counts["agenda"] += 1
             if day >= today:
                 continue
-            services.attendance_set(
-                actor=actor, meeting=meeting, person=chanhvp, attendance=Attendance.PRESENT
-            )
-            absent = staff[i % len(staff)]
-            services.attendance_set(
-                actor=actor,
-                meeting=meeting,
-                person=absent,
-                attendance=Attendance.EXCUSED,
-                reason="Đi công tác cơ sở",
-            )
-            services.minutes_record(
-                actor=actor,
-                meeting=meeting,
-                minutes=(
-                    f"{meeting.title}, ngày {day:%d/%m/%Y}. Đồng chí {chair.full_name} chủ trì. "
-                    "Hội nghị nghe báo cáo, thảo luận và thống nhất các nội dung theo chương trình."
-                ),
-            )
-            for n in range(2):
-                lead = leads[(i + n) % len(leads)] if leads else None
-                services.conclusion_add(
+            _hold(actor, meeting, chair, chanhvp, staff[n % len(staff)], day)
+            counts["held"] += 1
+            if kind == MeetingKind.GIAO_BAN:
+                services.conclusion_add(actor=actor, meeting=meeting, text=AGREED)
+                counts["conclusions"] += 1
+                continue
+            for k in range(2):
+                lead = (visited if kind == MeetingKind.LAM_VIEC and k == 0 else None) or (
+                    leads[(n + k) % len(leads)] if leads else None
+                )
+                conclusion = services.conclusion_add(
                     actor=actor,
                     meeting=meeting,
-                    text=CONCLUSIONS[(i + n) % len(CONCLUSIONS)],
+                    text=CONCLUSIONS[(n + k) % len(CONCLUSIONS)],
                     lead=lead,
                     cooperating=[office] if lead is not None and lead != office else [],
-                    due_date=today + dt.timedelta(days=7 + 5 * ((i + n) % 10)) if lead is not None else None,
+                    due_date=day + dt.timedelta(days=rng.choice((15, 30, 30, 45, 60, 90)))
+                    if lead is not None
+                    else None,
                 )
                 counts["conclusions"] += 1
-                counts["tasks"] += lead is not None
-            services.conclusion_add(
-                actor=actor, meeting=meeting, text="Thống nhất thông qua các nội dung theo chương trình."
-            )
+                if conclusion.task_id is not None:
+                    story.play(Task.objects.get(pk=conclusion.task_id))
+                    counts["tasks"] += 1
+            services.conclusion_add(actor=actor, meeting=meeting, text=AGREED)
             counts["conclusions"] += 1
-            if i % 5 == 0:
+            if kind == MeetingKind.HOP_BAN_THUONG_VU and (today - day).days <= NOTICE_DAYS:
                 services.notice_draft(actor=actor, meeting=meeting, signer=chair)
                 counts["notices"] += 1
     return counts
 
 
+def _hold(actor: Any, meeting: Meeting, chair: Person, present: Person, away: Person, day: dt.date) -> None:
+    """Attendance and minutes of a meeting that took place."""
+    if present != chair:
+        services.attendance_set(actor=actor, meeting=meeting, person=present, attendance=Attendance.PRESENT)
+    if away != chair:
+        services.attendance_set(
+            actor=actor,
+            meeting=meeting,
+            person=away,
+            attendance=Attendance.EXCUSED,
+            reason="Đi công tác cơ sở",
+        )
+    services.minutes_record(
+        actor=actor,
+        meeting=meeting,
+        minutes=(
+            f"{meeting.title}, ngày {day:%d/%m/%Y}. Đồng chí {chair.full_name} chủ trì. "
+            "Hội nghị nghe báo cáo, thảo luận và thống nhất các nội dung theo chương trình."
+        ),
+    )
+
+
 def summary(counts: dict[str, int]) -> str:
     return (
-        f"{counts['rooms']} phòng họp, {counts['meetings']} cuộc họp ({counts['agenda']} nội dung), "
-        f"{counts['conclusions']} kết luận, {counts['tasks']} nhiệm vụ từ kết luận, "
-        f"{counts['notices']} dự thảo thông báo kết luận"
+        f"{counts['rooms']} phòng họp, {counts['meetings']} cuộc họp ({counts['held']} đã họp, "
+        f"{counts['agenda']} nội dung), {counts['conclusions']} kết luận, {counts['tasks']} nhiệm vụ từ "
+        f"kết luận, {counts['notices']} dự thảo thông báo kết luận"
     )

@@ -10,4 +10,4 @@ class ProgramsConfig(AppConfig):
         # This app's audit actions; the link back from a task to the meeting it came from;
         # its groups of the home page's pending work.
         from vanphong.programs import audit_actions  # noqa: F401
-        from vanphong.programs.views import links, pending  # noqa: F401
+        from vanphong.programs.views import calendar, links, pending  # noqa: F401

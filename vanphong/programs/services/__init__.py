@@ -2,6 +2,19 @@
 and rooms (``meetings``), work programmes (``work_programs``), the weekly calendar
 (``calendar``)."""
 
+from vanphong.programs.services.calendar import (
+    event_add,
+    event_cancel,
+    event_update,
+    feed_by_token,
+    feed_for,
+    feed_revoke,
+    feed_token,
+    week_approve,
+    week_compose,
+    week_get_or_create,
+    week_publish,
+)
 from vanphong.programs.services.meetings import (
     Booked,
     RoomConflict,
@@ -32,4 +45,15 @@ __all__ = [
     "participant_warnings",
     "room_create",
     "room_set_active",
+    "event_add",
+    "event_cancel",
+    "event_update",
+    "feed_by_token",
+    "feed_for",
+    "feed_revoke",
+    "feed_token",
+    "week_approve",
+    "week_compose",
+    "week_get_or_create",
+    "week_publish",
 ]

@@ -50,6 +50,7 @@ from vanphong.programs.models import (
     Room,
 )
 from vanphong.programs.selectors.meetings import may_manage, meetings_visible_to
+from vanphong.programs.services.calendar import events_follow_meeting
 from vanphong.tasks.models import SourceKind
 from vanphong.tasks.services import TaskSource, task_create, task_validate
 
@@ -449,6 +450,8 @@ def meeting_update(
             elif seat.role != role:
                 seat.role = role
                 seat.save(update_fields=["role"])
+        if moved or before["place"] != new_place or before["title"] != new_title:
+            events_follow_meeting(meeting=locked)
         everyone = [new_chair, *[p for p in [*new_participants, *new_guests] if p != new_chair]]
         warnings = participant_warnings(everyone, new_start, new_end, actor=actor, exclude=locked.pk)
         after = _snapshot(locked)
@@ -507,6 +510,7 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting, reason: str) -> Meeting:
             )
         locked.state, locked.cancel_reason = MeetingState.CANCELLED, reason
         locked.save(update_fields=["state", "cancel_reason"])
+        events_follow_meeting(meeting=locked, reason=f"Cuộc họp bị hủy, hoãn: {reason}")
         audit_record(
             actor=actor,
             action="meeting.cancel",
@@ -668,6 +672,7 @@ def minutes_record(
         except ValidationError as error:
             raise ValidationError({"minutes_file": error.messages}) from None
     stored = ""
+    locked = meeting
     try:
         with transaction.atomic():
             locked = _locked(meeting)
@@ -696,7 +701,7 @@ def minutes_record(
             )
     except BaseException:
         if stored:  # the row was not written: no file without its record
-            locked.minutes_file.storage.delete(stored)
+            meeting.minutes_file.storage.delete(stored)
         raise
     finally:
         if spooled is not None:
@@ -721,7 +726,9 @@ def conclusion_add(
 ) -> Conclusion:
     """Record a conclusion. With a lead and a due date it becomes a task of the engine, given
     in the name of the meeting's organisation, in the same transaction; its source is the
-    conclusion (the task page links back to the meeting)."""
+    conclusion (the task page links back to the meeting). The task is given on the day of the
+    meeting (today for one still to come): the conclusion was made there, whenever it is
+    entered, so a due date after the meeting but before today is accepted (overdue at once)."""
     person = _require_manager(actor, meeting)
     text = (text or "").strip()
     cooperating = list(cooperating)
@@ -741,6 +748,7 @@ def conclusion_add(
     title = " ".join(text.split())
     title = title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
     source = TaskSource(kind=SourceKind.CONCLUSION, label=_source_label(meeting))
+    given_on = min(timezone.localdate(meeting.start), timezone.localdate())
     if lead is not None:
         # Every check first (who gives it, whom they name, the date), before anything is written.
         task_validate(
@@ -751,6 +759,7 @@ def conclusion_add(
             cooperating=cooperating,
             due_date=due_date,
             source=source,
+            assigned_on=given_on,
         )
     with transaction.atomic():
         _locked(meeting)
@@ -772,6 +781,7 @@ def conclusion_add(
                 cooperating=cooperating,
                 due_date=due_date,
                 source=TaskSource(kind=SourceKind.CONCLUSION, label=source.label, obj=conclusion),
+                assigned_on=given_on,
             )
             conclusion.task = task
             conclusion.save(update_fields=["task"])

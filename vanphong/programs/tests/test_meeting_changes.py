@@ -15,6 +15,7 @@ from vanphong.audit.models import AuditEvent
 from vanphong.notifications.models import Notification
 from vanphong.programs import services
 from vanphong.programs.models import (
+    CalendarEvent,
     ItemState,
     Meeting,
     MeetingState,
@@ -259,3 +260,28 @@ def test_the_home_page_lists_the_meetings_one_sits_in_this_week(client, province
     assert later.title not in page and cancelled.title not in page
     client.force_login(province.clerk_x.user)
     assert "Cuộc họp sắp tới của tôi" not in client.get("/").content.decode()
+
+
+def test_the_published_calendar_follows_a_rescheduled_then_cancelled_meeting(province, rooms):
+    meeting = book(province, room=rooms[0]).meeting
+    day = at(1, 8).date()
+    week = services.week_get_or_create(
+        actor=province.chief.user,
+        organization=province.committee,
+        week_start=day - dt.timedelta(days=day.weekday()),
+    )
+    services.week_compose(actor=province.chief.user, week=week)
+    services.week_approve(actor=province.leader.user, week=week)
+    services.week_publish(actor=province.leader.user, week=week)
+    event = CalendarEvent.objects.get(meeting=meeting)
+    assert not event.changed_after_publication
+
+    services.meeting_update(actor=province.chief.user, meeting=meeting, start=at(1, 14), end=at(1, 16))
+    event.refresh_from_db()
+    assert (event.start, event.end, event.changed_after_publication) == (at(1, 14), at(1, 16), True)
+    assert "08:00" in event.change_note and "14:00" in event.change_note
+    assert event.sequence == 1
+
+    services.meeting_cancel(actor=province.chief.user, meeting=meeting, reason="Bão số 5")
+    event.refresh_from_db()
+    assert event.cancelled and "Bão số 5" in event.change_note and event.sequence == 2

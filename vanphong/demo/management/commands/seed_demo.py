@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from vanphong.demo import documents as documents_demo
+from vanphong.demo import calendar as calendar_demo
 from vanphong.demo import meetings as meetings_demo
 from vanphong.demo import orgs as demo
 from vanphong.demo import tasks as tasks_demo
@@ -152,6 +153,10 @@ class Command(BaseCommand):
         counts = meetings_demo.seed_meetings()
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Đã tạo {meetings_demo.summary(counts)} ({elapsed:.1f} giây)."))
+        started = time.monotonic()
+        summary = calendar_demo.summary(calendar_demo.seed_calendar())
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Đã tạo {summary} ({elapsed:.1f} giây)."))
 
     def _print_logins(self, *, url: str, password: str | None) -> None:
         text = demo.logins_text(url=url, password=password)
