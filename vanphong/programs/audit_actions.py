@@ -1,4 +1,5 @@
-"""The audit actions written by the programs app (meetings, work programmes, the weekly calendar) (see ``vanphong.audit.actions``)."""
+"""The audit actions written by the programs app: meetings, work programmes, the weekly calendar
+(see ``vanphong.audit.actions``)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -29,6 +29,9 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(NavItem(str(_("Bảng điều hành")), reverse("tasks:dashboard"), "task_dashboard"))
         items.append(NavItem(str(_("Lịch họp")), reverse("programs:meeting_list"), "meetings"))
         items.append(NavItem(str(_("Lịch công tác tuần")), reverse("programs:calendar_week"), "calendar"))
+        items.append(
+            NavItem(str(_("Chương trình công tác")), reverse("programs:program_list"), "work_programs")
+        )
         items.append(NavItem(str(_("Tra cứu")), reverse("search:search"), "search"))
     if can(user, Capability.REGISTER):
         items.append(NavItem(str(_("Chờ vào sổ")), reverse("documents:arrival_list"), "arrivals"))

@@ -27,6 +27,24 @@ from vanphong.programs.selectors.meetings import (
     pack_document,
     rooms_visible_to,
 )
+from vanphong.programs.selectors.work_programs import (
+    carry_candidates,
+    item_detail,
+    items_visible_to,
+    later_programs,
+    may_approve_program,
+    may_create_programs,
+    may_edit_program,
+    program_detail,
+    program_items,
+    program_list,
+    program_report,
+    program_state,
+    program_state_label,
+    program_visibility_q,
+    programs_visible_to,
+    sees_whole,
+)
 
 __all__ = [
     "agenda_with_pack",
@@ -51,4 +69,21 @@ __all__ = [
     "week_events",
     "week_of",
     "weeks_visible_to",
+    # work programmes
+    "carry_candidates",
+    "item_detail",
+    "items_visible_to",
+    "later_programs",
+    "may_approve_program",
+    "may_create_programs",
+    "may_edit_program",
+    "program_detail",
+    "program_items",
+    "program_list",
+    "program_report",
+    "program_state",
+    "program_state_label",
+    "program_visibility_q",
+    "programs_visible_to",
+    "sees_whole",
 ]

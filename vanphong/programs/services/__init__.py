@@ -30,6 +30,18 @@ from vanphong.programs.services.meetings import (
     room_create,
     room_set_active,
 )
+from vanphong.programs.services.work_programs import (
+    ProgramConflict,
+    item_add,
+    item_carry_down,
+    item_meeting_held,
+    item_move,
+    item_set_state,
+    program_approve,
+    program_create,
+    program_issue_draft,
+    program_update,
+)
 
 __all__ = [
     "Booked",
@@ -56,4 +68,15 @@ __all__ = [
     "week_compose",
     "week_get_or_create",
     "week_publish",
+    # work programmes
+    "ProgramConflict",
+    "item_add",
+    "item_carry_down",
+    "item_meeting_held",
+    "item_move",
+    "item_set_state",
+    "program_approve",
+    "program_create",
+    "program_issue_draft",
+    "program_update",
 ]

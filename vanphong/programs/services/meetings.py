@@ -51,6 +51,7 @@ from vanphong.programs.models import (
 )
 from vanphong.programs.selectors.meetings import may_manage, meetings_visible_to
 from vanphong.programs.services.calendar import events_follow_meeting
+from vanphong.programs.services.work_programs import item_meeting_held
 from vanphong.tasks.models import SourceKind
 from vanphong.tasks.services import TaskSource, task_create, task_validate
 
@@ -691,6 +692,11 @@ def minutes_record(
                 fields.append("minutes_file")
                 after.update(file=locked.minutes_file.name, sha256=spooled.sha256, size=spooled.size)
             locked.save(update_fields=fields)
+            if locked.program_item_id is not None and before["state"] != MeetingState.HELD:
+                # The programme's item the meeting took up is carried out on the meeting's day.
+                item_meeting_held(
+                    item=locked.program_item, on_date=timezone.localdate(locked.start), actor=actor
+                )
             audit_record(
                 actor=actor,
                 action="meeting.minutes_file" if spooled is not None else "meeting.minutes",

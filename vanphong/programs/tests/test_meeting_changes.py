@@ -160,6 +160,10 @@ def test_a_meeting_takes_up_an_item_of_its_committees_programme_only(province):
         book(province, program_item=other, start=at(4, 8), end=at(4, 9))
     assert "program_item" in caught.value.message_dict
     assert own.state == ItemState.PLANNED
+    # Holding the meeting carries the item out, on the meeting's day.
+    services.minutes_record(actor=province.chief.user, meeting=meeting, minutes="Đã họp, thông qua.")
+    own.refresh_from_db()
+    assert (own.state, own.done_on) == (ItemState.DONE, at(1, 8).date())
 
 
 # --- API ---------------------------------------------------------------------------------------

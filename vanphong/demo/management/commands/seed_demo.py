@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from vanphong.demo import documents as documents_demo
 from vanphong.demo import calendar as calendar_demo
+from vanphong.demo import documents as documents_demo
 from vanphong.demo import meetings as meetings_demo
 from vanphong.demo import orgs as demo
 from vanphong.demo import tasks as tasks_demo
+from vanphong.demo import work_programs as work_programs_demo
 from vanphong.demo.documents import scenes as document_scenes
 from vanphong.orgs.models import Organization
 
@@ -101,7 +102,7 @@ class Command(BaseCommand):
             self._seed_documents(scale)
         if not no_tasks:
             self._seed_tasks(scale)
-            self._seed_meetings()  # after the tasks: a conclusion gives a task, and they want an empty table
+            self._seed_programs()  # after the tasks: items, conclusions give tasks; they want an empty table
         if not no_documents:  # after the tasks: a direction gives a task, and they want an empty table
             self._seed_scenes()
         if not no_logins:
@@ -148,7 +149,14 @@ class Command(BaseCommand):
             )
         )
 
-    def _seed_meetings(self) -> None:
+    def _seed_programs(self) -> None:
+        """Work programmes, then the meetings, then the weekly calendars composed from both."""
+        started = time.monotonic()
+        counts = work_programs_demo.seed_work_programs()
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(f"Đã tạo {work_programs_demo.summary(counts)} ({elapsed:.1f} giây).")
+        )
         started = time.monotonic()
         counts = meetings_demo.seed_meetings()
         elapsed = time.monotonic() - started
