@@ -27,7 +27,7 @@ from vanphong.demo.tasks.story import Story
 from vanphong.documents.access import documents_visible_to
 from vanphong.orgs.models import Organization, OrgKind, Person
 from vanphong.programs import services
-from vanphong.programs.models import Attendance, Meeting, MeetingKind, Room
+from vanphong.programs.models import Attendance, ItemState, Meeting, MeetingKind, ProgramItem, Room
 from vanphong.tasks.calendar import WorkCalendar, due_soon_until
 from vanphong.tasks.models import Task
 
@@ -61,6 +61,7 @@ AGREED = "Thống nhất thông qua các nội dung theo chương trình."
 WEEKS_BACK = 52
 WEEKS_AHEAD = 2
 NOTICE_DAYS = 35  # the Ban Thường vụ's meetings of the last five weeks have their notice drafted
+OLD_DAYS = 120  # conclusions older than this were settled long since
 
 
 def _person(username: str) -> Person:
@@ -125,6 +126,13 @@ def seed_meetings(
     story = Story(
         cast=Cast.load(), today=today, rng=rng, calendar=calendar, soon_until=due_soon_until(calendar, today)
     )
+    # The week programmes' items a meeting takes up: one planned for that day, of its kind.
+    agenda_items = {
+        (item.planned_date, item.meeting_kind): item
+        for item in ProgramItem.objects.filter(
+            program__organization=committee, state=ItemState.PLANNED, planned_date__isnull=False
+        ).order_by("program__start", "-order")  # the shortest programme's item, written last, wins
+    }
     counts = {"rooms": 0, "meetings": 0, "held": 0, "agenda": 0, "conclusions": 0, "tasks": 0, "notices": 0}
     tz = timezone.get_current_timezone()
     with transaction.atomic():
@@ -153,6 +161,7 @@ def seed_meetings(
                 room=rooms[room],
                 chair=chair,
                 participants=[p for p in (bithu, thuongtruc, chanhvp, *staff) if p != chair],
+                program_item=agenda_items.pop((day, kind), None),
             ).meeting
             counts["meetings"] += 1
             for k in range(1 + n % 2):
@@ -185,7 +194,7 @@ def seed_meetings(
                 )
                 counts["conclusions"] += 1
                 if conclusion.task_id is not None:
-                    story.play(Task.objects.get(pk=conclusion.task_id))
+                    story.play(Task.objects.get(pk=conclusion.task_id), _settled(rng, day, today))
                     counts["tasks"] += 1
             services.conclusion_add(actor=actor, meeting=meeting, text=AGREED)
             counts["conclusions"] += 1
@@ -193,6 +202,15 @@ def seed_meetings(
                 services.notice_draft(actor=actor, meeting=meeting, signer=chair)
                 counts["notices"] += 1
     return counts
+
+
+def _settled(rng: random.Random, day: dt.date, today: dt.date) -> str | None:
+    """The fate of a conclusion's task: one from a meeting of more than four months ago was
+    settled long since (done, mostly on time); a recent one's follows its dates (the story's
+    own draw, overdue included)."""
+    if (today - day).days <= OLD_DAYS:
+        return None
+    return rng.choices(("on_time", "late", "extend_done", "return_done", "cancel"), (70, 18, 6, 3, 3))[0]
 
 
 def _hold(actor: Any, meeting: Meeting, chair: Person, present: Person, away: Person, day: dt.date) -> None:
