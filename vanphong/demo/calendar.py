@@ -1,5 +1,5 @@
 """The Tỉnh ủy's weekly calendars (lịch công tác tuần của Thường trực), composed through the
-calendar services as the Văn phòng would: for the last eight weeks and this week, composed
+calendar services as the Văn phòng would: for the past year and this week, composed
 from the demo's meetings (and any programme items planned then), with the requests the
 leaders' offices sent in by hand, approved by the Phó Bí thư Thường trực or the Chánh Văn
 phòng and published; this week has one event moved after publication (marked "Thay đổi" and
@@ -20,7 +20,7 @@ from vanphong.orgs.models import Organization, OrgKind, Person
 from vanphong.programs import services
 from vanphong.programs.models import CalendarEvent, MeetingKind
 
-PAST_WEEKS = 8
+PAST_WEEKS = 51  # a year with this week
 
 # Requests entered by hand: (weekday, hour, minutes long, kind, title, leader, participants, place).
 REQUESTS = (
@@ -65,7 +65,7 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=timezone.get_current_timezone())
 
 
-def seed_calendar(*, today: dt.date | None = None) -> dict[str, int]:
+def seed_calendar(*, today: dt.date | None = None, past_weeks: int = PAST_WEEKS) -> dict[str, int]:
     """The weeks, their events, the change after publication; answers counts. Everything
     through ``programs.services``, in one transaction."""
     today = today or timezone.localdate()
@@ -82,7 +82,7 @@ def seed_calendar(*, today: dt.date | None = None) -> dict[str, int]:
     this_monday = today - dt.timedelta(days=today.weekday())
     counts = {"weeks": 0, "published": 0, "events": 0, "from_meetings": 0, "changed": 0}
     with transaction.atomic():
-        for n in range(-PAST_WEEKS, 2):
+        for n in range(-past_weeks, 2):
             monday = this_monday + dt.timedelta(days=7 * n)
             week = services.week_get_or_create(actor=office_actor, organization=committee, week_start=monday)
             counts["weeks"] += 1
