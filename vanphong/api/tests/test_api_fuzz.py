@@ -64,6 +64,8 @@ from vanphong.documents.services.outgoing import outgoing_submit
 from vanphong.documents.tests.conftest import books  # noqa: F401  (the province's registers)
 from vanphong.documents.tests.factories import incoming_entry, outgoing_draft
 from vanphong.orgs.tests.factories import UnitFactory
+from vanphong.programs import services as programs
+from vanphong.programs.tests.conftest import book
 from vanphong.tasks import services as tasks
 from vanphong.tasks.tests.factories import TaskFactory
 
@@ -196,6 +198,35 @@ def world(province, books, settings, tmp_path) -> dict[str, int]:  # noqa: F811
         reason="Chờ số liệu của các xã",
     )
     evidence = task.events.filter(files__isnull=False).values_list("files__id", flat=True).get()
+    meeting = book(province).meeting
+    year = timezone.localdate().year
+    program = programs.program_create(
+        actor=province.chief.user,
+        organization=province.committee,
+        body="ban_thuong_vu",
+        period="year",
+        start=dt.date(year, 1, 1),
+        end=dt.date(year, 12, 31),
+        title=f"Chương trình công tác năm {year}",
+    )
+    item = programs.item_add(
+        actor=province.chief.user,
+        program=program,
+        content="Sơ kết công tác",
+        planned_month=dt.date(year, 6, 1),
+    )
+    today = timezone.localdate()
+    week = programs.week_get_or_create(
+        actor=province.chief.user,
+        organization=province.committee,
+        week_start=today - dt.timedelta(days=today.weekday()),
+    )
+    event = programs.event_add(
+        actor=province.chief.user,
+        week=week,
+        start=timezone.make_aware(dt.datetime.combine(week.week_start, dt.time(8))),
+        title="Làm việc với Đảng ủy xã",
+    )
     return {
         "incoming": entry.pk,
         "files": document_file.pk,
@@ -207,11 +238,18 @@ def world(province, books, settings, tmp_path) -> dict[str, int]:  # noqa: F811
         "organizations": province.committee.pk,
         "people": province.clerk.pk,
         "units": UnitFactory(organization=province.office, name="Phòng Tổng hợp").pk,
+        "meetings": meeting.pk,
+        "programs": program.pk,
+        "program-items": item.pk,
+        "calendar/weeks": week.pk,
+        "calendar/events": event.pk,
     }
 
 
 def known_path_parameters(path: str, world: dict[str, int]) -> dict[str, int]:
-    collection = path.removeprefix("/api/v1/").split("/", 1)[0]
+    parts = path.removeprefix("/api/v1/").split("/")
+    # A collection under another ("calendar/weeks") before the first segment alone.
+    collection = "/".join(parts[:2]) if "/".join(parts[:2]) in world else parts[0]
     known = {}
     for name in re.findall(r"{(\w+)}", path):
         value = world.get(collection if name == "id" else name)
