@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -18,6 +18,7 @@ from rest_framework.routers import SimpleRouter
 from vanphong.core.api.errors import ApiError
 from vanphong.core.api.schema import error_responses
 from vanphong.documents.access import one_or_404
+from vanphong.orgs.access import Capability, organizations_with
 from vanphong.programs import selectors, services
 from vanphong.programs.api.work_programs_serializers import (
     CarryDownSerializer,
@@ -141,8 +142,19 @@ class ProgramViewSet(viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         serializer = ProgramCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if data["organization"] is None:
+            # The caller's own: the committee their office works for before the office itself.
+            data["organization"] = (
+                organizations_with(request.user, Capability.WRITE)
+                .filter(hosted=True, active=True)
+                .order_by("depth", "path")
+                .first()
+            )
+            if data["organization"] is None:
+                raise PermissionDenied("Bạn không lập được chương trình công tác của cơ quan nào.")
         try:
-            program = services.program_create(actor=request.user, **serializer.validated_data)
+            program = services.program_create(actor=request.user, **data)
         except services.ProgramConflict as error:
             raise _conflict(error) from None
         return self._detail(program, status_code=status.HTTP_201_CREATED)

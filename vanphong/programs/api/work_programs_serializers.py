@@ -81,7 +81,11 @@ class StateChoiceFieldScheme(OpenApiSerializerFieldExtension):
 
 class ProgramCreateSerializer(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), help_text="Id cơ quan (cấp ủy) có chương trình."
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Id cơ quan (cấp ủy) có chương trình; mặc định cơ quan của người gọi.",
     )
     body = serializers.ChoiceField(choices=ProgramBody.choices, help_text="Cơ quan thực hiện chương trình.")
     period = serializers.ChoiceField(choices=ProgramPeriod.choices, help_text="Thời kỳ của chương trình.")

@@ -147,7 +147,15 @@ def program_list(
         qs = qs.filter(body=body)
     if year is not None:
         qs = qs.filter(start__lte=dt.date(year, 12, 31), end__gte=dt.date(year, 1, 1))
-    qs = _with_state(qs).select_related("organization", "document").annotate(item_count=Count("items"))
+    # The items counted are those the reader sees: all of a programme seen whole, only their
+    # own of one they see in part (a count of the rest would say what they may not see).
+    scope = scope_for(user)
+    visible_items = Q(items__isnull=False) & (_whole_q(scope) | _concern_q(scope, "items__"))
+    qs = (
+        _with_state(qs)
+        .select_related("organization", "document")
+        .annotate(item_count=Count("items", filter=visible_items, distinct=True))
+    )
     ordering = Case(
         *[When(period=value, then=Value(rank)) for value, rank in PERIOD_RANK.items()],
         default=Value(99),

@@ -203,14 +203,19 @@ def week_get_or_create(
     return week
 
 
+def _meeting_place(meeting: Meeting) -> str:
+    """Where a meeting is, as its event says it: the room, then the place written."""
+    place = meeting.room.name if meeting.room_id is not None and meeting.room is not None else ""
+    if meeting.place:
+        place = f"{place}, {meeting.place}" if place else meeting.place
+    return _clean(place, MAX_PLACE)
+
+
 def _meeting_event(meeting: Meeting, leaders: set[int]) -> tuple[CalendarEvent, list[int]]:
     seats = list(meeting.participants.select_related("person").order_by("role", "id"))
     people = [meeting.chair, *[s.person for s in seats if s.person_id != meeting.chair_id]]
     leading = [p.pk for p in people if p.pk in leaders]
     others = [p.full_name for p in people if p.pk not in leaders]
-    place = meeting.room.name if meeting.room is not None else ""
-    if meeting.place:
-        place = f"{place}, {meeting.place}" if place else meeting.place
     item = meeting.program_item
     event = CalendarEvent(
         title=_clean(meeting.title, MAX_TITLE),
@@ -218,7 +223,7 @@ def _meeting_event(meeting: Meeting, leaders: set[int]) -> tuple[CalendarEvent, 
         start=meeting.start,
         end=meeting.end,
         participants=_clean(", ".join(others), MAX_PARTICIPANTS),
-        place=_clean(place, MAX_PLACE),
+        place=_meeting_place(meeting),
         preparing_organization=item.preparing_organization if item is not None else None,
         meeting=meeting,
         program_item=item,
@@ -239,6 +244,55 @@ def _item_event(item: ProgramItem, monday: dt.date) -> tuple[CalendarEvent, list
     return event, [item.leader_id] if item.leader_id else []
 
 
+def _add_events(
+    actor: Actor | None,
+    week: CalendarWeek,
+    planned: list[tuple[CalendarEvent, list[int]]],
+    *,
+    audit: bool = True,
+) -> list[CalendarEvent]:
+    """Write the ``planned`` events into ``week`` (the caller holds the week's lock or its
+    transaction): after publication each is marked "Bổ sung sau khi công bố lịch" and its
+    people are told; an approved week goes back to be approved."""
+    published = week.state == CalendarState.PUBLISHED
+    added: list[CalendarEvent] = []
+    for event, leader_ids in planned:
+        event.week = week
+        if published:
+            event.changed_after_publication = True
+            event.change_note = "Bổ sung sau khi công bố lịch"
+        event.save()
+        event.leaders.set(leader_ids)
+        added.append(event)
+        if audit:
+            audit_record(
+                actor=actor,
+                action="calendar.event_add",
+                target=event,
+                organization_id=week.organization_id,
+                after={**_snapshot(event), "meeting": event.meeting_id},
+            )
+    if added:
+        fields = _reopen(week)
+        if fields:
+            week.save(update_fields=fields)
+    if published and added:
+        sunday = week.week_start + dt.timedelta(days=6)
+        people: set[int] = set()
+        for event in added:
+            people |= _concerned(event)
+        _notify_after_commit(
+            people,
+            actor,
+            "calendar.change",
+            f"Lịch công tác tuần {week.week_start:%d/%m}–{sunday:%d/%m/%Y} có nội dung bổ sung",
+            "\n".join(f"{_when(e.start, e.end)}: {e.title}" for e in added),
+            _week_url(week),
+            f"programs.calendarweek:{week.pk}",
+        )
+    return added
+
+
 def week_compose(*, actor: Actor | None, week: CalendarWeek) -> list[CalendarEvent]:
     """Add an event for each meeting of the week's organisation held that week (not
     cancelled) and each of its programme items planned for that week (on a day of it, or
@@ -251,8 +305,17 @@ def week_compose(*, actor: Actor | None, week: CalendarWeek) -> list[CalendarEve
     with transaction.atomic():
         _locked_week(week)
         taken = CalendarEvent.objects.filter(week=week)
-        have_meetings = set(taken.filter(meeting__isnull=False).values_list("meeting_id", flat=True))
+        live = taken.filter(cancelled=False)
+        have_meetings = set(live.filter(meeting__isnull=False).values_list("meeting_id", flat=True))
+        # An event cancelled by hand while its meeting kept its time stays cancelled; one the
+        # calendar cancelled because its meeting moved away comes back with the meeting.
+        cancelled_at = set(
+            taken.filter(cancelled=True, meeting__isnull=False).values_list("meeting_id", "start")
+        )
         have_items = set(taken.filter(program_item__isnull=False).values_list("program_item_id", flat=True))
+        item_events = {
+            e.program_item_id: e for e in live.filter(program_item__isnull=False, meeting__isnull=True)
+        }
         meetings = (
             Meeting.objects.filter(organization=week.organization, start__gte=start, start__lt=end)
             .exclude(state=MeetingState.CANCELLED)
@@ -261,9 +324,18 @@ def week_compose(*, actor: Actor | None, week: CalendarWeek) -> list[CalendarEve
         )
         planned: list[tuple[CalendarEvent, list[int]]] = []
         for meeting in meetings:
-            if meeting.pk in have_meetings or (
-                meeting.program_item_id and meeting.program_item_id in have_items
-            ):
+            if meeting.pk in have_meetings or (meeting.pk, meeting.start) in cancelled_at:
+                continue
+            if meeting.program_item_id in item_events:
+                # The item came onto the calendar before its meeting was set: the meeting
+                # takes its line (its time and place, marked once the week is out).
+                event = item_events.pop(meeting.program_item_id)
+                CalendarEvent.objects.filter(pk=event.pk).update(meeting=meeting)
+                event.meeting = meeting
+                _follow(event, meeting, leaders)
+                have_meetings.add(meeting.pk)
+                continue
+            if meeting.program_item_id and meeting.program_item_id in have_items:
                 continue
             planned.append(_meeting_event(meeting, leaders))
             have_meetings.add(meeting.pk)
@@ -278,26 +350,19 @@ def week_compose(*, actor: Actor | None, week: CalendarWeek) -> list[CalendarEve
             .select_related("preparing_organization")
             .order_by("planned_date", "program_id", "order")
         )
-        carried = {i.parent_id for i in items if i.parent_id}  # the longer programme's copy of an item
+        # The longer programme's copy of an item carried down comes in through its copy (or
+        # not at all, when that copy moved to a later period).
+        carried = set(
+            ProgramItem.objects.filter(parent_id__in=[i.pk for i in items]).values_list(
+                "parent_id", flat=True
+            )
+        )
         for item in items:
             if item.pk in have_items or item.pk in carried:
                 continue
             planned.append(_item_event(item, week.week_start))
             have_items.add(item.pk)
-        published = week.state == CalendarState.PUBLISHED
-        added: list[CalendarEvent] = []
-        for event, leader_ids in planned:
-            event.week = week
-            if published:
-                event.changed_after_publication = True
-                event.change_note = "Bổ sung sau khi công bố lịch"
-            event.save()
-            event.leaders.set(leader_ids)
-            added.append(event)
-        if added:
-            fields = _reopen(week)
-            if fields:
-                week.save(update_fields=fields)
+        added = _add_events(actor, week, planned, audit=False)
         audit_record(
             actor=actor,
             action="calendar.compose",
@@ -309,19 +374,6 @@ def week_compose(*, actor: Actor | None, week: CalendarWeek) -> list[CalendarEve
                 "items": [e.program_item_id for e in added if e.program_item_id and not e.meeting_id],
             },
         )
-        if published and added:
-            people: set[int] = set()
-            for event in added:
-                people |= _concerned(event)
-            _notify_after_commit(
-                people,
-                actor,
-                "calendar.change",
-                f"Lịch công tác tuần {week.week_start:%d/%m}–{sunday:%d/%m/%Y} có nội dung bổ sung",
-                "\n".join(f"{_when(e.start, e.end)}: {e.title}" for e in added),
-                _week_url(week),
-                f"programs.calendarweek:{week.pk}",
-            )
     return added
 
 
@@ -601,6 +653,8 @@ def event_update(
     with transaction.atomic():
         _locked_week(week)
         event = CalendarEvent.objects.select_for_update().get(pk=event.pk)
+        if event.cancelled:  # cancelled meanwhile
+            raise ValidationError({"title": ["Sự kiện đã hủy, không sửa được."]})
         for name in ("start", "end", "title", "kind", "participants", "place", "preparing_organization"):
             setattr(event, name, values[name])
         event.leaders.set(values["leaders"])
@@ -804,16 +858,37 @@ __all__ = [
 # --- Following the meetings ----------------------------------------------------------------------
 
 
+def _follow(event: CalendarEvent, meeting: Meeting, leaders: set[int]) -> None:
+    """Write ``meeting``'s time, title, kind, place, leaders and participants on ``event`` (a
+    change after publication is marked and told by ``event_update``). A preparing agency no
+    longer active is left off rather than refusing the meeting's change."""
+    fresh, leading = _meeting_event(meeting, leaders)
+    prep = event.preparing_organization
+    event_update(
+        actor=None,
+        event=event,
+        start=fresh.start,
+        end=fresh.end,
+        title=fresh.title,
+        kind=fresh.kind,
+        place=fresh.place,
+        participants=fresh.participants,
+        leaders=list(Person.objects.filter(pk__in=leading)),
+        preparing_organization=prep if prep is None or prep.active else None,
+    )
+
+
 def events_follow_meeting(*, meeting: Meeting, reason: str = "") -> int:
     """Bring the calendar events made from ``meeting`` in line with it after the meeting
-    service changed or cancelled it (in the caller's transaction): a new time, place or title
-    is written on the event — marked and told like any change once the week is published —
-    and a cancelled meeting, or one moved out of the event's week, cancels the event. The
-    meeting service checked who may change the meeting; the calendar follows, so these
-    changes are recorded as the system's. Answers the events changed."""
+    service changed or cancelled it (in the caller's transaction): a new time, place, title,
+    chair or participants are written on the event — marked and told like any change once the
+    week is published — and a cancelled meeting, or one moved out of the event's week, cancels
+    the event; a meeting moved into a week already composed is added to it. The meeting
+    service checked who may change the meeting; the calendar follows, so these changes are
+    recorded as the system's. Answers the events changed or added."""
     changed = 0
-    events = CalendarEvent.objects.filter(meeting=meeting, cancelled=False).select_related("week")
-    place = meeting.room.name if meeting.room_id and meeting.room else meeting.place
+    leaders = _leader_ids(meeting.organization)
+    events = list(CalendarEvent.objects.filter(meeting=meeting, cancelled=False).select_related("week"))
     for event in events:
         start, end = week_bounds(event.week.week_start)
         if meeting.state == MeetingState.CANCELLED:
@@ -824,17 +899,20 @@ def events_follow_meeting(*, meeting: Meeting, reason: str = "") -> int:
                 actor=None, event=event, reason=f"Cuộc họp chuyển sang {day_name(day.date())}/{day:%Y}"
             )
         else:
-            before = (event.start, event.end, event.title, event.place)
-            event_update(
-                actor=None,
-                event=event,
-                start=meeting.start,
-                end=meeting.end,
-                title=meeting.title,
-                place=place,
-            )
+            before = event.sequence, event.updated_at
+            _follow(event, meeting, leaders)
             event.refresh_from_db()
-            if (event.start, event.end, event.title, event.place) == before:
+            if (event.sequence, event.updated_at) == before:
                 continue
         changed += 1
+    if meeting.state != MeetingState.CANCELLED:
+        local = timezone.localtime(meeting.start).date()
+        target = CalendarWeek.objects.filter(
+            organization=meeting.organization, week_start=local - dt.timedelta(days=local.weekday())
+        ).first()
+        if (
+            target is not None
+            and not CalendarEvent.objects.filter(week=target, meeting=meeting, cancelled=False).exists()
+        ):
+            changed += len(_add_events(None, target, [_meeting_event(meeting, leaders)]))
     return changed

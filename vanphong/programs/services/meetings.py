@@ -41,6 +41,7 @@ from vanphong.programs.models import (
     Conclusion,
     ConclusionParty,
     ConclusionRole,
+    ItemState,
     Meeting,
     MeetingKind,
     MeetingParticipant,
@@ -253,8 +254,15 @@ def _check_meeting(
     inactive = [p.full_name for p in people if not p.active]
     if inactive:
         errors["participants"] = [f"Không còn công tác: {', '.join(inactive)}."]
-    if program_item is not None and program_item.program.organization_id not in _program_owners(organization):
-        errors["program_item"] = ["Nội dung chương trình không thuộc chương trình công tác của cơ quan này."]
+    if program_item is not None:
+        if program_item.program.organization_id not in _program_owners(organization):
+            errors["program_item"] = [
+                "Nội dung chương trình không thuộc chương trình công tác của cơ quan này."
+            ]
+        elif program_item.state != ItemState.PLANNED:
+            errors["program_item"] = [
+                f"Nội dung chương trình đã {program_item.get_state_display().lower()}: không còn để họp."
+            ]
 
 
 def _program_owners(organization: Organization) -> set[int]:
@@ -429,6 +437,10 @@ def meeting_update(
     assert new_chair is not None
     with transaction.atomic():
         locked = _locked(meeting)
+        if locked.state != MeetingState.PLANNED:  # held or cancelled meanwhile
+            raise ValidationError(
+                {"state": [f"Cuộc họp {locked.get_state_display().lower()}: không sửa được lịch họp nữa."]}
+            )
         before = _snapshot(locked)
         moved = (new_start, new_end, getattr(new_room, "pk", None)) != (
             locked.start,
@@ -451,8 +463,7 @@ def meeting_update(
             elif seat.role != role:
                 seat.role = role
                 seat.save(update_fields=["role"])
-        if moved or before["place"] != new_place or before["title"] != new_title:
-            events_follow_meeting(meeting=locked)
+        events_follow_meeting(meeting=locked)
         everyone = [new_chair, *[p for p in [*new_participants, *new_guests] if p != new_chair]]
         warnings = participant_warnings(everyone, new_start, new_end, actor=actor, exclude=locked.pk)
         after = _snapshot(locked)
@@ -677,6 +688,8 @@ def minutes_record(
     try:
         with transaction.atomic():
             locked = _locked(meeting)
+            if locked.state == MeetingState.CANCELLED:  # cancelled meanwhile
+                raise ValidationError({"minutes": ["Cuộc họp đã hủy."]})
             before = {
                 "state": locked.state,
                 "minutes_length": len(locked.minutes),
@@ -692,11 +705,10 @@ def minutes_record(
                 fields.append("minutes_file")
                 after.update(file=locked.minutes_file.name, sha256=spooled.sha256, size=spooled.size)
             locked.save(update_fields=fields)
-            if locked.program_item_id is not None and before["state"] != MeetingState.HELD:
+            taken_up = locked.program_item
+            if taken_up is not None and before["state"] != MeetingState.HELD:
                 # The programme's item the meeting took up is carried out on the meeting's day.
-                item_meeting_held(
-                    item=locked.program_item, on_date=timezone.localdate(locked.start), actor=actor
-                )
+                item_meeting_held(item=taken_up, on_date=timezone.localdate(locked.start), actor=actor)
             audit_record(
                 actor=actor,
                 action="meeting.minutes_file" if spooled is not None else "meeting.minutes",

@@ -1038,6 +1038,12 @@ def item_set_state(
         done_on = None
     if item.state == ItemState.MOVED:
         errors["state"] = ["Nội dung đã chuyển sang kỳ sau; hãy cập nhật ở chương trình mới."]
+    elif ProgramItem.objects.filter(parent=item).exists():
+        # Its result is its children's, rolled up: one written here would be overwritten.
+        errors["state"] = [
+            "Nội dung đã được đưa xuống chương trình ngắn hơn: hãy ghi kết quả ở đó, "
+            "kết quả được tổng hợp lên nội dung này."
+        ]
     if errors:
         raise ValidationError(errors)
     if state in (ItemState.DONE, ItemState.PLANNED):
@@ -1050,6 +1056,14 @@ def item_meeting_held(*, item: ProgramItem, on_date: dt.date, actor: Actor | Non
     meeting's day, and its parents roll up. Called by the meetings service, which has checked
     who records the meeting; an item already closed is left as it is."""
     if item.state != ItemState.PLANNED:
+        return item
+    children = list(ProgramItem.objects.filter(parent=item))
+    if children:
+        # Carried down: the shorter programmes' open copies are the ones carried out, and
+        # the roll-up makes this one done (a result written here would be overwritten).
+        for child in children:
+            item_meeting_held(item=_chain_end(child), on_date=on_date, actor=actor)
+        item.refresh_from_db()
         return item
     return _set_state(actor, item, ItemState.DONE, "", on_date)
 
