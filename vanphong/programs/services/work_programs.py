@@ -409,11 +409,15 @@ def program_approve(*, actor: Actor, program: Program) -> Program:
     if program.state != ProgramState.DRAFT:
         raise ValidationError({"state": ["Chương trình đã được duyệt."]})
     calendar = WorkCalendar.load()
-    items = list(
-        program.items.select_related("preparing_organization", "leader", "parent__task", "program")
-        .filter(state=ItemState.PLANNED, task__isnull=True)
-        .order_by("order")
-    )
+
+    def waiting() -> list[ProgramItem]:
+        return list(
+            program.items.select_related("preparing_organization", "leader", "parent__task", "program")
+            .filter(state=ItemState.PLANNED, task__isnull=True)
+            .order_by("order")
+        )
+
+    items = waiting()
     # Every task checked before anything is written: a refusal names the item.
     problems: list[str] = []
     for item in items:
@@ -432,7 +436,8 @@ def program_approve(*, actor: Actor, program: Program) -> Program:
         locked.approved_by = person
         locked.approved_at = timezone.now()
         locked.save(update_fields=["state", "approved_by", "approved_at"])
-        tasks = [t for item in items if (t := _ensure_task(actor, item, locked, calendar)) is not None]
+        # Read again under the lock: an item added meanwhile gets its task too.
+        tasks = [t for item in waiting() if (t := _ensure_task(actor, item, locked, calendar)) is not None]
         audit_record(
             actor=actor,
             action="program.approve",
