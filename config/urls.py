@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tra-cuu/", include("vanphong.search.urls")),
     path("nhiem-vu/", include("vanphong.tasks.urls")),
     path("", include("vanphong.programs.urls")),
+    path("bao-cao/", include("vanphong.reporting.urls")),
     path("thong-bao/", include("vanphong.notifications.urls")),
     path("api/", include("vanphong.api.urls")),
     path("quan-tri-he-thong/", admin.site.urls),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "vanphong.documents",
     "vanphong.search",
     "vanphong.programs",
+    "vanphong.reporting",
     "vanphong.notifications",
     "vanphong.tasks",
     "vanphong.api",
@@ -291,6 +292,9 @@ VANPHONG_SCHEDULE_DAILY_DIGEST = env_str("VANPHONG_SCHEDULE_DAILY_DIGEST", "0 7 
 parse_cron("VANPHONG_SCHEDULE_DAILY_DIGEST", VANPHONG_SCHEDULE_DAILY_DIGEST)
 VANPHONG_SCHEDULE_RECURRING_TASKS = env_str("VANPHONG_SCHEDULE_RECURRING_TASKS", "30 0 * * *")
 parse_cron("VANPHONG_SCHEDULE_RECURRING_TASKS", VANPHONG_SCHEDULE_RECURRING_TASKS)
+# The reporting regime: each request's coming period given to its recipients as tasks.
+VANPHONG_SCHEDULE_REPORT_PERIODS = env_str("VANPHONG_SCHEDULE_REPORT_PERIODS", "40 0 * * *")
+parse_cron("VANPHONG_SCHEDULE_REPORT_PERIODS", VANPHONG_SCHEDULE_REPORT_PERIODS)
 # E-mail drop folder: .eml files and PDF/DOCX files put here become arrivals of
 # VANPHONG_DROP_ORGANIZATION (slug or id); read by beat when VANPHONG_DROP_DIR is set.
 VANPHONG_DROP_DIR = env_str("VANPHONG_DROP_DIR")

@@ -25,6 +25,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("vanphong.search.api.urls")),
     path("", include("vanphong.tasks.api.urls")),
     path("", include("vanphong.programs.api.urls")),
+    path("", include("vanphong.reporting.api.urls")),
 ]
 
 urlpatterns = [

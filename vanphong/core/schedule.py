@@ -49,6 +49,13 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             ),
             "options": {"expires": 6 * 3600},
         },
+        "give-report-periods": {
+            "task": "vanphong.reporting.jobs.give_report_periods",
+            "schedule": parse_cron(
+                "VANPHONG_SCHEDULE_REPORT_PERIODS", settings.VANPHONG_SCHEDULE_REPORT_PERIODS
+            ),
+            "options": {"expires": 6 * 3600},
+        },
         "send-daily-digests": {
             "task": "vanphong.tasks.jobs.send_daily_digests",
             "schedule": parse_cron("VANPHONG_SCHEDULE_DAILY_DIGEST", settings.VANPHONG_SCHEDULE_DAILY_DIGEST),

@@ -14,6 +14,7 @@ from vanphong.demo import calendar as calendar_demo
 from vanphong.demo import documents as documents_demo
 from vanphong.demo import meetings as meetings_demo
 from vanphong.demo import orgs as demo
+from vanphong.demo import reporting as reporting_demo
 from vanphong.demo import tasks as tasks_demo
 from vanphong.demo import work_programs as work_programs_demo
 from vanphong.demo.documents import scenes as document_scenes
@@ -150,7 +151,8 @@ class Command(BaseCommand):
         )
 
     def _seed_programs(self) -> None:
-        """Work programmes, then the meetings, then the weekly calendars composed from both."""
+        """Work programmes, then the meetings, the weekly calendars composed from both, and the
+        reports the communes owe the Tỉnh ủy."""
         started = time.monotonic()
         counts = work_programs_demo.seed_work_programs()
         elapsed = time.monotonic() - started
@@ -165,6 +167,12 @@ class Command(BaseCommand):
         summary = calendar_demo.summary(calendar_demo.seed_calendar())
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Đã tạo {summary} ({elapsed:.1f} giây)."))
+        started = time.monotonic()
+        counts = reporting_demo.seed_reporting()
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(f"Đã tạo {reporting_demo.summary(counts)} ({elapsed:.1f} giây).")
+        )
 
     def _print_logins(self, *, url: str, password: str | None) -> None:
         text = demo.logins_text(url=url, password=password)

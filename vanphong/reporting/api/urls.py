@@ -1,0 +1,20 @@
+"""The reporting API routes, under /api/v1/ (included by vanphong/api/urls.py)."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from vanphong.reporting.api.views import ReportRequestViewSet, ReportSubmissionViewSet
+
+router = SimpleRouter()
+router.register("report-requests", ReportRequestViewSet, basename="report-request")
+router.register("report-submissions", ReportSubmissionViewSet, basename="report-submission")
+
+urlpatterns: list = [
+    # The workbook under the name the contract gives it (the same view as .../export/).
+    path(
+        "report-requests/<int:pk>/aggregate.xlsx",
+        ReportRequestViewSet.as_view({"get": "export"}),
+        name="report-request-aggregate-xlsx",
+    ),
+    *router.urls,
+]

@@ -1,0 +1,184 @@
+"""HTML input of the reporting pages. Fields only parse and check types; every rule lives in
+``services`` (their errors are put next to the fields with ``core.forms.apply_errors``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from vanphong.core.forms import DATE_FORMATS, DateInput, MultipleFileField, MultipleFileInput
+from vanphong.orgs.models import Organization
+from vanphong.reporting.models import Frequency, ReportRequest, ReportSubmission
+from vanphong.reporting.services import IndicatorSpec
+
+INDICATOR_HELP = (
+    "Mỗi dòng một chỉ tiêu: mã | tên chỉ tiêu | đơn vị tính | tối thiểu | tối đa "
+    "(hai cột cuối có thể bỏ trống). Ví dụ: dang_vien_moi | Số đảng viên mới kết nạp | người | 0 |"
+)
+
+
+def _bound(raw: str, line: int, what: str) -> Decimal | None:
+    raw = raw.strip().replace(" ", "")
+    if not raw:
+        return None
+    if raw.count(",") == 1 and "." not in raw:
+        raw = raw.replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise forms.ValidationError(f"Dòng {line}: giá trị {what} “{raw}” không phải là số.") from None
+    if not value.is_finite() or abs(value) >= Decimal("1e15"):
+        raise forms.ValidationError(f"Dòng {line}: giá trị {what} quá lớn.")
+    return value
+
+
+def _org_label(org: Organization) -> str:
+    return org.name
+
+
+class RequestForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label="Cơ quan yêu cầu", queryset=Organization.objects.none(), empty_label=None
+    )
+    title = forms.CharField(label="Tên báo cáo", max_length=500)
+    frequency = forms.ChoiceField(label="Tần suất", choices=Frequency.choices, initial=Frequency.MONTHLY)
+    due_day = forms.IntegerField(
+        label="Ngày hạn nộp trong kỳ",
+        required=False,
+        min_value=1,
+        max_value=31,
+        help_text=(
+            "Báo cáo định kỳ: ngày của tháng cuối kỳ (31 là ngày cuối tháng); báo cáo tuần: "
+            "1 (thứ Hai) đến 7 (Chủ nhật). Hạn rơi vào ngày nghỉ được lùi sang ngày làm việc kế tiếp."
+        ),
+        error_messages={"invalid": "Hãy nhập một số ngày."},
+    )
+    due_date = forms.DateField(
+        label="Hạn nộp (báo cáo một lần)",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        error_messages={"invalid": "Ngày viết theo dạng ngày/tháng/năm, ví dụ 20/12/2026."},
+    )
+    recipients = forms.ModelMultipleChoiceField(
+        label="Nơi phải báo cáo",
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Hãy chọn ít nhất một nơi phải báo cáo."},
+    )
+    indicators = forms.CharField(
+        label="Chỉ tiêu số liệu",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=INDICATOR_HELP,
+    )
+    sections = forms.CharField(
+        label="Các phần nội dung",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Mỗi dòng một đề mục, ví dụ: Tình hình chung; Kết quả "
+        "thực hiện nhiệm vụ; Kiến nghị, đề xuất.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organizations: QuerySet[Organization],
+        recipients: QuerySet[Organization],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["recipients"].queryset = recipients  # type: ignore[attr-defined]
+        self.fields["recipients"].label_from_instance = _org_label  # type: ignore[attr-defined]
+
+    def clean_indicators(self) -> list[IndicatorSpec]:
+        specs: list[IndicatorSpec] = []
+        for n, line in enumerate((self.cleaned_data.get("indicators") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) < 2 or len(parts) > 5:
+                raise forms.ValidationError(
+                    f"Dòng {n}: viết theo dạng mã | tên chỉ tiêu | đơn vị tính | tối thiểu | tối đa."
+                )
+            parts += [""] * (5 - len(parts))
+            code, name, unit, low, high = parts
+            specs.append(
+                IndicatorSpec(code, name, unit, _bound(low, n, "tối thiểu"), _bound(high, n, "tối đa"))
+            )
+        return specs
+
+    def clean_sections(self) -> list[str]:
+        return [
+            line.strip() for line in (self.cleaned_data.get("sections") or "").splitlines() if line.strip()
+        ]
+
+
+class SubmissionForm(forms.Form):
+    """One input per indicator (``v_<order>``) and per section (``t_<order>``), and files."""
+
+    files = MultipleFileField(  # type: ignore[assignment]  # a field (the metaclass pops it), not BaseForm.files
+        label="Tệp báo cáo (PDF, DOCX, ảnh quét)", required=False, widget=MultipleFileInput()
+    )
+
+    def __init__(self, *args: Any, submission: ReportSubmission, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request: ReportRequest = submission.request
+        saved = {v.indicator_id: v.value for v in submission.values.all()}
+        self.indicator_fields: list[tuple[str, Any]] = []
+        self.section_fields: list[tuple[str, str]] = []
+        for n, indicator in enumerate(request.indicators.all(), start=1):
+            name = f"v_{n}"
+            value = saved.get(indicator.pk)
+            self.fields[name] = forms.CharField(
+                label=f"{indicator.name}" + (f" ({indicator.unit})" if indicator.unit else ""),
+                required=False,
+                max_length=40,
+                initial=_plain(value),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )
+            self.indicator_fields.append((name, indicator))
+        for n, heading in enumerate(request.sections, start=1):
+            name = f"t_{n}"
+            self.fields[name] = forms.CharField(
+                label=heading,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                initial=submission.text.get(heading, ""),
+            )
+            self.section_fields.append((name, heading))
+        self.order_fields(
+            [*[n for n, _ in self.indicator_fields], *[n for n, _ in self.section_fields], "files"]
+        )
+
+    def values(self) -> dict[str, str]:
+        return {indicator.code: self.cleaned_data.get(name, "") for name, indicator in self.indicator_fields}
+
+    def texts(self) -> dict[str, str]:
+        return {heading: self.cleaned_data.get(name, "") for name, heading in self.section_fields}
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        return {}
+
+
+def _plain(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do trả lại",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Hãy nêu lý do trả lại."},
+    )

@@ -1,0 +1,353 @@
+"""The reporting pages, under /bao-cao/. Each view reads through ``selectors`` (404 outside
+reach), reads its form, calls one service and, when the service says no, shows the page again
+with the errors next to the fields."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vanphong.core.forms import apply_errors
+from vanphong.core.http import download_response
+from vanphong.documents.access import one_or_404
+from vanphong.orgs.access import Capability, organizations_with
+from vanphong.orgs.models import Organization
+from vanphong.reporting import exports, selectors, services
+from vanphong.reporting.forms import RequestForm, ReturnForm, SubmissionForm
+from vanphong.reporting.models import ReportRequest, ReportSubmission, ReportSummary, SubmissionState
+from vanphong.tasks.access import may_manage
+
+NAV = "reporting"
+
+
+def requesting_organizations(user: Any) -> QuerySet[Organization]:
+    """Where ``user`` may make requests: organisations they write for that have
+    organisations below them (a Văn phòng's staff write for its committee)."""
+    below = Organization.objects.filter(parent=OuterRef("pk"), active=True, is_office=False)
+    return (
+        organizations_with(user, Capability.WRITE)
+        .filter(active=True, hosted=True, is_office=False)
+        .filter(Exists(below))
+        .order_by("depth", "path")
+    )
+
+
+def recipient_choices(organizations: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Every active, hosted organisation below one of ``organizations`` (offices excepted)."""
+    q = Q(pk__in=[])
+    for org in organizations:
+        q |= Q(path__startswith=org.path) & ~Q(pk=org.pk)
+    return Organization.objects.filter(q, active=True, hosted=True, is_office=False).order_by("path")
+
+
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    made = list(selectors.requests_made(user).prefetch_related("recipients")[:200])
+    to_answer = []
+    for s in selectors.submissions_to_answer(user).exclude(state=SubmissionState.SUBMITTED)[:200]:
+        status = selectors.board_status(s, today)
+        to_answer.append(
+            {
+                "submission": s,
+                "status": status,
+                "status_label": selectors.BoardStatus.LABELS[status],
+                "label": selectors.period_label(s.request, s.period),
+            }
+        )
+    return render(
+        request,
+        "reporting/request_list.html",
+        {
+            "made": made,
+            "to_answer": to_answer,
+            "may_request": requesting_organizations(user).exists(),
+            "nav_active": NAV,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest) -> HttpResponse:
+    organizations = requesting_organizations(request.user)
+    if not organizations.exists():
+        raise Http404
+    form = RequestForm(
+        request.POST or None, organizations=organizations, recipients=recipient_choices(organizations)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.request_create(
+                actor=request.user,
+                organization=data["organization"],
+                title=data["title"],
+                frequency=data["frequency"],
+                due_day=data["due_day"],
+                due_date=data["due_date"],
+                recipients=list(data["recipients"]),
+                indicators=data["indicators"],
+                sections=data["sections"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, "Đã gửi yêu cầu báo cáo; mỗi nơi báo cáo đã nhận nhiệm vụ của kỳ báo cáo."
+            )
+            return redirect("reporting:request_detail", made.pk)
+    return render(
+        request,
+        "reporting/request_create.html",
+        {"form": form, "nav_active": NAV},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _get_request(request: HttpRequest, request_id: int) -> ReportRequest:
+    return one_or_404(selectors.request_detail(request.user), request_id)
+
+
+def _period(report: ReportRequest, raw: str | None) -> str:
+    keys = selectors.request_periods(report)
+    if raw is not None and raw in keys:
+        return raw
+    return selectors.default_period(report)
+
+
+@require_GET
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    report = _get_request(request, request_id)
+    period = _period(report, request.GET.get("ky"))
+    board = selectors.board(request.user, report, period)
+    requester = selectors.is_requester_side(request.user, report)
+    keys = selectors.request_periods(report)
+    return render(
+        request,
+        "reporting/request_detail.html",
+        {
+            "report": report,
+            "board": board,
+            "period": period,
+            "periods": [(k, selectors.period_label(report, k)) for k in keys],
+            "requester": requester,
+            "summary": ReportSummary.objects.filter(request=report, period=period)
+            .select_related("document")
+            .first(),
+            "nav_active": NAV,
+        },
+    )
+
+
+def _get_submission(request: HttpRequest, submission_id: int) -> ReportSubmission:
+    return one_or_404(selectors.submission_detail(request.user), submission_id)
+
+
+def _render_submission(
+    request: HttpRequest,
+    submission: ReportSubmission,
+    *,
+    form: SubmissionForm | None = None,
+    return_form: ReturnForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    report = submission.request
+    editable = submission.state != SubmissionState.SUBMITTED and selectors.may_submit_for(
+        user, submission.organization
+    )
+    requester = selectors.is_requester_side(user, report)
+    may_return = (
+        requester
+        and submission.state == SubmissionState.SUBMITTED
+        and (submission.task is None or may_manage(user, submission.task))
+    )
+    values = {v.indicator_id: v.value for v in submission.values.all()}
+    return render(
+        request,
+        "reporting/submission.html",
+        {
+            "submission": submission,
+            "report": report,
+            "label": selectors.period_label(report, submission.period),
+            "status": selectors.board_status(submission, timezone.localdate()),
+            "status_label": selectors.BoardStatus.LABELS[
+                selectors.board_status(submission, timezone.localdate())
+            ],
+            "rows": [(i, values.get(i.pk)) for i in report.indicators.all()],
+            "texts": [(h, submission.text.get(h, "")) for h in report.sections],
+            "files": list(submission.files.all()),
+            "form": form
+            if form is not None
+            else (SubmissionForm(submission=submission) if editable else None),
+            "return_form": return_form if return_form is not None else (ReturnForm() if may_return else None),
+            "requester": requester,
+            "nav_active": NAV,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def submission_page(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _get_submission(request, submission_id)
+    if request.method == "GET":
+        return _render_submission(request, submission)
+    if not selectors.may_submit_for(request.user, submission.organization):
+        raise PermissionDenied("Bạn không có quyền gửi báo cáo của cơ quan này.")
+    form = SubmissionForm(request.POST, request.FILES, submission=submission)
+    submit = request.POST.get("action") == "submit"
+    if form.is_valid():
+        try:
+            services.submission_save(
+                actor=request.user,
+                submission=submission,
+                values=form.values(),
+                text=form.texts(),
+                uploads=form.cleaned_data.get("files") or [],
+                submit=submit,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Đã gửi báo cáo." if submit else "Đã lưu nháp báo cáo.")
+            return redirect("reporting:submission", submission.pk)
+    return _render_submission(request, submission, form=form, status=400)
+
+
+@require_POST
+def submission_return(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _get_submission(request, submission_id)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submission_return(
+                actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Đã trả lại báo cáo để nơi báo cáo bổ sung, sửa.")
+            return redirect("reporting:submission", submission.pk)
+    return _render_submission(request, submission, return_form=form, status=400)
+
+
+@require_GET
+def submission_file(request: HttpRequest, submission_id: int, file_id: int) -> FileResponse:
+    submission = _get_submission(request, submission_id)
+    row = submission.files.filter(pk=file_id).first()
+    if row is None:
+        raise Http404
+    try:
+        stream = row.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return download_response(stream, name=row.original_name, content_type=row.content_type, sha256=row.sha256)
+
+
+def _requester_request(request: HttpRequest, request_id: int) -> ReportRequest:
+    """The request, for its requester side only (404 for a recipient)."""
+    report = _get_request(request, request_id)
+    if not selectors.is_requester_side(request.user, report):
+        raise Http404
+    return report
+
+
+@dataclass
+class Bar:
+    label: str
+    value: Decimal | None
+    width: float
+    y: int
+    text_y: int
+    kind: str
+
+
+@dataclass
+class Chart:
+    title: str
+    unit: str
+    bars: list[Bar]
+    height: int
+
+
+BAR_LEFT, BAR_SPACE, BAR_HEIGHT = 128, 180, 18  # in a 360-wide viewBox
+
+
+def charts(result: selectors.Aggregate) -> list[Chart]:
+    """Per indicator, three bars: this period, the period before, the same period last year
+    (scaled to the largest), drawn by the template as inline SVG."""
+    out = []
+    for row in result.indicators:
+        entries = [("Kỳ này", row.total, "current")]
+        if result.previous:
+            entries.append(("Kỳ trước", row.previous, "previous"))
+        if result.last_year:
+            entries.append(("Cùng kỳ năm trước", row.same_period_last_year, "last-year"))
+        top = max((abs(v) for _, v, _ in entries if v is not None), default=Decimal(0))
+        bars = []
+        for n, (label, value, kind) in enumerate(entries):
+            width = float(abs(value) / top * BAR_SPACE) if value is not None and top else 0.0
+            y = 6 + n * (BAR_HEIGHT + 8)
+            bars.append(Bar(label, value, round(width, 1), y, y + 13, kind))
+        out.append(Chart(row.indicator.name, row.indicator.unit, bars, 12 + len(entries) * (BAR_HEIGHT + 8)))
+    return out
+
+
+@require_GET
+def aggregate_page(request: HttpRequest, request_id: int) -> HttpResponse:
+    report = _requester_request(request, request_id)
+    period = _period(report, request.GET.get("ky"))
+    result = selectors.aggregate(report, period)
+    return render(
+        request,
+        "reporting/aggregate.html",
+        {
+            "report": report,
+            "result": result,
+            "period": period,
+            "periods": [(k, selectors.period_label(report, k)) for k in selectors.request_periods(report)],
+            "charts": charts(result),
+            "bar_left": BAR_LEFT,
+            "summary": ReportSummary.objects.filter(request=report, period=period)
+            .select_related("document")
+            .first(),
+            "nav_active": NAV,
+        },
+    )
+
+
+@require_GET
+def aggregate_xlsx(request: HttpRequest, request_id: int) -> FileResponse:
+    report = _requester_request(request, request_id)
+    period = _period(report, request.GET.get("ky"))
+    result = selectors.aggregate(report, period)
+    data = exports.aggregate_workbook(result, selectors.board(request.user, report, period))
+    return download_response(io.BytesIO(data), name=exports.workbook_name(result), content_type=exports.XLSX)
+
+
+@require_POST
+def summary(request: HttpRequest, request_id: int) -> HttpResponse:
+    report = _requester_request(request, request_id)
+    period = _period(report, request.POST.get("ky"))
+    url = reverse("reporting:aggregate", args=[report.pk]) + (f"?ky={period}" if period else "")
+    try:
+        document = services.summary_draft(actor=request.user, request=report, period=period)
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+        return redirect(url)
+    messages.success(request, "Đã tạo dự thảo báo cáo tổng hợp (văn bản đi loại BC).")
+    return redirect("documents:document_detail", document.pk)
