@@ -11,6 +11,7 @@ the pages, the API and the export: the tracking board and the aggregation.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -267,7 +268,11 @@ def aggregate(request: ReportRequest, period: str) -> Aggregate:
     previous = last_year = None
     if request.frequency != periods.ONCE and period:
         current = periods.parse(request.frequency, period)
-        previous, last_year = current.previous().key, current.same_period_last_year().key
+        # The first year the system knows has no year before it to compare with.
+        with contextlib.suppress(periods.PeriodError):
+            previous = current.previous().key
+        with contextlib.suppress(periods.PeriodError):
+            last_year = current.same_period_last_year().key
     keys = [k for k in (period, previous, last_year) if k is not None]
     rows = ReportValue.objects.filter(
         submission__request=request,

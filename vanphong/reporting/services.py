@@ -42,6 +42,7 @@ from vanphong.reporting.models import (
     SubmissionFile,
     SubmissionState,
 )
+from vanphong.tasks.access import may_manage
 from vanphong.tasks.calendar import WorkCalendar
 from vanphong.tasks.models import OPEN_STATES, Outcome, SourceKind, TaskState
 from vanphong.tasks.services import TaskSource, task_complete, task_create, task_return, task_validate
@@ -552,6 +553,7 @@ def submission_save(
     if errors:
         raise ValidationError(errors)
     spooled = _spool(uploads)
+    stored: list[str] = []
     try:
         with transaction.atomic():
             locked = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
@@ -578,7 +580,7 @@ def submission_save(
                     sha256=s.sha256,
                     uploaded_by=person,
                 )
-                store_spooled(s, row.file)
+                stored.append(store_spooled(s, row.file))
                 row.save()
             if submit:
                 _submit(actor, request, locked)
@@ -601,6 +603,10 @@ def submission_save(
                     "files": [s.sha256 for s in spooled],
                 },
             )
+    except BaseException:
+        for name in stored:  # the rows were not written: no file without its record
+            SubmissionFile.file.field.storage.delete(name)
+        raise
     finally:
         for s in spooled:
             s.discard()
@@ -644,8 +650,17 @@ def submission_return(*, actor: Actor, submission: ReportSubmission, reason: str
         locked = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
         if locked.state != SubmissionState.SUBMITTED:
             raise ValidationError({"state": ["Chỉ trả lại được báo cáo đã gửi."]})
-        if locked.task is not None and locked.task.state == TaskState.COMPLETED:
-            task_return(actor=actor, task=locked.task, reason=reason)
+        task = locked.task
+        if task is not None:
+            # The engine's rule of who sends work back, whatever state the task is in.
+            if not may_manage(actor, task):
+                raise PermissionDenied("Bạn không có quyền trả lại báo cáo này.")
+            if task.state == TaskState.CONFIRMED:
+                raise ValidationError(
+                    {"state": ["Báo cáo đã được xác nhận hoàn thành: không trả lại được nữa."]}
+                )
+            if task.state == TaskState.COMPLETED:
+                task_return(actor=actor, task=task, reason=reason)
         locked.state = SubmissionState.RETURNED
         locked.returned_at = timezone.now()
         locked.returned_reason = reason

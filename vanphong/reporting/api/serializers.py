@@ -13,6 +13,8 @@ from vanphong.reporting import selectors
 from vanphong.reporting.models import Frequency, ReportRequest, ReportSubmission
 from vanphong.tasks.api.serializers import CodeField
 
+MAX_ID = 2**63 - 1  # a larger id is no row; the database would overflow
+
 
 class _Choices:
     """The board statuses as ``CodeField`` reads a set of choices."""
@@ -61,17 +63,33 @@ class IndicatorInSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string"}], "nullable": True})
+class NumberField(serializers.Field):
+    """A number as it is posted (JSON number or text such as "1.234,5"), kept as typed: the
+    service parses it (``services._decimal``, exact, Vietnamese separators) and says what is
+    wrong; a JSON true/false is no number."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            raise serializers.ValidationError("Số liệu phải là một số.")
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class RequestCreateSerializer(serializers.Serializer):
     organization = serializers.IntegerField(
         required=False,
         allow_null=True,
         default=None,
         min_value=1,
+        max_value=MAX_ID,
         help_text="Id cơ quan yêu cầu báo cáo; mặc định cơ quan của người gọi (của Văn phòng là cấp ủy).",
     )
     title = serializers.CharField(max_length=500, help_text="Tên báo cáo.")
     recipients = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         max_length=1000,
         help_text="Id các cơ quan, tổ chức cấp dưới phải báo cáo.",
     )
@@ -103,7 +121,7 @@ class RequestCreateSerializer(serializers.Serializer):
 
 
 class SubmissionCreateSerializer(serializers.Serializer):
-    request = serializers.IntegerField(min_value=1, help_text="Id yêu cầu báo cáo.")
+    request = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id yêu cầu báo cáo.")
     period = serializers.CharField(
         max_length=10,
         required=False,
@@ -117,10 +135,11 @@ class SubmissionCreateSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         min_value=1,
+        max_value=MAX_ID,
         help_text="Id cơ quan gửi báo cáo; mặc định cơ quan của người gọi.",
     )
     values = serializers.DictField(
-        child=serializers.FloatField(allow_null=True),
+        child=NumberField(allow_null=True),
         required=False,
         default=dict,
         help_text="Số liệu theo mã chỉ tiêu: {mã: số}; null để xóa.",
