@@ -295,6 +295,10 @@ parse_cron("VANPHONG_SCHEDULE_RECURRING_TASKS", VANPHONG_SCHEDULE_RECURRING_TASK
 # The reporting regime: each request's coming period given to its recipients as tasks.
 VANPHONG_SCHEDULE_REPORT_PERIODS = env_str("VANPHONG_SCHEDULE_REPORT_PERIODS", "40 0 * * *")
 parse_cron("VANPHONG_SCHEDULE_REPORT_PERIODS", VANPHONG_SCHEDULE_REPORT_PERIODS)
+# Rapid situation reporting: every hour, before the hour, the next day or slot of each daily or
+# hourly request (a slot is given ten minutes before it opens).
+VANPHONG_SCHEDULE_RAPID_REPORT_PERIODS = env_str("VANPHONG_SCHEDULE_RAPID_REPORT_PERIODS", "50 * * * *")
+parse_cron("VANPHONG_SCHEDULE_RAPID_REPORT_PERIODS", VANPHONG_SCHEDULE_RAPID_REPORT_PERIODS)
 # E-mail drop folder: .eml files and PDF/DOCX files put here become arrivals of
 # VANPHONG_DROP_ORGANIZATION (slug or id); read by beat when VANPHONG_DROP_DIR is set.
 VANPHONG_DROP_DIR = env_str("VANPHONG_DROP_DIR")

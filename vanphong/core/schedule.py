@@ -56,6 +56,15 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             ),
             "options": {"expires": 6 * 3600},
         },
+        # Rapid situation reports (a storm, an epidemic): the next day or slot of every daily
+        # and hourly request, shortly before it opens.
+        "give-rapid-report-periods": {
+            "task": "vanphong.reporting.jobs.give_rapid_report_periods",
+            "schedule": parse_cron(
+                "VANPHONG_SCHEDULE_RAPID_REPORT_PERIODS", settings.VANPHONG_SCHEDULE_RAPID_REPORT_PERIODS
+            ),
+            "options": {"expires": 50 * 60},
+        },
         "send-daily-digests": {
             "task": "vanphong.tasks.jobs.send_daily_digests",
             "schedule": parse_cron("VANPHONG_SCHEDULE_DAILY_DIGEST", settings.VANPHONG_SCHEDULE_DAILY_DIGEST),

@@ -6,6 +6,11 @@ sent on time, some late, a few never, some returned for correction (and most of 
 again); the current period is still to send, with a few drafts begun — so the committees'
 văn thư find the reports on their home page with their other tasks.
 
+And one recent urgent request: storm no. 9 (bão số 9), reported every four hours since
+yesterday morning by the communes (the Đảng ủy at commune level), until the day after
+tomorrow: most slots sent within the slot, some late, a few missing, the slot under way half
+answered — the live board of the request page and the communes' home pages show it.
+
 The services act today. The past is then written in as it happened: the time each report was
 sent (and the completion of its task, counted in the engine's tally) is set back to that day,
 as the demo's own seed of the task engine writes its history (``demo.tasks.bulk``).
@@ -23,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vanphong.orgs.models import Organization, Person
-from vanphong.reporting import services
+from vanphong.reporting import periods, services
 from vanphong.reporting.models import ReportRequest, ReportSubmission
 from vanphong.reporting.services import IndicatorSpec
 from vanphong.tasks import tally
@@ -62,6 +67,24 @@ TEXTS = {
     "kết luận rõ ưu điểm, hạn chế và yêu cầu khắc phục.",
     "Thi hành kỷ luật đảng": "Xem xét, thi hành kỷ luật đúng nguyên tắc, thủ tục; không có khiếu nại.",
 }
+STORM_TITLE = "Báo cáo nhanh tình hình mưa lũ, thiệt hại do bão số 9 và công tác ứng phó"
+STORM_HOURS = 4
+STORM_INDICATORS = [
+    IndicatorSpec("ho_so_tan", "Số hộ đã sơ tán", "hộ", Decimal(0), None),
+    IndicatorSpec("nguoi_chet_mat_tich", "Số người chết, mất tích", "người", Decimal(0), None),
+    IndicatorSpec("nguoi_bi_thuong", "Số người bị thương", "người", Decimal(0), None),
+    IndicatorSpec("nha_hu_hong", "Số nhà bị sập, tốc mái, hư hỏng", "nhà", Decimal(0), None),
+    IndicatorSpec("lua_hoa_mau_ngap", "Diện tích lúa, hoa màu bị ngập", "ha", Decimal(0), None),
+]
+STORM_SECTION = "Tình hình thiệt hại và công tác ứng phó"
+STORM_TEXTS = (
+    "Mưa lớn kéo dài, một số tuyến đường liên xã bị ngập cục bộ; lực lượng xung kích đã hỗ trợ "
+    "người dân di dời tài sản đến nơi an toàn.",
+    "Đã kích hoạt Ban Chỉ huy phòng chống thiên tai; trực 24/24 giờ, thông tin kịp thời đến từng "
+    "thôn, tổ dân phố.",
+    "Nước rút chậm ở vùng trũng; đang tổ chức cứu trợ lương thực, nước uống cho các hộ phải sơ tán.",
+    "Chưa ghi nhận thiệt hại mới về người; tiếp tục kiểm tra, gia cố các công trình xung yếu.",
+)
 RETURN_REASONS = (
     "Số đơn thư tiếp nhận chưa khớp với sổ tiếp công dân; đề nghị rà soát, báo cáo lại.",
     "Thiếu phần phương hướng, nhiệm vụ kỳ tới; đề nghị bổ sung.",
@@ -128,16 +151,29 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(7, 16), rng.randint(0, 59))))
 
 
-def seed_reporting(*, today: dt.date | None = None) -> dict[str, int]:
-    """The two requests, a year of their reports, and this period's pending ones; answers counts."""
-    today = today or timezone.localdate()
+def seed_reporting(*, today: dt.date | None = None, now: dt.datetime | None = None) -> dict[str, int]:
+    """The two requests, a year of their reports, and this period's pending ones; the storm's
+    urgent request and its reports; answers counts."""
+    now = now or timezone.now()
+    today = today or timezone.localtime(now).date()
     rng = random.Random(SEED)  # noqa: S311 (demo data)
     tinhuy = Organization.objects.get(slug="tinhuy")
     specialist, chanhvp = _person("chuyenvien"), _person("chanhvp")
     committees = _committees(tinhuy)
     clerks = {org.pk: clerk for org, clerk in committees}
     start = today.replace(day=1) - dt.timedelta(days=365)
-    counts = {"requests": 0, "reports": 0, "on_time": 0, "late": 0, "missing": 0, "returned": 0, "drafts": 0}
+    counts = {
+        "requests": 0,
+        "reports": 0,
+        "on_time": 0,
+        "late": 0,
+        "missing": 0,
+        "returned": 0,
+        "drafts": 0,
+        "storm_reports": 0,
+        "storm_late": 0,
+        "storm_missing": 0,
+    }
     with transaction.atomic():
         requests = [
             services.request_create(
@@ -213,13 +249,126 @@ def seed_reporting(*, today: dt.date | None = None) -> dict[str, int]:
                     services.submission_save(actor=_user(clerk), submission=submission, submit=True)
                     again = min(sent + dt.timedelta(days=rng.randint(2, 7)), today)
                     _as_of(submission, _at(again, rng))
+        if today == timezone.localtime(now).date():
+            _seed_storm(rng, tinhuy, specialist, committees, now, counts)
     return counts
 
 
+def _storm_values(rng: random.Random, size: float, progress: float) -> dict[str, int | str]:
+    """A commune's figures so far: they grow as the storm goes on (``progress`` 0 → 1)."""
+    return {
+        "ho_so_tan": int(rng.randint(40, 60) * size * (0.3 + 0.7 * progress)),
+        "nguoi_chet_mat_tich": 1 if size > 1.45 and progress > 0.5 else 0,
+        "nguoi_bi_thuong": int(rng.randint(0, 3) * progress * size),
+        "nha_hu_hong": int(rng.randint(5, 25) * size * progress),
+        "lua_hoa_mau_ngap": f"{rng.uniform(8, 40) * size * progress:.1f}".replace(".", ","),
+    }
+
+
+def _storm_as_of(submission: ReportSubmission, slot: periods.Slot, when: dt.datetime) -> None:
+    """Write the history: the storm report (and its task's completion) as sent at ``when``."""
+    ReportSubmission.objects.filter(pk=submission.pk).update(submitted_at=when, late=when > slot.ends_at)
+    task = Task.objects.filter(pk=submission.task_id).first() if submission.task_id else None
+    if task is None or task.outcome not in (Outcome.ON_TIME, Outcome.LATE):
+        return
+    before = tally.bucket(task)
+    day = timezone.localtime(when).date()
+    task.completed_on, task.completed_at = day, when
+    task.outcome = Outcome.LATE if task.effective_due and day > task.effective_due else Outcome.ON_TIME
+    task.save(update_fields=["completed_on", "completed_at", "outcome"])
+    tally.move(before, tally.bucket(task))
+
+
+def _seed_storm(
+    rng: random.Random,
+    tinhuy: Organization,
+    specialist: Person,
+    committees: list[tuple[Organization, Person]],
+    now: dt.datetime,
+    counts: dict[str, int],
+) -> None:
+    """Storm no. 9: an urgent request made yesterday at 07:30 to the communes, every four
+    hours until the day after tomorrow; the hourly job run every four hours since; each slot
+    over answered (most within it, some late, a few not), the slot under way half answered."""
+    communes = [(org, clerk) for org, clerk in committees if org.level is not None and org.level.code == "xa"]
+    if not communes:
+        return
+    today = timezone.localtime(now).date()
+    made_at = periods.at(today - dt.timedelta(days=1), 7) + dt.timedelta(minutes=30)
+    request = services.request_create(
+        actor=_user(specialist),
+        organization=tinhuy,
+        title=STORM_TITLE,
+        frequency="hourly",
+        interval_hours=STORM_HOURS,
+        urgent=True,
+        starts_on=made_at.date(),
+        ends_on=today + dt.timedelta(days=2),
+        recipients=[org for org, _ in communes],
+        indicators=STORM_INDICATORS,
+        sections=[STORM_SECTION],
+        now=made_at,
+    )
+    ReportRequest.objects.filter(pk=request.pk).update(created_at=made_at)
+    request.created_at = made_at
+    counts["requests"] += 1
+    moment = made_at
+    while moment <= now:  # the hourly job, as it ran
+        services.periods_ensure(request, now=min(moment, now))
+        moment += dt.timedelta(hours=STORM_HOURS)
+    services.periods_ensure(request, now=now)
+    clerks = {org.pk: clerk for org, clerk in communes}
+    sizes = {org.pk: rng.uniform(0.6, 1.6) for org, _ in communes}
+    first = periods.slot_at(made_at, STORM_HOURS)
+    span = (periods.slot_at(now, STORM_HOURS).ends_at - first.starts_at).total_seconds() or 1.0
+    rows = request.submissions.select_related("request", "organization").order_by(
+        "period", "organization__path"
+    )
+    for submission in rows:
+        slot = periods.parse("hourly", submission.period, hours=STORM_HOURS)
+        assert isinstance(slot, periods.Slot)
+        if slot.starts_at > now:
+            continue  # the next slot: given ahead
+        current = slot.ends_at > now
+        roll = rng.random()
+        if current and roll < 0.55:
+            continue  # still to send in the slot under way
+        if not current and roll < 0.07:
+            counts["storm_missing"] += 1
+            continue
+        late = not current and roll > 0.82
+        if late:
+            when = slot.ends_at + dt.timedelta(minutes=rng.randint(20, 150))
+        else:
+            latest = min(slot.ends_at - dt.timedelta(minutes=5), now)
+            earliest = min(slot.starts_at + dt.timedelta(minutes=50), latest)
+            when = earliest + (latest - earliest) * rng.random()
+        if when > now:
+            counts["storm_missing"] += 1  # late, and not sent yet
+            continue
+        progress = (when - first.starts_at).total_seconds() / span
+        services.submission_save(
+            actor=_user(clerks[submission.organization_id]),
+            submission=submission,
+            values=_storm_values(rng, sizes[submission.organization_id], min(progress, 1.0)),
+            text={STORM_SECTION: rng.choice(STORM_TEXTS)},
+            submit=True,
+        )
+        _storm_as_of(submission, slot, when)
+        counts["storm_reports"] += 1
+        counts["storm_late"] += int(when > slot.ends_at)
+
+
 def summary(counts: dict[str, Any]) -> str:
-    return (
+    text = (
         f"{counts['requests']} yêu cầu báo cáo, {counts['reports']} báo "
         f"cáo các kỳ ({counts['on_time']} đúng hạn, "
         f"{counts['late']} muộn, {counts['missing']} không gửi, {counts['returned']} bị trả lại, "
         f"{counts['drafts']} đang soạn)"
     )
+    if counts.get("storm_reports"):
+        text += (
+            f"; báo cáo nhanh bão số 9: {counts['storm_reports']} báo cáo 4 giờ một lần "
+            f"({counts['storm_late']} muộn, {counts['storm_missing']} chưa gửi)"
+        )
+    return text

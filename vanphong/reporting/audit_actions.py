@@ -8,6 +8,7 @@ register_actions(
     {
         "report_request.create": _("Tạo yêu cầu báo cáo"),
         "report_request.periods": _("Giao báo cáo kỳ mới của yêu cầu báo cáo"),
+        "report_request.close": _("Kết thúc yêu cầu báo cáo"),
         "report.draft": _("Lưu nháp báo cáo"),
         "report.submit": _("Gửi báo cáo"),
         "report.return": _("Trả lại báo cáo để bổ sung, sửa"),

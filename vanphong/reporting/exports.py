@@ -56,13 +56,16 @@ def aggregate_workbook(result: Aggregate, board: Board) -> bytes:
     status.append(["STT", "Cơ quan, tổ chức", "Hạn nộp", "Tình trạng", "Gửi lúc"])
     for cell in status[1]:
         cell.font = Font(bold=True)
+    hourly = result.request.frequency == "hourly"  # due at the slot's end
     for n, r in enumerate(board.rows, start=1):
         sent = r.submission.submitted_at
         status.append(
             [
                 n,
                 _text(r.submission.organization.name),
-                r.submission.due_date.strftime("%d/%m/%Y"),
+                timezone.localtime(r.deadline).strftime("%H:%M %d/%m/%Y")
+                if hourly and r.deadline is not None
+                else r.due_date.strftime("%d/%m/%Y"),
                 r.status_label,
                 timezone.localtime(sent).strftime("%H:%M %d/%m/%Y") if sent else "",
             ]

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from vanphong.core.forms import DATE_FORMATS, DateInput, MultipleFileField, MultipleFileInput
 from vanphong.orgs.models import Organization
 from vanphong.reporting.models import Frequency, ReportRequest, ReportSubmission
+from vanphong.reporting.periods import INTERVALS
 from vanphong.reporting.services import IndicatorSpec
 
 INDICATOR_HELP = (
@@ -52,7 +53,8 @@ class RequestForm(forms.Form):
         max_value=31,
         help_text=(
             "Báo cáo định kỳ: ngày của tháng cuối kỳ (31 là ngày cuối tháng); báo cáo tuần: "
-            "1 (thứ Hai) đến 7 (Chủ nhật). Hạn rơi vào ngày nghỉ được lùi sang ngày làm việc kế tiếp."
+            "1 (thứ Hai) đến 7 (Chủ nhật). Hạn rơi vào ngày nghỉ được lùi sang ngày làm việc kế tiếp. "
+            "Báo cáo hằng ngày, theo giờ không cần: hạn là chính ngày, giờ đó, kể cả ngày nghỉ."
         ),
         error_messages={"invalid": "Hãy nhập một số ngày."},
     )
@@ -61,6 +63,38 @@ class RequestForm(forms.Form):
         required=False,
         input_formats=DATE_FORMATS,
         widget=DateInput(),
+        error_messages={"invalid": "Ngày viết theo dạng ngày/tháng/năm, ví dụ 20/12/2026."},
+    )
+    urgent = forms.BooleanField(
+        label="Báo cáo nhanh khẩn (bão, lũ, dịch bệnh…)",
+        required=False,
+        help_text=(
+            "Nhiệm vụ của nơi báo cáo ở mức Khẩn, hiện nổi bật trên trang chủ; báo cáo một lần, hằng ngày "
+            "hoặc theo giờ, mẫu ngắn (tối đa 12 chỉ tiêu, 3 phần nội dung), có ngày kết thúc."
+        ),
+    )
+    interval_hours = forms.TypedChoiceField(
+        label="Báo cáo theo giờ: mấy giờ một lần",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(h, f"{h} giờ một lần") for h in INTERVALS]],
+        help_text="Các lần báo cáo trong ngày bắt đầu từ 0 giờ; hạn của mỗi lần là giờ kết thúc lần đó.",
+    )
+    starts_on = forms.DateField(
+        label="Báo cáo từ ngày",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text="Báo cáo hằng ngày, theo giờ: mặc định hôm nay.",
+        error_messages={"invalid": "Ngày viết theo dạng ngày/tháng/năm, ví dụ 20/12/2026."},
+    )
+    ends_on = forms.DateField(
+        label="Báo cáo đến ngày",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text="Bắt buộc với báo cáo nhanh khẩn và báo cáo theo giờ (nhiều nhất 90 ngày).",
         error_messages={"invalid": "Ngày viết theo dạng ngày/tháng/năm, ví dụ 20/12/2026."},
     )
     recipients = forms.ModelMultipleChoiceField(
@@ -181,4 +215,14 @@ class ReturnForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Hãy nêu lý do trả lại."},
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do kết thúc",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Ví dụ: Bão đã tan, tình hình trở lại bình thường. Các báo cáo chưa đến hạn được rút lại.",
+        error_messages={"required": "Hãy nêu lý do kết thúc yêu cầu báo cáo."},
     )

@@ -6,21 +6,29 @@ Each recipient's report for each period is a task of the engine (``task_create``
 ``SourceKind.REPORT_REQUEST``), made in the same transaction as its ``ReportSubmission`` row:
 for a one-off request its single period; for a periodic one the current period (the first
 whose report is not yet due) and the next when the request is made, then the coming ones by
-the daily job (``periods_ensure_all``). Submitting completes the task through the engine's
-lifecycle (``task_complete``: on time or late by the engine's rule); the requester returning a
-report reopens it (``task_return``)."""
+the daily job (``periods_ensure_all``). A rapid request (daily, or every few hours: a storm,
+an epidemic) gives the day or slot under way and the next; the hourly job gives the following
+ones. Submitting completes the task through the engine's lifecycle (``task_complete``: on time
+or late by the engine's rule; a rapid report is late after its day or slot); the requester
+returning a report reopens it (``task_return``). The engine asks this module before a report's
+task is completed, returned or cancelled from the task pages (``report_task_guard``), so the
+task and its report never part. Ending a request (``request_close``) withdraws the reports not
+yet due and cancels their tasks."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -44,8 +52,18 @@ from vanphong.reporting.models import (
 )
 from vanphong.tasks.access import may_manage
 from vanphong.tasks.calendar import WorkCalendar
-from vanphong.tasks.models import OPEN_STATES, Outcome, SourceKind, TaskState
-from vanphong.tasks.services import TaskSource, task_complete, task_create, task_return, task_validate
+from vanphong.tasks.models import OPEN_STATES, Outcome, Priority, SourceKind, Task, TaskState
+from vanphong.tasks.services import (
+    TaskSource,
+    task_cancel,
+    task_complete,
+    task_create,
+    task_return,
+    task_validate,
+)
+from vanphong.tasks.services.guards import CANCEL, COMPLETE, RETURN
+
+logger = logging.getLogger(__name__)
 
 MAX_TITLE = 500
 MAX_INDICATORS = 100
@@ -80,6 +98,11 @@ ROMAN = [
         "XX",
     ],
 ]
+MAX_URGENT_DAYS = 90  # an urgent request answers for at most this many days
+MAX_URGENT_INDICATORS = 12  # a short form, answered from a phone every few hours
+MAX_URGENT_SECTIONS = 3
+MAX_START_AHEAD = 366  # a request starts within a year
+BACKFILL = 2  # periods before the current one the job still gives when it was not running
 VIETNAMESE_NUMBER = re.compile(r"[-+]?\d{1,3}(\.\d{3})+(,\d+)?")
 CODE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
 
@@ -179,14 +202,26 @@ def _check_sections(sections: Iterable[str], errors: dict[str, list[str]]) -> li
 def _check_recipients(
     organization: Organization, recipients: Iterable[Organization], errors: dict[str, list[str]]
 ) -> list[Organization]:
+    """The recipients, as the database has them now: each strictly below the requester in the
+    tree of organisations (``path``), active, using the system, and not an office (a Văn
+    phòng works for its committee; the committee is the one asked)."""
     chosen = list(dict.fromkeys(recipients))
     if not chosen:
         errors["recipients"] = ["Hãy chọn ít nhất một nơi phải báo cáo."]
         return chosen
+    fresh = {o.pk: o for o in Organization.objects.filter(pk__in=[o.pk for o in chosen])}
+    root = Organization.objects.filter(pk=organization.pk).values_list("path", flat=True).first()
+    root = root or organization.path
+    chosen = [fresh.get(o.pk, o) for o in chosen]
     problems = []
     for org in chosen:
-        if org.pk == organization.pk or not org.path.startswith(organization.path):
+        if org.pk == organization.pk or not org.path.startswith(root):
             problems.append(f"{org.name} không phải cơ quan, tổ chức cấp dưới của {organization.name}.")
+        elif org.is_office:
+            problems.append(
+                f"{org.name} là cơ quan tham mưu, giúp việc, không phải cấp dưới phải báo cáo: "
+                "hãy chọn cấp ủy, tổ chức mà cơ quan này giúp việc."
+            )
         elif not org.active:
             problems.append(f"{org.name} không còn hoạt động.")
         elif not org.hosted:
@@ -196,9 +231,52 @@ def _check_recipients(
     return chosen
 
 
+def _check_requester(organization: Organization, errors: dict[str, list[str]]) -> None:
+    """A committee (or organisation) asks the ones below it: not its Văn phòng in its own name."""
+    if organization.is_office:
+        who = organization.parent.name if organization.parent_id else "cấp ủy"  # type: ignore[union-attr]
+        errors["organization"] = [
+            f"{organization.name} là cơ quan tham mưu, giúp việc: yêu cầu báo cáo gửi nhân danh {who}."
+        ]
+    elif not organization.active or not organization.hosted:
+        errors["organization"] = [f"{organization.name} không yêu cầu báo cáo được trên hệ thống."]
+
+
+def _check_span(
+    frequency: str,
+    urgent: bool,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    today: dt.date,
+    errors: dict[str, list[str]],
+) -> None:
+    """The days a periodic request answers for: from ``starts_on`` (not before today, within a
+    year) to ``ends_on``, which an urgent or hourly request must give, at most
+    ``MAX_URGENT_DAYS`` days after the start."""
+    start = starts_on or today
+    if starts_on is not None and starts_on < today:
+        errors["starts_on"] = ["Ngày bắt đầu báo cáo không được trước hôm nay."]
+    elif start > today + dt.timedelta(days=MAX_START_AHEAD):
+        errors["starts_on"] = ["Ngày bắt đầu báo cáo phải trong vòng một năm tới."]
+    limited = urgent or frequency == Frequency.HOURLY
+    if ends_on is None:
+        if limited:
+            what = "Báo cáo nhanh khẩn" if urgent else "Báo cáo theo giờ"
+            errors["ends_on"] = [
+                f"{what} cần ngày kết thúc báo cáo (nhiều nhất {MAX_URGENT_DAYS} ngày kể từ ngày bắt đầu)."
+            ]
+    elif ends_on < start:
+        errors["ends_on"] = ["Ngày kết thúc báo cáo không được trước ngày bắt đầu."]
+    elif limited and ends_on > start + dt.timedelta(days=MAX_URGENT_DAYS):
+        errors["ends_on"] = [f"Ngày kết thúc báo cáo nhiều nhất {MAX_URGENT_DAYS} ngày sau ngày bắt đầu."]
+    elif ends_on.year > periods.LAST_YEAR:
+        errors["ends_on"] = [f"Ngày kết thúc báo cáo phải trước năm {periods.LAST_YEAR + 1}."]
+
+
 def _task_title(request: ReportRequest, key: str) -> str:
     label = selectors.period_label(request, key)
-    title = f"Báo cáo: {request.title}" if not key else f"Báo cáo {label}: {request.title}"
+    word = "Báo cáo nhanh" if request.urgent else "Báo cáo"
+    title = f"{word}: {request.title}" if not key else f"{word} {label}: {request.title}"
     return title[:MAX_TITLE]
 
 
@@ -209,18 +287,72 @@ def _source(request: ReportRequest) -> TaskSource:
     )
 
 
-def _period_dues(
-    frequency: str, due_day: int | None, due_date: dt.date | None, today: dt.date, calendar: WorkCalendar
+def _deadline_of(request: ReportRequest, period: periods.AnyPeriod | None, due: dt.date) -> dt.datetime:
+    if isinstance(period, periods.Day | periods.Slot):
+        return period.ends_at
+    return periods.end_of_day(due)
+
+
+def _periods_to_give(
+    request: ReportRequest,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    backfill: bool = False,
 ) -> list[tuple[str, dt.date]]:
-    """The periods (key, working-day due date) whose reports are given now."""
-    if frequency == Frequency.ONCE:
-        assert due_date is not None
-        return [("", calendar.next_working_day(due_date))]
-    assert due_day is not None
-    return [
-        (p.key, p.due_date(due_day, calendar))
-        for p in periods.open_periods(frequency, due_day, today, calendar)
-    ]
+    """The periods (key, due date) whose reports are given now: the single one of a one-off
+    request; else the period under way (for a calendar period, the first whose report is not
+    yet due) and the next, with — for the job (``backfill``) — up to ``BACKFILL`` periods
+    before them that fell due after the request was made (given late when the job did not
+    run), never before the first period the request was made with. None before ``starts_on``
+    or after ``ends_on``."""
+    if request.frequency == Frequency.ONCE:
+        assert request.due_date is not None
+        return [("", calendar.next_working_day(request.due_date))]
+    found: list[periods.AnyPeriod] = []
+    if request.frequency in periods.RAPID:
+        hours = request.interval_hours
+        start = request.starts_on or today
+        first: periods.AnyPeriod
+        if start > timezone.localtime(now).date():
+            first = periods.rapid_first(request.frequency, start, hours)
+        else:
+            first = periods.rapid_at(request.frequency, now, hours)
+    else:
+        assert request.due_day is not None
+        first = periods.open_periods(
+            request.frequency, request.due_day, max(today, request.starts_on or today), calendar
+        )[0]
+    found = [first]
+    with contextlib.suppress(periods.PeriodError):
+        found.append(first.next())
+    if backfill:
+        earlier = first
+        for _ in range(BACKFILL):
+            try:
+                earlier = earlier.previous()
+            except periods.PeriodError:
+                break
+            found.insert(0, earlier)
+    # Never a period before those the request was made with (its first rows), or — without
+    # rows — one that fell due before it was made: those were never asked for.
+    floor = request.submissions.aggregate(first=Min("period"))["first"] if request.pk else None
+    made_at = request.created_at
+    given: list[tuple[str, dt.date]] = []
+    for p in found:
+        due = p.due_date(request.due_day or 0, calendar) if isinstance(p, periods.Period) else p.due_date()
+        if request.ends_on is not None and p.start > request.ends_on:
+            continue
+        if request.starts_on is not None and p.end < request.starts_on:
+            continue
+        if floor:
+            if p.key < floor:  # keys of one frequency sort as their periods do
+                continue
+        elif made_at is not None and _deadline_of(request, p, due) <= made_at:
+            continue
+        given.append((p.key, due))
+    return given
 
 
 def request_create(
@@ -234,16 +366,29 @@ def request_create(
     due_date: dt.date | None = None,
     indicators: Iterable[IndicatorSpec] = (),
     sections: Iterable[str] = (),
+    urgent: bool = False,
+    interval_hours: int | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
     today: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> ReportRequest:
     """A request from ``organization`` to organisations below it; each recipient's report for
-    the current and the next period (or the single one) becomes a task at once."""
+    the current and the next period (or the single one) becomes a task at once.
+
+    A rapid request (``daily``, or ``hourly`` every ``interval_hours`` hours) answers from
+    ``starts_on`` (today when not given) to ``ends_on``; an ``urgent`` one (a storm, an
+    epidemic: its tasks are the engine's most urgent) is one-off, daily or hourly, ends within
+    ``MAX_URGENT_DAYS`` days and keeps a short form."""
     creator = acting_person(actor)
     if not can(actor, Capability.WRITE, organization):
         raise PermissionDenied("Bạn không có quyền yêu cầu báo cáo thay mặt cơ quan này.")
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = today or timezone.localtime(now).date()
     title = " ".join((title or "").split())
+    urgent = bool(urgent)
     errors: dict[str, list[str]] = {}
+    _check_requester(organization, errors)
     if not title:
         errors["title"] = ["Hãy nhập tên báo cáo."]
     elif len(title) > MAX_TITLE:
@@ -251,15 +396,27 @@ def request_create(
     if frequency not in Frequency.values:
         errors["frequency"] = ["Tần suất báo cáo không hợp lệ."]
     elif frequency == Frequency.ONCE:
-        due_day = None
+        due_day = interval_hours = None
+        starts_on = ends_on = None
         if due_date is None:
             errors["due_date"] = ["Hãy nhập hạn nộp báo cáo."]
         elif due_date < today:
             errors["due_date"] = ["Hạn nộp không được trước hôm nay."]
         elif due_date.year > periods.LAST_YEAR:
             errors["due_date"] = [f"Hạn nộp phải trước năm {periods.LAST_YEAR + 1}."]
+    elif frequency in periods.RAPID:
+        due_day = due_date = None
+        if frequency == Frequency.HOURLY:
+            try:
+                interval_hours = periods.check_interval(interval_hours)
+            except periods.PeriodError as error:
+                errors["interval_hours"] = [str(error)]
+        else:
+            interval_hours = None
+        _check_span(frequency, urgent, starts_on, ends_on, today, errors)
+        starts_on = starts_on or today
     else:
-        due_date = None
+        due_date = interval_hours = None
         limit = 7 if frequency == Frequency.WEEKLY else 31
         if due_day is None:
             errors["due_day"] = ["Hãy nhập ngày hạn nộp trong kỳ."]
@@ -269,15 +426,42 @@ def request_create(
                 if frequency == Frequency.WEEKLY
                 else "Ngày hạn nộp là một ngày từ 1 đến 31 của tháng cuối kỳ."
             ]
+        if urgent:
+            errors["urgent"] = [
+                "Báo cáo nhanh khẩn là báo cáo một lần, hằng ngày hoặc theo giờ: hãy chọn một trong "
+                "các tần suất đó."
+            ]
+        _check_span(frequency, False, starts_on, ends_on, today, errors)
     specs = _check_indicators(indicators, errors)
     heads = _check_sections(sections, errors)
     chosen = _check_recipients(organization, recipients, errors)
     if not specs and not heads and "indicators" not in errors and "sections" not in errors:
         errors["indicators"] = ["Hãy nêu ít nhất một chỉ tiêu hoặc một phần nội dung của báo cáo."]
+    if urgent and len(specs) > MAX_URGENT_INDICATORS:
+        errors.setdefault("indicators", []).append(
+            f"Báo cáo nhanh khẩn có mẫu ngắn: nhiều nhất {MAX_URGENT_INDICATORS} chỉ tiêu."
+        )
+    if urgent and len(heads) > MAX_URGENT_SECTIONS:
+        errors.setdefault("sections", []).append(
+            f"Báo cáo nhanh khẩn có mẫu ngắn: nhiều nhất {MAX_URGENT_SECTIONS} phần nội dung."
+        )
     if errors:
         raise ValidationError(errors)
     calendar = WorkCalendar.load()
-    dues = _period_dues(frequency, due_day, due_date, today, calendar)
+    draft = ReportRequest(
+        organization=organization,
+        title=title,
+        frequency=frequency,
+        due_day=due_day,
+        due_date=due_date,
+        urgent=urgent,
+        interval_hours=interval_hours,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    dues = _periods_to_give(draft, today=today, now=now, calendar=calendar)
+    if not dues:
+        raise ValidationError({"ends_on": ["Không còn kỳ báo cáo nào trước ngày kết thúc báo cáo."]})
     # The engine's own checks (who may give work in the organisation's name, whom it may name)
     # before anything is written.
     for org in chosen:
@@ -297,6 +481,10 @@ def request_create(
             frequency=frequency,
             due_day=due_day,
             due_date=due_date,
+            urgent=urgent,
+            interval_hours=interval_hours,
+            starts_on=starts_on,
+            ends_on=ends_on,
             sections=heads,
             created_by=creator,
         )
@@ -325,6 +513,10 @@ def request_create(
                 "frequency": frequency,
                 "due_day": due_day,
                 "due_date": due_date,
+                "urgent": urgent,
+                "interval_hours": interval_hours,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
                 "recipients": [o.pk for o in chosen],
                 "indicators": [s.code for s in specs],
                 "sections": heads,
@@ -363,6 +555,7 @@ def _give_period(
             lead=org,
             content=_task_content(request, key, due),
             due_date=due,
+            priority=Priority.URGENT if request.urgent else Priority.NORMAL,
             source=_source(request),
             assigned_on=min(today, due),
             calendar=calendar,
@@ -375,7 +568,16 @@ def _give_period(
 
 
 def _task_content(request: ReportRequest, key: str, due: dt.date) -> str:
-    lines = [f"Gửi báo cáo {selectors.period_label(request, key).lower()} trước ngày {due:%d/%m/%Y}."]
+    label = selectors.period_label(request, key)
+    if request.frequency == Frequency.HOURLY and key:
+        slot = selectors.request_period(request, key)
+        end = f"{slot.end_hour:02d}:00" if isinstance(slot, periods.Slot) and slot.end_hour < 24 else "24:00"
+        first = f"Gửi báo cáo lần {label} trước {end} ngày {due:%d/%m/%Y}."
+    elif request.frequency == Frequency.DAILY and key:
+        first = f"Gửi báo cáo {label.lower()} trong ngày {due:%d/%m/%Y} (kể cả ngày nghỉ)."
+    else:
+        first = f"Gửi báo cáo {label.lower()} trước ngày {due:%d/%m/%Y}."
+    lines = [first]
     names = list(request.indicators.values_list("name", flat=True)) if request.pk else []
     if names:
         lines.append("Số liệu: " + "; ".join(names) + ".")
@@ -385,20 +587,39 @@ def _task_content(request: ReportRequest, key: str, due: dt.date) -> str:
 
 
 def periods_ensure(
-    request: ReportRequest, *, today: dt.date | None = None, calendar: WorkCalendar | None = None
+    request: ReportRequest,
+    *,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> int:
-    """Give the reports of the current and next period of a periodic request that are not yet
-    given (the job's step; safe to run twice: one row per request, period and recipient).
-    Acts as the system, in the name of the request's creator."""
-    if request.frequency == Frequency.ONCE or not request.active or request.due_day is None:
+    """Give the reports of a periodic request not yet given: the period under way and the
+    next, and the few before them that fell due after the request was made (missed while the
+    job did not run). The job's step, as of ``now`` (for another day than today, as that day
+    begins); safe to run twice: one row per request, period and recipient. Acts as the
+    system, in the name of the request's creator. Nothing for a request ended, or for the
+    days after its ``ends_on``."""
+    if request.frequency == Frequency.ONCE or not request.active or request.closed_at is not None:
         return 0
-    today = today or timezone.localdate()
+    if request.frequency not in periods.RAPID and request.due_day is None:
+        return 0
+    if now is None:
+        now = timezone.now() if today is None or today == timezone.localdate() else periods.at(today)
+    today = today or timezone.localtime(now).date()
     calendar = calendar or WorkCalendar.load()
-    recipients = list(request.recipients.filter(active=True))
     made = 0
     with transaction.atomic():
-        ReportRequest.objects.select_for_update().filter(pk=request.pk).values_list("pk", flat=True).first()
-        for key, due in _period_dues(request.frequency, request.due_day, None, today, calendar):
+        fresh = (
+            ReportRequest.objects.select_for_update()
+            .filter(pk=request.pk)
+            .values("active", "closed_at")
+            .first()
+        )
+        if fresh is None or not fresh["active"] or fresh["closed_at"] is not None:
+            return 0  # ended meanwhile
+        recipients = list(request.recipients.filter(active=True))
+        dues = _periods_to_give(request, today=today, now=now, calendar=calendar, backfill=True)
+        for key, due in dues:
             made += _give_period(request, key, due, recipients, actor=None, today=today, calendar=calendar)
         if made:
             audit_record(
@@ -406,23 +627,50 @@ def periods_ensure(
                 action="report_request.periods",
                 target=request,
                 organization_id=request.organization_id,
-                after={"made": made, "day": today},
+                after={"made": made, "day": today, "periods": [key for key, _ in dues]},
             )
     return made
 
 
-def periods_ensure_all(*, today: dt.date | None = None) -> int:
-    """``periods_ensure`` for every active periodic request."""
-    today = today or timezone.localdate()
+@dataclass
+class EnsureResult:
+    """What a run of the job did: reports given, and the requests that failed (logged)."""
+
+    made: int = 0
+    failed: list[int] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"made": self.made, "failed": len(self.failed), "failed_requests": self.failed}
+
+
+def periods_ensure_all(
+    *, today: dt.date | None = None, now: dt.datetime | None = None, rapid_only: bool = False
+) -> EnsureResult:
+    """``periods_ensure`` for every active periodic request (``rapid_only``: the daily and
+    hourly ones, for the hourly job). One request failing is logged with its id and counted;
+    the others go on."""
+    if now is None:
+        now = timezone.now() if today is None or today == timezone.localdate() else periods.at(today)
+    today = today or timezone.localtime(now).date()
     calendar = WorkCalendar.load()
-    made = 0
-    for request in (
-        ReportRequest.objects.filter(active=True)
+    requests = (
+        ReportRequest.objects.filter(active=True, closed_at__isnull=True)
         .exclude(frequency=Frequency.ONCE)
+        # A rapid request over for more days than the job looks back has nothing left to give.
+        .exclude(frequency__in=periods.RAPID, ends_on__lt=today - dt.timedelta(days=BACKFILL + 1))
         .select_related("organization", "created_by")
-    ):
-        made += periods_ensure(request, today=today, calendar=calendar)
-    return made
+        .order_by("pk")
+    )
+    if rapid_only:
+        requests = requests.filter(frequency__in=periods.RAPID)
+    result = EnsureResult()
+    for request in requests:
+        try:
+            result.made += periods_ensure(request, today=today, now=now, calendar=calendar)
+        except Exception:
+            logger.exception("report periods of request %s could not be given", request.pk)
+            result.failed.append(request.pk)
+    return result
 
 
 # --- Submissions ----------------------------------------------------------------------------
@@ -434,9 +682,28 @@ def _period_key(request: ReportRequest, period: str | None) -> str:
             raise ValidationError({"period": ["Yêu cầu báo cáo một lần không chia kỳ: để trống kỳ báo cáo."]})
         return ""
     try:
-        return periods.parse(request.frequency, period).key
+        return selectors.request_period(request, period or "").key
     except periods.PeriodError as error:
         raise ValidationError({"period": [str(error)]}) from None
+
+
+def _closed_error(request: ReportRequest) -> ValidationError:
+    assert request.closed_at is not None
+    when = timezone.localtime(request.closed_at)
+    return ValidationError(
+        {
+            "request": [
+                f"Yêu cầu báo cáo đã kết thúc lúc {when:%H:%M} ngày {when:%d/%m/%Y}: "
+                "không nhận báo cáo các kỳ sau khi kết thúc."
+            ]
+        }
+    )
+
+
+def _after_closing(request: ReportRequest, submission: ReportSubmission) -> bool:
+    """Whether the report was not yet due when the request was ended (such reports are
+    withdrawn then: none is taken afterwards)."""
+    return request.closed_at is not None and selectors.deadline(submission, request) > request.closed_at
 
 
 def find_submission(
@@ -452,6 +719,16 @@ def find_submission(
     submission = ReportSubmission.objects.filter(
         request=request, organization=organization, period=key
     ).first()
+    if submission is None and request.closed_at is not None and key:
+        with contextlib.suppress(periods.PeriodError):
+            asked = selectors.request_period(request, key)
+            due = (
+                asked.due_date(request.due_day or 0)
+                if isinstance(asked, periods.Period)
+                else asked.due_date()
+            )
+            if _deadline_of(request, asked, due) > request.closed_at:
+                raise _closed_error(request)
     if submission is None:
         raise ValidationError(
             {"period": [f"Kỳ {selectors.period_label(request, key).lower()} chưa được giao báo cáo."]}
@@ -542,7 +819,10 @@ def submission_save(
     if not selectors.may_submit_for(actor, submission.organization):
         raise PermissionDenied("Bạn không có quyền gửi báo cáo của cơ quan này.")
     request = submission.request
-    if not request.active:
+    if request.closed_at is not None:
+        if _after_closing(request, submission):
+            raise _closed_error(request)
+    elif not request.active:
         raise ValidationError({"request": ["Yêu cầu báo cáo đã ngừng áp dụng."]})
     uploads = list(uploads)
     errors: dict[str, list[str]] = {}
@@ -625,13 +905,19 @@ def _submit(actor: Actor, request: ReportRequest, locked: ReportSubmission) -> N
     locked.state = SubmissionState.SUBMITTED
     locked.submitted_at = now
     locked.submitted_by = person_of(actor)
+    # Saved before the task is completed: the engine asks this module (``report_task_guard``)
+    # whether the report is sent.
+    locked.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
     task = locked.task
+    late_now = now > selectors.deadline(locked, request)
     if task is not None and task.state in OPEN_STATES:
         label = selectors.period_label(request, locked.period).lower()
         task = task_complete(actor=actor, task=task, text=f"Đã gửi báo cáo {label}: {request.title}"[:1000])
-        locked.late = task.outcome == Outcome.LATE
+        # A rapid report is late after its day or slot, days off included; the others as the
+        # engine counts (the working-day due date in force).
+        locked.late = late_now if request.frequency in periods.RAPID else task.outcome == Outcome.LATE
     else:
-        locked.late = timezone.localdate() > locked.due_date
+        locked.late = late_now
 
 
 def submission_return(*, actor: Actor, submission: ReportSubmission, reason: str) -> ReportSubmission:
@@ -659,13 +945,14 @@ def submission_return(*, actor: Actor, submission: ReportSubmission, reason: str
                 raise ValidationError(
                     {"state": ["Báo cáo đã được xác nhận hoàn thành: không trả lại được nữa."]}
                 )
-            if task.state == TaskState.COMPLETED:
-                task_return(actor=actor, task=task, reason=reason)
+        # Saved before the task is returned: the engine asks whether the report is returned.
         locked.state = SubmissionState.RETURNED
         locked.returned_at = timezone.now()
         locked.returned_reason = reason
         locked.late = False
         locked.save()
+        if task is not None and task.state == TaskState.COMPLETED:
+            task_return(actor=actor, task=task, reason=reason)
         audit_record(
             actor=actor,
             action="report.return",
@@ -676,6 +963,111 @@ def submission_return(*, actor: Actor, submission: ReportSubmission, reason: str
         )
     submission.refresh_from_db()
     return submission
+
+
+# --- Ending a request and keeping tasks in step --------------------------------------------
+
+
+def request_close(
+    *, actor: Actor, request: ReportRequest, reason: str, now: dt.datetime | None = None
+) -> ReportRequest:
+    """The requester ends a request (the storm is over; a periodic report is no longer
+    wanted): no period is given after ``now``; the reports not sent yet and not yet due
+    (the day or slot under way, and those given ahead) are withdrawn — their tasks cancelled
+    through the engine with the reason, their rows and drafts removed. Reports already sent,
+    returned, or already overdue (owed before the end) stay."""
+    acting_person(actor)
+    if not selectors.is_requester_side(actor, request):
+        raise PermissionDenied("Chỉ nơi yêu cầu báo cáo mới kết thúc được yêu cầu báo cáo.")
+    if not selectors.may_close(actor, request):
+        raise PermissionDenied(
+            "Chỉ người tạo yêu cầu, lãnh đạo cơ quan yêu cầu hoặc lãnh đạo Văn phòng "
+            "mới kết thúc được yêu cầu báo cáo."
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Hãy nêu lý do kết thúc yêu cầu báo cáo."]})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": [f"Lý do kết thúc dài quá {MAX_REASON} ký tự."]})
+    now = now or timezone.now()
+    removed_files: list[str] = []
+    with transaction.atomic():
+        locked = ReportRequest.objects.select_for_update().select_related("organization").get(pk=request.pk)
+        if locked.closed_at is not None:
+            raise _closed_error(locked)
+        if not locked.active:
+            raise ValidationError({"request": ["Yêu cầu báo cáo đã ngừng áp dụng."]})
+        locked.active = False
+        locked.closed_at = now
+        locked.closed_reason = reason
+        locked.save(update_fields=["active", "closed_at", "closed_reason"])
+        today = timezone.localtime(now).date()
+        candidates = (
+            ReportSubmission.objects.select_for_update(of=("self",))
+            .filter(request=locked, state__in=[SubmissionState.PENDING, SubmissionState.DRAFT])
+            .filter(Q(due_date__gte=today) | Q(task__due_date__gte=today))
+            .select_related("task", "organization")
+            .order_by("period", "organization__path")
+        )
+        withdrawn: list[dict[str, Any]] = []
+        for submission in candidates:
+            if selectors.deadline(submission, locked) <= now:
+                continue  # already due: owed before the end
+            task = submission.task
+            withdrawn.append(
+                {
+                    "organization": submission.organization_id,
+                    "period": submission.period,
+                    "state": submission.state,
+                }
+            )
+            removed_files.extend(f.file.name for f in submission.files.all())
+            # The row goes first: the engine then finds no report that the task must follow.
+            submission.delete()
+            if task is not None and task.state in OPEN_STATES:
+                task_cancel(actor=actor, task=task, reason=f"Yêu cầu báo cáo đã kết thúc: {reason}"[:1000])
+        audit_record(
+            actor=actor,
+            action="report_request.close",
+            target=locked,
+            organization_id=locked.organization_id,
+            before={"active": True},
+            after={"active": False, "closed_at": now, "reason": reason, "withdrawn": withdrawn},
+        )
+        storage = SubmissionFile.file.field.storage
+
+        def remove_files() -> None:
+            for name in removed_files:
+                storage.delete(name)
+
+        transaction.on_commit(remove_files)
+    request.refresh_from_db()
+    return request
+
+
+COMPLETE_REFUSAL = "Việc này hoàn thành khi báo cáo được gửi: mở báo cáo để gửi."
+RETURN_REFUSAL = "Báo cáo đã gửi chỉ trả lại được trên trang báo cáo: mở báo cáo để trả lại, nêu lý do."
+CANCEL_REFUSAL = (
+    "Việc này là một báo cáo theo yêu cầu báo cáo: muốn thôi yêu cầu, hãy kết thúc yêu cầu báo cáo "
+    "trên trang yêu cầu báo cáo."
+)
+
+
+def report_task_guard(task: Task, action: str) -> str | None:
+    """The engine's question before a report's task is completed, returned or cancelled
+    (registered for ``SourceKind.REPORT_REQUEST`` when the app starts): completed only once its
+    report is sent, returned only with its report, cancelled only by ending the request. A
+    task without a report row (a subtask, a report withdrawn) is the engine's alone."""
+    state = ReportSubmission.objects.filter(task_id=task.pk).values_list("state", flat=True).first()
+    if state is None:
+        return None
+    if action == COMPLETE and state != SubmissionState.SUBMITTED:
+        return COMPLETE_REFUSAL
+    if action == RETURN and state != SubmissionState.RETURNED:
+        return RETURN_REFUSAL
+    if action == CANCEL:
+        return CANCEL_REFUSAL
+    return None
 
 
 # --- Summary --------------------------------------------------------------------------------
@@ -751,8 +1143,11 @@ __all__ = [
     "IndicatorSpec",
     "SubmissionConflict",
     "find_submission",
+    "EnsureResult",
     "periods_ensure",
     "periods_ensure_all",
+    "report_task_guard",
+    "request_close",
     "request_create",
     "submission_return",
     "submission_save",

@@ -4,6 +4,7 @@ with the errors next to the fields."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,19 +17,26 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vanphong.core import pending
 from vanphong.core.forms import apply_errors
 from vanphong.core.http import download_response
+from vanphong.core.queries import first_with_total
 from vanphong.documents.access import one_or_404
-from vanphong.orgs.access import Capability, organizations_with
+from vanphong.orgs.access import Capability, organizations_with, scope_for
+from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization
 from vanphong.reporting import exports, selectors, services
-from vanphong.reporting.forms import RequestForm, ReturnForm, SubmissionForm
+from vanphong.reporting.forms import CloseForm, RequestForm, ReturnForm, SubmissionForm
 from vanphong.reporting.models import ReportRequest, ReportSubmission, ReportSummary, SubmissionState
 from vanphong.tasks.access import may_manage
 
 NAV = "reporting"
+# How often the live board of a rapid request asks for itself again (seconds).
+LIVE_REFRESH_SECONDS = 30
 
 
 def requesting_organizations(user: Any) -> QuerySet[Organization]:
@@ -58,7 +66,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     made = list(selectors.requests_made(user).prefetch_related("recipients")[:200])
     to_answer = []
     for s in selectors.submissions_to_answer(user).exclude(state=SubmissionState.SUBMITTED)[:200]:
-        status = selectors.board_status(s, today)
+        status = selectors.board_status(s, today, request=s.request)
         to_answer.append(
             {
                 "submission": s,
@@ -100,6 +108,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 recipients=list(data["recipients"]),
                 indicators=data["indicators"],
                 sections=data["sections"],
+                urgent=data["urgent"],
+                interval_hours=data["interval_hours"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -127,28 +139,90 @@ def _period(report: ReportRequest, raw: str | None) -> str:
     return selectors.default_period(report)
 
 
+def _live_day(report: ReportRequest, raw: str | None) -> dt.date:
+    """The day the live board shows: ``?ngay=`` within the request's days, else today (or the
+    request's last day, once it is over)."""
+    first, last = selectors.live_days(report)
+    try:
+        day = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        day = None
+    if day is None:
+        day = min(max(timezone.localdate(), first), last)
+    return min(max(day, first), last)
+
+
+def _live_context(request: HttpRequest, report: ReportRequest) -> dict[str, Any]:
+    day = _live_day(report, request.GET.get("ngay"))
+    return {
+        "live": selectors.live_board(request.user, report, day),
+        "report": report,
+        "refresh_seconds": LIVE_REFRESH_SECONDS,
+        "today": timezone.localdate(),
+    }
+
+
+def _render_detail(
+    request: HttpRequest, report: ReportRequest, *, close_form: CloseForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    rapid = selectors.is_rapid(report)
+    period = _period(report, request.GET.get("ky"))
+    # A rapid request shows its live board (by day) instead of one period's board.
+    board = None if rapid else selectors.board(user, report, period)
+    requester = selectors.is_requester_side(user, report)
+    keys = [] if rapid else selectors.request_periods(report)
+    may_close = requester and report.active and report.closed_at is None and selectors.may_close(user, report)
+    context: dict[str, Any] = {
+        "report": report,
+        "board": board,
+        "period": period,
+        "periods": [(k, selectors.period_label(report, k)) for k in keys],
+        "requester": requester,
+        "summary": (
+            ReportSummary.objects.filter(request=report, period=period).select_related("document").first()
+        ),
+        "close_form": close_form if close_form is not None else (CloseForm() if may_close else None),
+        "nav_active": NAV,
+    }
+    if rapid:
+        context.update(_live_context(request, report))
+    return render(request, "reporting/request_detail.html", context, status=status)
+
+
 @require_GET
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    return _render_detail(request, _get_request(request, request_id))
+
+
+@never_cache
+@require_GET
+def live_board(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The live board of a rapid request alone (the page asks for it every
+    ``LIVE_REFRESH_SECONDS`` seconds); 404 for another request."""
     report = _get_request(request, request_id)
-    period = _period(report, request.GET.get("ky"))
-    board = selectors.board(request.user, report, period)
-    requester = selectors.is_requester_side(request.user, report)
-    keys = selectors.request_periods(report)
-    return render(
-        request,
-        "reporting/request_detail.html",
-        {
-            "report": report,
-            "board": board,
-            "period": period,
-            "periods": [(k, selectors.period_label(report, k)) for k in keys],
-            "requester": requester,
-            "summary": ReportSummary.objects.filter(request=report, period=period)
-            .select_related("document")
-            .first(),
-            "nav_active": NAV,
-        },
-    )
+    if not selectors.is_rapid(report):
+        raise Http404
+    return render(request, "reporting/_live_board.html", _live_context(request, report))
+
+
+@require_POST
+def request_close(request: HttpRequest, request_id: int) -> HttpResponse:
+    report = _get_request(request, request_id)
+    if not selectors.is_requester_side(request.user, report):
+        raise Http404
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_close(actor=request.user, request=report, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, "Đã kết thúc yêu cầu báo cáo; các báo cáo chưa đến hạn đã được rút lại."
+            )
+            return redirect("reporting:request_detail", report.pk)
+    return _render_detail(request, report, close_form=form, status=400)
 
 
 def _get_submission(request: HttpRequest, submission_id: int) -> ReportSubmission:
@@ -174,7 +248,9 @@ def _render_submission(
         and submission.state == SubmissionState.SUBMITTED
         and (submission.task is None or may_manage(user, submission.task))
     )
-    values = {v.indicator_id: v.value for v in submission.values.all()}
+    visible = selectors.contents_visible(user, submission)
+    values = {v.indicator_id: v.value for v in submission.values.all()} if visible else {}
+    state = selectors.board_status(submission, request=report)
     return render(
         request,
         "reporting/submission.html",
@@ -182,13 +258,15 @@ def _render_submission(
             "submission": submission,
             "report": report,
             "label": selectors.period_label(report, submission.period),
-            "status": selectors.board_status(submission, timezone.localdate()),
-            "status_label": selectors.BoardStatus.LABELS[
-                selectors.board_status(submission, timezone.localdate())
-            ],
-            "rows": [(i, values.get(i.pk)) for i in report.indicators.all()],
-            "texts": [(h, submission.text.get(h, "")) for h in report.sections],
-            "files": list(submission.files.all()),
+            "status": state,
+            "status_label": selectors.BoardStatus.LABELS[state],
+            "due": selectors.due_in_force(submission, report),
+            "deadline": selectors.deadline(submission, report),
+            "hourly": report.frequency == "hourly",
+            "visible": visible,
+            "rows": [(i, values.get(i.pk)) for i in report.indicators.all()] if visible else [],
+            "texts": [(h, submission.text.get(h, "")) for h in report.sections] if visible else [],
+            "files": list(submission.files.all()) if visible else [],
             "form": form
             if form is not None
             else (SubmissionForm(submission=submission) if editable else None),
@@ -248,7 +326,7 @@ def submission_return(request: HttpRequest, submission_id: int) -> HttpResponse:
 def submission_file(request: HttpRequest, submission_id: int, file_id: int) -> FileResponse:
     submission = _get_submission(request, submission_id)
     row = submission.files.filter(pk=file_id).first()
-    if row is None:
+    if row is None or not selectors.contents_visible(request.user, submission):
         raise Http404
     try:
         stream = row.file.open("rb")
@@ -351,3 +429,26 @@ def summary(request: HttpRequest, request_id: int) -> HttpResponse:
         return redirect(url)
     messages.success(request, "Đã tạo dự thảo báo cáo tổng hợp (văn bản đi loại BC).")
     return redirect("documents:document_detail", document.pk)
+
+
+# --- The home page ---------------------------------------------------------------------------
+
+
+@pending.register("reporting.urgent")
+def pending_urgent(user: Actor) -> pending.PendingGroup | None:
+    """The urgent reports (a storm, an epidemic) the reader's organisations must send today or
+    should have sent, the earliest first: on the home page of the commune's văn thư."""
+    if scope_for(user).person_id is None:
+        return None
+    first, total = first_with_total(selectors.urgent_to_answer(user))
+    items = []
+    for s in first:
+        label = selectors.period_label(s.request, s.period)
+        items.append(
+            (
+                f"KHẨN — {Truncator(s.request.title).chars(70)} ({label})",
+                reverse("reporting:submission", args=[s.pk]),
+            )
+        )
+    url = reverse("reporting:request_list")
+    return pending.PendingGroup("reporting.urgent", "Báo cáo nhanh khẩn phải gửi", total, url, tuple(items))

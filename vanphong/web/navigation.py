@@ -32,6 +32,7 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(
             NavItem(str(_("Chương trình công tác")), reverse("programs:program_list"), "work_programs")
         )
+        items.append(NavItem(str(_("Chế độ báo cáo")), reverse("reporting:request_list"), "reporting"))
         items.append(NavItem(str(_("Tra cứu")), reverse("search:search"), "search"))
     if can(user, Capability.REGISTER):
         items.append(NavItem(str(_("Chờ vào sổ")), reverse("documents:arrival_list"), "arrivals"))

@@ -29,7 +29,7 @@ FREQUENCY_PATTERN = "^(" + "|".join(Frequency.values) + ")$"
     {
         "type": "string",
         "pattern": FREQUENCY_PATTERN,
-        "description": "once | weekly | monthly | quarterly | half_yearly | yearly",
+        "description": "once | weekly | monthly | quarterly | half_yearly | yearly | daily | hourly",
     }
 )
 class FrequencyField(serializers.CharField):
@@ -94,7 +94,8 @@ class RequestCreateSerializer(serializers.Serializer):
         help_text="Id các cơ quan, tổ chức cấp dưới phải báo cáo.",
     )
     frequency = FrequencyField(
-        help_text="Tần suất: once | weekly | monthly | quarterly | half_yearly | yearly."
+        help_text="Tần suất: once | weekly | monthly | quarterly | half_yearly | yearly | daily | hourly "
+        "(daily, hourly: báo cáo nhanh, hạn là chính ngày, giờ đó, kể cả ngày nghỉ)."
     )
     due_date = serializers.DateField(
         required=False, allow_null=True, default=None, help_text="Hạn nộp của báo cáo một lần (once)."
@@ -107,6 +108,30 @@ class RequestCreateSerializer(serializers.Serializer):
         max_value=31,
         help_text="Ngày hạn nộp trong tháng cuối kỳ (1–31, quá cuối tháng thì lấy ngày cuối tháng); "
         "báo cáo tuần: 1 (thứ Hai) đến 7 (Chủ nhật).",
+    )
+    urgent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Báo cáo nhanh khẩn (bão, lũ, dịch bệnh): once, daily hoặc hourly; cần ends_on (tối đa 90 "
+        "ngày); nhiệm vụ ở mức Khẩn; mẫu ngắn (tối đa 12 chỉ tiêu, 3 phần nội dung).",
+    )
+    interval_hours = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=24,
+        help_text="Báo cáo theo giờ (hourly): mấy giờ một lần — 1, 2, 3, 4, 6, 8 hoặc 12 (từ 0 giờ).",
+    )
+    starts_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Báo cáo từ ngày (mặc định hôm nay)."
+    )
+    ends_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Báo cáo đến ngày; bắt buộc với báo cáo nhanh khẩn và hourly "
+        "(tối đa 90 ngày sau ngày bắt đầu).",
     )
     indicators = IndicatorInSerializer(
         many=True, required=False, default=list, help_text="Các chỉ tiêu số liệu."
@@ -123,12 +148,13 @@ class RequestCreateSerializer(serializers.Serializer):
 class SubmissionCreateSerializer(serializers.Serializer):
     request = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id yêu cầu báo cáo.")
     period = serializers.CharField(
-        max_length=10,
+        max_length=16,
         required=False,
         allow_null=True,
         allow_blank=True,
         default=None,
-        help_text="Kỳ báo cáo: YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY, YYYY-Www; để trống với báo cáo một lần.",
+        help_text="Kỳ báo cáo: YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY, YYYY-Www, YYYY-MM-DD (hằng ngày), "
+        "YYYY-MM-DDTHH (theo giờ: giờ bắt đầu của lần báo cáo); để trống với báo cáo một lần.",
     )
     organization = serializers.IntegerField(
         required=False,
@@ -160,6 +186,10 @@ class SubmissionCreateSerializer(serializers.Serializer):
 
 class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Lý do trả lại.")
+
+
+class CloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Lý do kết thúc yêu cầu báo cáo.")
 
 
 # --- Output ----------------------------------------------------------------------------------
@@ -195,6 +225,12 @@ class RequestSerializer(serializers.ModelSerializer):
             "indicators",
             "sections",
             "active",
+            "urgent",
+            "interval_hours",
+            "starts_on",
+            "ends_on",
+            "closed_at",
+            "closed_reason",
             "created_at",
         ]
 
@@ -216,9 +252,10 @@ class SubmissionSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     period = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
+    contents_visible = serializers.SerializerMethodField()
     values = serializers.SerializerMethodField()
-    text = serializers.DictField(child=serializers.CharField(), read_only=True)
-    files = SubmissionFileSerializer(many=True, read_only=True)
+    text = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
 
     class Meta:
         model = ReportSubmission
@@ -232,6 +269,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "status",
             "submitted_at",
             "late",
+            "contents_visible",
             "values",
             "text",
             "files",
@@ -245,11 +283,36 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CodeField(_Choices, "ReportSubmissionStatusEnum"))
     def get_status(self, obj: ReportSubmission) -> str:
-        return selectors.board_status(obj, timezone.localdate())
+        return selectors.board_status(obj, now=timezone.now())
+
+    def _visible(self, obj: ReportSubmission) -> bool:
+        request = self.context.get("request")
+        return selectors.contents_visible(getattr(request, "user", None), obj)
+
+    @extend_schema_field(
+        serializers.BooleanField(
+            help_text="false: báo cáo chưa gửi, nơi yêu cầu chỉ thấy tình trạng "
+            "(values, text, files để trống)."
+        )
+    )
+    def get_contents_visible(self, obj: ReportSubmission) -> bool:
+        return self._visible(obj)
 
     @extend_schema_field(serializers.DictField(child=serializers.FloatField()))
     def get_values(self, obj: ReportSubmission) -> dict[str, Any]:
+        if not self._visible(obj):
+            return {}
         return {v.indicator.code: selectors.number(v.value) for v in obj.values.all()}
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_text(self, obj: ReportSubmission) -> dict[str, str]:
+        return dict(obj.text) if self._visible(obj) else {}
+
+    @extend_schema_field(SubmissionFileSerializer(many=True))
+    def get_files(self, obj: ReportSubmission) -> list[dict[str, Any]]:
+        if not self._visible(obj):
+            return []
+        return list(SubmissionFileSerializer(obj.files.all(), many=True).data)
 
 
 class BoardRowSerializer(serializers.Serializer):
@@ -258,13 +321,19 @@ class BoardRowSerializer(serializers.Serializer):
     submission = serializers.IntegerField(source="submission.pk")
     status = CodeField(_Choices, "ReportSubmissionStatusEnum")
     submitted_at = serializers.DateTimeField(source="submission.submitted_at", allow_null=True)
-    due_date = serializers.DateField(source="submission.due_date")
+    due_date = serializers.DateField(help_text="Hạn nộp đang áp dụng (kể cả gia hạn).")
+    due_at = serializers.DateTimeField(
+        source="deadline", allow_null=True, help_text="Quá thời điểm này chưa gửi là quá hạn."
+    )
 
 
 class BoardSerializer(serializers.Serializer):
     period = serializers.CharField(allow_null=True)
     period_label = serializers.CharField(source="label")
     due_date = serializers.DateField(allow_null=True)
+    due_at = serializers.DateTimeField(
+        allow_null=True, help_text="Hạn của kỳ (báo cáo theo giờ: giờ kết thúc của lần báo cáo)."
+    )
     rows = BoardRowSerializer(many=True)
 
     def to_representation(self, instance: Any) -> Any:

@@ -24,6 +24,7 @@ from vanphong.reporting import exports, periods, selectors, services
 from vanphong.reporting.api.serializers import (
     AggregateSerializer,
     BoardSerializer,
+    CloseSerializer,
     RequestCreateSerializer,
     RequestSerializer,
     ReturnSerializer,
@@ -36,7 +37,9 @@ TAGS = ["reporting"]
 PERIOD = OpenApiParameter(
     "period",
     OpenApiTypes.STR,
-    description="Kỳ báo cáo (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY, YYYY-Www); mặc định kỳ sắp đến hạn.",
+    description="Kỳ báo cáo (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY, YYYY-Www; hằng ngày YYYY-MM-DD; theo giờ "
+    "YYYY-MM-DDTHH, giờ bắt đầu của lần báo cáo); mặc định kỳ sắp đến hạn "
+    "(báo cáo nhanh: ngày, lần đang diễn ra).",
 )
 _DESCRIPTION = (
     "Yêu cầu báo cáo: nơi yêu cầu (người đọc hoặc soạn thảo cho cơ quan yêu cầu) và từng nơi phải báo cáo "
@@ -84,7 +87,7 @@ def _period_param(report: ReportRequest, raw: str | None) -> str:
     if report.frequency == periods.ONCE:
         raise _invalid("period", "Yêu cầu báo cáo một lần không chia kỳ: bỏ tham số period.")
     try:
-        return periods.parse(report.frequency, raw).key
+        return selectors.request_period(report, raw).key
     except periods.PeriodError as error:
         raise _invalid("period", str(error)) from None
 
@@ -161,8 +164,32 @@ class ReportRequestViewSet(viewsets.GenericViewSet):
                 for i in data["indicators"]
             ],
             sections=data["sections"],
+            urgent=data["urgent"],
+            interval_hours=data["interval_hours"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
         )
         return Response(RequestSerializer(self._get(made.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Kết thúc yêu cầu báo cáo",
+        description=(
+            "Người tạo yêu cầu hoặc lãnh đạo cơ quan yêu cầu (lãnh đạo Văn phòng) kết thúc yêu cầu (hết bão, "
+            "thôi yêu cầu báo cáo định kỳ), nêu lý do: không giao thêm kỳ nào; các báo cáo chưa gửi và chưa "
+            "đến hạn được rút lại, nhiệm vụ của chúng bị hủy; báo cáo đã gửi, đã quá hạn giữ nguyên. "
+            "Sau đó không nhận báo cáo các kỳ sau khi kết thúc (400). Nơi báo cáo nhận 404."
+        ),
+        tags=TAGS,
+        request=CloseSerializer,
+        responses={200: RequestSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], url_path="close")
+    def close(self, request: Request, pk: Any = None) -> Response:
+        report = self._requester(pk)
+        serializer = CloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.request_close(actor=request.user, request=report, reason=serializer.validated_data["reason"])
+        return Response(RequestSerializer(self._get(pk)).data)
 
     @extend_schema(
         summary="Theo dõi gửi báo cáo của một kỳ",
@@ -170,7 +197,8 @@ class ReportRequestViewSet(viewsets.GenericViewSet):
             "Tình trạng của từng nơi: pending (chưa nộp, chưa đến "
             "hạn), overdue (quá hạn chưa nộp), submitted "
             "(nộp đúng hạn), submitted_late (nộp muộn), returned (bị "
-            "trả lại), draft (đang soạn). Nơi yêu cầu "
+            "trả lại), draft (đang soạn). Hạn tính cả gia hạn của nhiệm vụ; báo cáo theo giờ quá hạn sau giờ "
+            "kết thúc của lần báo cáo (due_at). Nơi yêu cầu "
             "thấy mọi nơi; một nơi báo cáo chỉ thấy dòng của mình."
         ),
         tags=TAGS,
@@ -246,6 +274,7 @@ class ReportRequestViewSet(viewsets.GenericViewSet):
         summary="Lưu nháp hoặc gửi báo cáo",
         description=(
             "Người soạn thảo được cho nơi báo cáo nhập số liệu (values), nội dung (text), tệp (files). "
+            "Trước khi gửi, nơi yêu cầu chỉ thấy tình trạng (contents_visible false). "
             "submit=false lưu nháp; gửi lại cho cùng yêu cầu, kỳ, nơi báo cáo thì cập nhật bản nháp. "
             "submit=true gửi báo cáo (đủ số liệu mọi chỉ tiêu) và hoàn "
             "thành nhiệm vụ của kỳ; sau hạn là nộp muộn. "
@@ -268,7 +297,7 @@ class ReportSubmissionViewSet(viewsets.GenericViewSet):
         return one_or_404(selectors.submission_detail(self.request.user), pk)
 
     def retrieve(self, request: Request, pk: Any = None) -> Response:
-        return Response(SubmissionSerializer(self._get(pk)).data)
+        return Response(SubmissionSerializer(self._get(pk), context={"request": request}).data)
 
     def create(self, request: Request) -> Response:
         serializer = SubmissionCreateSerializer(data=request.data)
@@ -293,7 +322,7 @@ class ReportSubmissionViewSet(viewsets.GenericViewSet):
             )
         except services.SubmissionConflict as error:
             raise _conflict(error) from None
-        return Response(SubmissionSerializer(self._get(submission.pk)).data)
+        return Response(SubmissionSerializer(self._get(submission.pk), context={"request": request}).data)
 
     def _own_recipient(self, report: ReportRequest) -> Organization:
         """The recipient the caller writes for: their own organisation, else the only one."""
@@ -324,4 +353,4 @@ class ReportSubmissionViewSet(viewsets.GenericViewSet):
         services.submission_return(
             actor=request.user, submission=submission, reason=serializer.validated_data["reason"]
         )
-        return Response(SubmissionSerializer(self._get(pk)).data)
+        return Response(SubmissionSerializer(self._get(pk), context={"request": request}).data)

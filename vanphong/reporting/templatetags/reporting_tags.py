@@ -1,12 +1,14 @@
 """Numbers as a Vietnamese report writes them: ``1.234,5`` (dot for thousands, comma for
-decimals); an empty value as a dash."""
+decimals); an empty value as a dash. Deadlines on the office's clock."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -47,3 +49,15 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def deadline(value: Any) -> str:
+    """A deadline on the office's clock, ``10:00 07/12/2026``; a midnight deadline is the end
+    of the day before, ``24:00 07/12/2026`` (as the slot 22:00–24:00 says)."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return f"24:00 {local.date() - dt.timedelta(days=1):%d/%m/%Y}"
+    return f"{local:%H:%M %d/%m/%Y}"

@@ -61,9 +61,7 @@ def test_a_request_is_made_for_the_callers_committee_with_tasks(client, province
 
 def test_a_request_with_slips_answers_400_in_vietnamese(client, province):
     error = assert_error(
-        post(
-            client, province.specialist, REQUESTS, request_payload(province, frequency="daily", recipients=[])
-        ),
+        post(client, province.specialist, REQUESTS, request_payload(province, frequency="2w", recipients=[])),
         400,
         "invalid",
     )

@@ -1,5 +1,6 @@
 """The demo's reporting year (``vanphong.demo.reporting``) on a small province: two requests, a
-year of reports with some late, missing and returned, and this period's still to send."""
+year of reports with some late, missing and returned, and this period's still to send; and the
+storm's urgent request, answered every four hours since yesterday."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from vanphong.demo.reporting import seed_reporting, summary
 from vanphong.orgs.models import Role
 from vanphong.orgs.tests.factories import make_actor
-from vanphong.reporting import selectors
+from vanphong.reporting import periods, selectors
 from vanphong.reporting.models import ReportRequest, ReportSubmission, SubmissionState
 from vanphong.tasks.models import Outcome, SourceKind, Task
 
@@ -21,12 +22,13 @@ def test_the_demo_year_of_reports(province):
     make_actor("vanthu.anphu", province.commune_x, Role.VAN_THU)
     make_actor("vanthu.binhminh", province.commune_y, Role.VAN_THU)
     today = timezone.localdate()
-    counts = seed_reporting(today=today)
-    assert counts["requests"] == ReportRequest.objects.count() == 2
+    now = timezone.now()
+    counts = seed_reporting(today=today, now=now)
+    assert counts["requests"] == ReportRequest.objects.count() == 3
     monthly = ReportRequest.objects.get(frequency="monthly")
-    periods = set(monthly.submissions.values_list("period", flat=True))
-    assert len(periods) >= 13  # a year back and the coming periods
-    reports = ReportSubmission.objects.all()
+    keys = set(monthly.submissions.values_list("period", flat=True))
+    assert len(keys) >= 13  # a year back and the coming periods
+    reports = ReportSubmission.objects.filter(request__urgent=False)
     assert counts["reports"] == reports.count()
     assert counts["on_time"] and counts["late"] and counts["missing"]
     # late reports are late for the engine too, and sent on their day
@@ -44,4 +46,34 @@ def test_the_demo_year_of_reports(province):
     past = reports.filter(due_date__lt=today - dt.timedelta(days=1)).exclude(state=SubmissionState.SUBMITTED)
     statuses = {selectors.board_status(s, today) for s in past}
     assert statuses <= {"overdue", "returned"} and "overdue" in statuses
-    assert "yêu cầu báo cáo" in summary(counts)
+    assert "yêu cầu báo cáo" in summary(counts) and "bão số 9" in summary(counts)
+
+
+def test_the_demo_storm_is_answered_every_four_hours(province):
+    make_actor("chuyenvien", province.office, Role.CHUYEN_VIEN)
+    make_actor("vanthu.anphu", province.commune_x, Role.VAN_THU)
+    make_actor("vanthu.binhminh", province.commune_y, Role.VAN_THU)
+    make_actor("chanhvp", province.office, Role.LANH_DAO_VAN_PHONG)
+    now = timezone.now()
+    counts = seed_reporting(now=now)
+    storm = ReportRequest.objects.get(urgent=True)
+    assert storm.frequency == "hourly" and storm.interval_hours == 4 and storm.active
+    rows = list(storm.submissions.all())
+    first = periods.slot_at(timezone.localtime(storm.created_at), 4)
+    current = periods.slot_at(now, 4)
+    keys = {r.period for r in rows}
+    # every slot since it was made, the one under way and the next, for both communes
+    expected, slot = set(), first
+    while slot <= current.next():
+        expected.add(slot.key)
+        slot = slot.next()
+    assert keys == expected and len(rows) == 2 * len(expected)
+    sent = [r for r in rows if r.state == SubmissionState.SUBMITTED]
+    assert len(sent) == counts["storm_reports"] > 0
+    for r in sent:
+        slot = periods.parse("hourly", r.period, hours=4)
+        assert r.submitted_at <= now and r.late == (r.submitted_at > slot.ends_at)
+        assert r.submitted_at >= slot.starts_at
+    assert not any(r.state == SubmissionState.SUBMITTED for r in rows if r.period == current.next().key)
+    statuses = {selectors.board_status(r, now=now) for r in rows}
+    assert {"submitted", "pending"} <= statuses

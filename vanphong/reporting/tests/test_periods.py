@@ -152,3 +152,109 @@ def test_labels_are_vietnamese():
 def test_a_period_outside_the_years_is_refused():
     with pytest.raises(PeriodError):
         Period("monthly", 2101, 1)
+
+
+# --- Rapid situation reporting: days and slots of hours --------------------------------------
+
+
+def test_a_day_is_due_that_very_day_even_on_a_weekend_or_holiday():
+    saturday = periods.parse("daily", "2026-12-05")
+    assert saturday.key == "2026-12-05" and saturday.label == "Ngày 05/12/2026"
+    assert saturday.due_date(None, WorkCalendar.of(holidays=[D(2026, 12, 5)])) == D(2026, 12, 5)
+    assert (saturday.start, saturday.end) == (D(2026, 12, 5), D(2026, 12, 5))
+
+
+@pytest.mark.parametrize(
+    ("key", "previous", "following"),
+    [
+        ("2026-01-01", "2025-12-31", "2026-01-02"),  # the year's end
+        ("2024-02-29", "2024-02-28", "2024-03-01"),  # a leap day
+        ("2025-03-01", "2025-02-28", "2025-03-02"),
+    ],
+)
+def test_days_follow_each_other_across_months_and_years(key, previous, following):
+    day = parse("daily", key)
+    assert day.previous().key == previous and day.next().key == following
+
+
+def test_a_leap_day_compares_with_the_28th_a_year_earlier():
+    assert parse("daily", "2024-02-29").same_period_last_year().key == "2023-02-28"
+    assert parse("daily", "2026-12-07").same_period_last_year().key == "2025-12-07"
+    assert parse("hourly", "2024-02-29T08", hours=4).same_period_last_year().key == "2023-02-28T08"
+
+
+@pytest.mark.parametrize(
+    ("key", "hours", "label", "start", "end"),
+    [
+        ("2026-12-07T08", 2, "07/12/2026 08:00–10:00", (2026, 12, 7, 8), (2026, 12, 7, 10)),
+        ("2026-12-07T00", 1, "07/12/2026 00:00–01:00", (2026, 12, 7, 0), (2026, 12, 7, 1)),
+        # the last slot of a day ends at the next midnight
+        ("2026-12-31T20", 4, "31/12/2026 20:00–24:00", (2026, 12, 31, 20), (2027, 1, 1, 0)),
+        ("2026-06-30T12", 12, "30/06/2026 12:00–24:00", (2026, 6, 30, 12), (2026, 7, 1, 0)),
+    ],
+)
+def test_a_slot_names_its_hours_on_the_office_clock(settings, key, hours, label, start, end):
+    settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
+    slot = parse("hourly", key, hours=hours)
+    assert slot.key == key and slot.label == label and slot.due_date() == D(*start[:3])
+    zone = periods.zone()
+    assert slot.starts_at == dt.datetime(*start, tzinfo=zone)
+    assert slot.ends_at == dt.datetime(*end, tzinfo=zone)
+    # Vietnam keeps UTC+7 all year (no daylight saving time): every slot lasts its hours
+    assert slot.ends_at - slot.starts_at == dt.timedelta(hours=hours)
+    assert slot.starts_at.utcoffset() == dt.timedelta(hours=7)
+
+
+def test_slots_cross_midnight_and_the_year_end():
+    last = parse("hourly", "2026-12-31T18", hours=6)
+    assert last.next().key == "2027-01-01T00"
+    assert last.next().previous() == last
+    assert parse("hourly", "2024-03-01T00", hours=8).previous().key == "2024-02-29T16"
+    assert [s.key[-2:] for s in periods.slots_of(D(2026, 12, 7), 3)] == [
+        "00",
+        "03",
+        "06",
+        "09",
+        "12",
+        "15",
+        "18",
+        "21",
+    ]
+    assert len(periods.slots_of(D(2026, 12, 7), 1)) == 24
+
+
+def test_the_slot_holding_a_moment(settings):
+    settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
+    zone = periods.zone()
+    assert periods.slot_at(dt.datetime(2026, 12, 7, 9, 59, tzinfo=zone), 4).key == "2026-12-07T08"
+    assert periods.slot_at(dt.datetime(2026, 12, 7, 10, 0, tzinfo=zone), 2).key == "2026-12-07T10"
+    # 17:30 UTC on the 7th is 00:30 on the 8th in Vietnam
+    assert periods.slot_at(dt.datetime(2026, 12, 7, 17, 30, tzinfo=dt.UTC), 6).key == "2026-12-08T00"
+    assert periods.rapid_at("daily", dt.datetime(2026, 12, 7, 17, 30, tzinfo=dt.UTC)).key == "2026-12-08"
+
+
+@pytest.mark.parametrize(
+    ("frequency", "key", "hours", "words"),
+    [
+        ("hourly", "2026-12-07T09", 2, "bội số của 2"),  # not aligned to midnight
+        ("hourly", "2026-12-07T24", 1, "00 đến 23"),
+        ("hourly", "2026-12-07T08", 5, "1, 2, 3, 4, 6, 8 hoặc 12"),
+        ("hourly", "2026-12-07T08", None, "số giờ"),
+        ("hourly", "2026-12-07", 2, "2026-12-07T08"),
+        ("daily", "2026-02-30", None, "không có trong lịch"),
+        ("daily", "2026-12", None, "2026-12-07"),
+        ("daily", "2101-01-01", None, "2000–2100"),
+        ("daily", "07/12/2026", None, "năm-tháng-ngày"),
+    ],
+)
+def test_a_day_or_slot_that_names_none_is_refused_in_vietnamese(frequency, key, hours, words):
+    with pytest.raises(PeriodError) as caught:
+        parse(frequency, key, hours=hours)
+    assert words in str(caught.value)
+
+
+def test_the_first_day_the_system_knows_has_no_day_before():
+    with pytest.raises(PeriodError):
+        parse("daily", "2000-01-01").previous()
+    with pytest.raises(PeriodError):
+        parse("hourly", "2000-01-01T00", hours=4).previous()

@@ -68,7 +68,7 @@ def test_a_one_off_request_gives_one_report_with_the_due_date_moved_off_a_weeken
     ("changes", "field"),
     [
         ({"title": "  "}, "title"),
-        ({"frequency": "daily"}, "frequency"),
+        ({"frequency": "fortnightly"}, "frequency"),
         ({"due_day": 32}, "due_day"),
         ({"frequency": "weekly", "due_day": 8}, "due_day"),
         ({"frequency": "once", "due_date": None}, "due_date"),
@@ -254,10 +254,10 @@ def test_the_job_gives_the_coming_periods_once(province):
     given = set(request.submissions.values_list("period", flat=True))
     open_keys = {p.key for p in periods.open_periods("monthly", 20, timezone.localdate(), _calendar())}
     assert not open_keys & given
-    made = services.periods_ensure_all()
+    made = services.periods_ensure_all().made
     assert made == 2 * len(open_keys) == 4
     assert set(request.submissions.values_list("period", flat=True)) == given | open_keys
-    assert services.periods_ensure_all() == 0
+    assert services.periods_ensure_all().made == 0
     assert all(s.task_id for s in request.submissions.all())
 
 

@@ -4,12 +4,15 @@ tally and the audit record in one transaction, and announces the event after com
 
 One module per part of a task's life: ``create`` (giving a task), ``lifecycle`` (the doer's
 and the assigner's actions), ``extensions``, ``series`` (recurring tasks) and ``due_dates``;
-``common`` holds what they share; ``reading`` audits the reads of classified tasks and their
-evidence files. Callers import the actions from here."""
+``common`` holds what they share; ``guards`` lets the work app a task came from refuse
+completing, returning or cancelling it while its own object is not in step; ``reading``
+audits the reads of classified tasks and their evidence files. Callers import the actions
+from here."""
 
 from vanphong.tasks.services.create import TaskSource, task_create, task_validate
 from vanphong.tasks.services.due_dates import effective_due_refresh
 from vanphong.tasks.services.extensions import extension_decide, extension_request
+from vanphong.tasks.services.guards import register_source_guard, source_refusal
 from vanphong.tasks.services.lifecycle import (
     task_accept,
     task_cancel,
@@ -35,10 +38,12 @@ __all__ = [
     "extension_decide",
     "extension_request",
     "occurrence_dates",
+    "register_source_guard",
     "series_create",
     "series_end",
     "series_generate",
     "series_generate_all",
+    "source_refusal",
     "task_accept",
     "task_cancel",
     "task_complete",

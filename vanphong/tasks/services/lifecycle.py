@@ -44,6 +44,7 @@ from vanphong.tasks.services.common import (
     _spool_all,
     _state,
 )
+from vanphong.tasks.services.guards import CANCEL, COMPLETE, RETURN, require_source_allows
 
 
 def task_accept(*, actor: Actor, task: Task) -> Task:
@@ -163,6 +164,7 @@ def task_complete(
         with transaction.atomic():
             fresh = _locked(task)
             _require_open(fresh)
+            require_source_allows(fresh, COMPLETE)
             open_children = Task.objects.filter(parent=fresh, outcome=Outcome.OPEN).count()
             if open_children:
                 raise ValidationError(
@@ -238,6 +240,7 @@ def task_return(*, actor: Actor, task: Task, reason: str) -> Task:
         fresh = _locked(task)
         if fresh.state != TaskState.COMPLETED:
             raise ValidationError(_("Chỉ trả lại được nhiệm vụ đã báo cáo hoàn thành và chưa được xác nhận."))
+        require_source_allows(fresh, RETURN)
         if (
             fresh.parent_id is not None
             and Task.objects.filter(pk=fresh.parent_id, outcome__in=[Outcome.ON_TIME, Outcome.LATE]).exists()
@@ -287,6 +290,7 @@ def task_cancel(*, actor: Actor, task: Task, reason: str) -> Task:
     with transaction.atomic():
         fresh = _locked(task)
         _require_open(fresh)
+        require_source_allows(fresh, CANCEL)
         before = _state(fresh)
         stack, cancelled = [fresh], []
         while stack:

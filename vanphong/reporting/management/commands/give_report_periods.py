@@ -23,5 +23,10 @@ class Command(BaseCommand):
                 day = dt.date.fromisoformat(options["day"])
             except ValueError:
                 raise CommandError("Ngày viết theo dạng YYYY-MM-DD.") from None
-        made = services.periods_ensure_all(today=day)
-        self.stdout.write(self.style.SUCCESS(f"Đã giao {made} báo cáo kỳ mới."))
+        result = services.periods_ensure_all(today=day)
+        self.stdout.write(self.style.SUCCESS(f"Đã giao {result.made} báo cáo kỳ mới."))
+        if result.failed:
+            ids = ", ".join(str(pk) for pk in result.failed)
+            self.stderr.write(
+                self.style.ERROR(f"Không giao được báo cáo của yêu cầu số {ids} (xem nhật ký).")
+            )
