@@ -105,6 +105,9 @@ def _body_text(document: Document) -> str:
 
 # The enacting line of a resolution or decision: "BAN THƯỜNG VỤ TỈNH ỦY QUYẾT NGHỊ:".
 _ENACTING = ("QUYẾT NGHỊ:", "QUYẾT ĐỊNH:")
+# The heading of a part, a Roman numeral and its title in capitals ("II. KẾT QUẢ THỰC HIỆN"):
+# bold, as a report's parts are printed.
+_PART_HEADING = re.compile(r"^(?=[IVXL])(XL|L?X{0,3})(IX|IV|V?I{0,3})\.\s+\S")
 # Purposes that make a recipient one the công văn is not addressed to, only sent for.
 _NOT_ADDRESSED = ("biết", "báo cáo", "phối hợp", "lưu")
 
@@ -210,6 +213,9 @@ def render_outgoing_docx(document: Document) -> bytes:
         if text.endswith(_ENACTING):
             paragraph = add_line(docx, text, BODY_SIZE, bold=True)
             paragraph.paragraph_format.space_before = Pt(6)
+        elif _PART_HEADING.match(text) and text == text.upper():
+            paragraph = add_line(docx, text, BODY_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+            paragraph.paragraph_format.first_line_indent = Mm(10)
         else:
             paragraph = add_line(docx, text, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
             paragraph.paragraph_format.first_line_indent = Mm(10)

@@ -13,5 +13,9 @@ register_actions(
         "report.submit": _("Gửi báo cáo"),
         "report.return": _("Trả lại báo cáo để bổ sung, sửa"),
         "report.summary_draft": _("Dự thảo báo cáo tổng hợp"),
+        "report.template_save": _("Lưu mẫu sản phẩm thông tin"),
+        "report.product_create": _("Tạo sản phẩm thông tin"),
+        "report.product_save": _("Biên tập sản phẩm thông tin"),
+        "report.product_draft": _("Chuyển sản phẩm thông tin thành dự thảo văn bản đi"),
     }
 )

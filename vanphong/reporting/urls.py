@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vanphong.reporting import views
+from vanphong.reporting import views, views_products
 
 app_name = "reporting"
 urlpatterns: list = [
@@ -17,4 +17,12 @@ urlpatterns: list = [
     path("nop/<int:submission_id>/", views.submission_page, name="submission"),
     path("nop/<int:submission_id>/tra-lai/", views.submission_return, name="submission_return"),
     path("nop/<int:submission_id>/tep/<int:file_id>/", views.submission_file, name="submission_file"),
+    # Information products (the daily report, the weekly bulletin, the thematic report).
+    path("ban-tin/", views_products.product_list, name="product_list"),
+    path("ban-tin/<int:product_id>/", views_products.product_page, name="product"),
+    path("ban-tin/<int:product_id>/du-thao/", views_products.product_draft, name="product_draft"),
+    path("ban-tin/mau/", views_products.template_list, name="template_list"),
+    path("ban-tin/mau/mac-dinh/", views_products.template_defaults, name="template_defaults"),
+    path("ban-tin/mau/tao-moi/", views_products.template_edit, name="template_create"),
+    path("ban-tin/mau/<int:template_id>/", views_products.template_edit, name="template_edit"),
 ]

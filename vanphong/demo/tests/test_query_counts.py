@@ -44,7 +44,8 @@ INCOMING_DETAIL = 8
 # asks like the two other task groups: 2 more queries for the clerks, 5 for the leader.
 # The meetings the reader sits in this week: one query (a window count), for everyone; the
 # calendar weeks waiting for them: one more. The urgent reports (báo cáo nhanh) the reader's
-# organisation must send: one query for those who write for an organisation (the clerks).
+# organisation must send: one query for those who write for an organisation (the clerks). The
+# information products being composed ask only an office's people: none here.
 HOME_CLERK = 34
 HOME_LEADER = 30
 HOME_COMMUNE = 34

@@ -133,3 +133,21 @@ def test_libreoffice_converts_the_docx_to_pdf(lam_dong, tmp_path):
     text = pdf_text(pdf)
     for piece in ("ĐẢNG CỘNG SẢN VIỆT NAM", "TỈNH ỦY", "NGHỊ QUYẾT", "Nơi nhận:"):
         assert piece in text, text
+
+
+def test_a_reports_part_headings_are_bold_and_nothing_else(people):  # noqa: F811
+    body = "\n".join(
+        [
+            "I. TÌNH HÌNH CHUNG",
+            "- Tình hình ổn định.",
+            "XIV. KIẾN NGHỊ",
+            "II. Kết quả thực hiện",  # not in capitals: an ordinary line
+            "CV. GỬI CÁC BAN",  # not a Roman numeral
+            "IIII. SAI SỐ",
+        ]
+    )
+    document = make_draft(people, doc_type="BC", body=body)
+    paragraphs = {p.text: p for p in docx.Document(io.BytesIO(render_outgoing_docx(document))).paragraphs}
+    bold = {text for text, p in paragraphs.items() if p.runs and all(r.bold for r in p.runs)}
+    assert {"I. TÌNH HÌNH CHUNG", "XIV. KIẾN NGHỊ"} <= bold
+    assert not {"- Tình hình ổn định.", "II. Kết quả thực hiện", "CV. GỬI CÁC BAN", "IIII. SAI SỐ"} & bold

@@ -14,6 +14,7 @@ from vanphong.demo import calendar as calendar_demo
 from vanphong.demo import documents as documents_demo
 from vanphong.demo import meetings as meetings_demo
 from vanphong.demo import orgs as demo
+from vanphong.demo import products as products_demo
 from vanphong.demo import reporting as reporting_demo
 from vanphong.demo import tasks as tasks_demo
 from vanphong.demo import work_programs as work_programs_demo
@@ -106,6 +107,8 @@ class Command(BaseCommand):
             self._seed_programs()  # after the tasks: items, conclusions give tasks; they want an empty table
         if not no_documents:  # after the tasks: a direction gives a task, and they want an empty table
             self._seed_scenes()
+        if not no_tasks and not no_documents:
+            self._seed_products()  # last: drawn from the documents, meetings, calendar and reports
         if not no_logins:
             self._print_logins(url=url, password=password)
 
@@ -173,6 +176,12 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Đã tạo {reporting_demo.summary(counts)} ({elapsed:.1f} giây).")
         )
+
+    def _seed_products(self) -> None:
+        started = time.monotonic()
+        counts = products_demo.seed_products()
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Đã tạo {products_demo.summary(counts)} ({elapsed:.1f} giây)."))
 
     def _print_logins(self, *, url: str, password: str | None) -> None:
         text = demo.logins_text(url=url, password=password)
