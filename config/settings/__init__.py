@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "vanphong.search",
     "vanphong.programs",
     "vanphong.reporting",
+    "vanphong.petitions",
     "vanphong.notifications",
     "vanphong.tasks",
     "vanphong.api",

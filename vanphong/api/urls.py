@@ -26,6 +26,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("vanphong.tasks.api.urls")),
     path("", include("vanphong.programs.api.urls")),
     path("", include("vanphong.reporting.api.urls")),
+    path("", include("vanphong.petitions.api.urls")),
 ]
 
 urlpatterns = [

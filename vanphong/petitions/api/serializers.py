@@ -1,0 +1,274 @@
+"""Shapes of the petitions API (see /work/shared/API.md, "Citizen reception and petitions"):
+input serializers only parse and check types; every rule lives in ``services`` and
+``selectors``. The output masks a denouncer's identity through the selectors
+(``shown_petitioners``, ``identity_protected``): it never reads ``petitioners`` directly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from vanphong.petitions import selectors
+from vanphong.petitions.models import Action, Channel, Kind, Petition, Reception, Result, State
+from vanphong.tasks.api.serializers import CodeField
+
+MAX_ID = 2**63 - 1  # a larger id is no row; the database would overflow
+
+
+def _choice_help(choices: Any) -> str:
+    return " | ".join(choices.values)
+
+
+# --- Input -----------------------------------------------------------------------------------
+
+
+class PersonInSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200, help_text="Họ và tên.")
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", help_text="Số định danh cá nhân (CCCD)."
+    )
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+
+
+class PetitionCreateSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id cơ quan tiếp nhận; mặc định cơ quan của người gọi (của Văn phòng là cấp ủy).",
+    )
+    received_date = serializers.DateField(help_text="Ngày nhận đơn (YYYY-MM-DD).")
+    channel = serializers.CharField(max_length=20, help_text=_choice_help(Channel))
+    petitioners = serializers.ListField(
+        child=PersonInSerializer(),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text="Người gửi đơn; để trống khi đơn nặc danh.",
+    )
+    respondent = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Người, cơ quan bị khiếu nại, tố cáo.",
+    )
+    content = serializers.CharField(max_length=20_000, help_text="Nội dung tóm tắt.")
+    kind = serializers.CharField(max_length=20, help_text=_choice_help(Kind))
+    field = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Lĩnh vực."
+    )
+    complex = serializers.BooleanField(required=False, default=False, help_text="Vụ việc phức tạp.")
+    remote_area = serializers.BooleanField(required=False, default=False, help_text="Vùng sâu, vùng xa.")
+    against_party_member = serializers.BooleanField(
+        required=False, default=False, help_text="Tố cáo đảng viên, tổ chức đảng (hạn 90 ngày làm việc)."
+    )
+    handler = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id cán bộ xử lý.",
+    )
+
+
+class PetitionAssignSerializer(serializers.Serializer):
+    handler = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id cán bộ xử lý đơn.")
+
+
+class DecisionSerializer(serializers.Serializer):
+    action = serializers.CharField(max_length=20, help_text=_choice_help(Action))
+    to_organization = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ResultSerializer(serializers.Serializer):
+    result = serializers.CharField(max_length=20, help_text=_choice_help(Result))
+    summary = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    document = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id văn bản trả lời, kết luận.",
+    )
+
+
+class ReceptionCreateSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
+    date = serializers.DateField(help_text="Ngày tiếp (YYYY-MM-DD).")
+    receiving_person = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id người tiếp.")
+    citizens = serializers.ListField(
+        child=PersonInSerializer(), max_length=50, help_text="Công dân đến (với đoàn: những người đại diện)."
+    )
+    citizen_count = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=10_000,
+        help_text="Số người (đoàn đông người: từ 5); mặc định số công dân được ghi.",
+    )
+    content = serializers.CharField(max_length=20_000)
+    outcome = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    petition = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
+
+
+# --- Output ----------------------------------------------------------------------------------
+
+
+class PersonOutSerializer(serializers.Serializer):
+    full_name = serializers.CharField()
+    address = serializers.CharField()
+    id_number = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class DeadlinesSerializer(serializers.Serializer):
+    process_by = serializers.DateField()
+    resolve_by = serializers.DateField(allow_null=True)
+
+
+class PetitionSerializer(serializers.ModelSerializer):
+    kind = CodeField(Kind, "PetitionKindEnum")
+    channel = CodeField(Channel, "PetitionChannelEnum")
+    state = CodeField(State, "PetitionStateEnum")
+    petitioners = serializers.SerializerMethodField()
+    identity_protected = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+    related = serializers.SerializerMethodField()
+    duplicate_count = serializers.SerializerMethodField()
+    letter = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Petition
+        fields = [
+            "id",
+            "organization",
+            "number",
+            "year",
+            "received_date",
+            "channel",
+            "kind",
+            "field",
+            "respondent",
+            "content",
+            "complex",
+            "remote_area",
+            "against_party_member",
+            "petitioners",
+            "identity_protected",
+            "handler",
+            "state",
+            "action",
+            "to_organization",
+            "reason",
+            "decided_on",
+            "deadlines",
+            "result",
+            "result_summary",
+            "result_document",
+            "resolved_on",
+            "related",
+            "duplicate_count",
+            "process_task",
+            "resolve_task",
+            "letter",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PersonOutSerializer(many=True))
+    def get_petitioners(self, obj: Petition) -> list[dict[str, str]]:
+        return [
+            {"full_name": p.full_name, "address": p.address, "id_number": p.id_number, "phone": p.phone}
+            for p in selectors.shown_petitioners(obj)
+        ]
+
+    def get_identity_protected(self, obj: Petition) -> bool:
+        return selectors.identity_protected(obj)
+
+    @extend_schema_field(DeadlinesSerializer)
+    def get_deadlines(self, obj: Petition) -> dict[str, Any]:
+        return {"process_by": obj.process_by, "resolve_by": obj.resolve_by}
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_related(self, obj: Petition) -> list[int]:
+        """Only the links whose both sides' identity the reader sees (``selectors``)."""
+        return selectors.shown_related(obj)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_duplicate_count(self, obj: Petition) -> int | None:
+        """Later letters of the same person the reader may see linked; null when masked."""
+        return selectors.shown_duplicate_count(obj)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_letter(self, obj: Petition) -> None:
+        """The letter (phiếu chuyển, hướng dẫn, thông báo thụ lý) is not produced yet."""
+        return None
+
+
+class ReceptionSerializer(serializers.ModelSerializer):
+    # Needs ``context["user"]`` (none: masked): the citizens are masked
+    # (``selectors.shown_citizens``) when the reception's petition is a denunciation whose
+    # identity the reader may not see.
+
+    group = serializers.BooleanField(read_only=True)
+    citizens = serializers.SerializerMethodField()
+    citizens_protected = serializers.SerializerMethodField()
+
+    @extend_schema_field(PersonOutSerializer(many=True))
+    def get_citizens(self, obj: Reception) -> list[dict[str, str]]:
+        return selectors.shown_citizens(self.context.get("user"), obj)
+
+    def get_citizens_protected(self, obj: Reception) -> bool:
+        return selectors.citizens_protected(self.context.get("user"), obj)
+
+    class Meta:
+        model = Reception
+        fields = [
+            "id",
+            "organization",
+            "date",
+            "receiving_person",
+            "citizens",
+            "citizens_protected",
+            "citizen_count",
+            "group",
+            "content",
+            "outcome",
+            "petition",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PetitionStatsSerializer(serializers.Serializer):
+    from_ = serializers.DateField(allow_null=True)
+    to = serializers.DateField(allow_null=True)
+    total = serializers.IntegerField()
+    by_kind = serializers.DictField(child=serializers.IntegerField(), help_text="Theo loại đơn (mọi loại).")
+    by_field = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Theo lĩnh vực (không phân biệt hoa thường)."
+    )
+    by_result = serializers.DictField(
+        child=serializers.IntegerField(), help_text='Theo kết quả ("": chưa có).'
+    )
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")  # "from" is a Python keyword
+        return fields
