@@ -6,11 +6,15 @@ at 390 px (a phone)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from vanphong.orgs.models import Role
@@ -137,3 +141,67 @@ def test_the_urgent_report_is_answered_from_a_phone(
     assert clerk.evaluate("document.documentElement.scrollWidth") <= 390
     clerk.screenshot(path=screenshots / "rapid-form-phone.png", full_page=True)
     phone.close()
+
+
+def _small_storm(province):
+    return services.request_create(
+        actor=province.specialist.user,
+        organization=province.committee,
+        title="Báo cáo nhanh tình hình mưa lũ do bão số 9",
+        frequency="hourly",
+        interval_hours=2,
+        urgent=True,
+        ends_on=timezone.localdate() + dt.timedelta(days=3),
+        recipients=[province.commune_x, province.commune_y],
+        indicators=[IndicatorSpec("ho_so_tan", "Số hộ phải sơ tán", "hộ", Decimal(0))],
+        sections=["Tình hình và công tác ứng phó"],
+    )
+
+
+def test_an_expired_session_takes_the_page_to_the_sign_in_page(
+    live_server, province, page, settings, sign_in, monkeypatch
+):
+    settings.VANPHONG_TOTP_REQUIRED = "none"
+    monkeypatch.setattr(views, "LIVE_REFRESH_SECONDS", 1)
+    request = _small_storm(province)
+    sign_in(page, live_server, "specialist")
+    page.goto(f"{live_server.url}/bao-cao/{request.pk}/")
+    expect(page.locator("#live-board")).to_be_visible()
+    page.context.clear_cookies()  # the session expired
+    login = reverse("accounts:login")
+    expect(page).to_have_url(re.compile(re.escape(login)), timeout=15_000)
+    expect(page.locator("#live-board")).to_have_count(0)
+
+
+def test_an_answer_that_is_not_the_board_is_not_put_in_the_board(
+    live_server, province, page, settings, sign_in, monkeypatch
+):
+    settings.VANPHONG_TOTP_REQUIRED = "none"
+    monkeypatch.setattr(views, "LIVE_REFRESH_SECONDS", 1)
+    request = _small_storm(province)
+    sign_in(page, live_server, "specialist")
+    page.goto(f"{live_server.url}/bao-cao/{request.pk}/")
+    expect(page.locator("#live-board")).to_be_visible()
+    page.evaluate("window.__notReloaded = true")
+    # something else than the board answers the board's request (a sign-in page served in its
+    # place): its address is the board's own, its body is not the board
+    sign_in_page = (
+        '<!doctype html><html><body><form method="post"><input name="password"></form></body></html>'
+    )
+
+    def board_request(url: str) -> bool:
+        return "/truc-tuyen/" in url and "next=" not in url
+
+    page.route(
+        board_request, lambda route: route.fulfill(status=200, content_type="text/html", body=sign_in_page)
+    )
+    for _ in range(60):  # the page reloads (the CSP forbids wait_for_function's eval)
+        page.wait_for_timeout(250)
+        with contextlib.suppress(PlaywrightError):  # the page may be navigating
+            if page.evaluate("window.__notReloaded === undefined"):
+                break
+    else:
+        pytest.fail("the page did not reload")
+    page.unroute(board_request)
+    expect(page.locator("#live-board")).to_be_visible()
+    expect(page.locator("#live-board form")).to_have_count(0)

@@ -287,14 +287,14 @@ def _seed_storm(
     now: dt.datetime,
     counts: dict[str, int],
 ) -> None:
-    """Storm no. 9: an urgent request made yesterday at 07:30 to the communes, every four
+    """Storm no. 9: an urgent request made yesterday at 06:00 to the communes, every four
     hours until the day after tomorrow; the hourly job run every four hours since; each slot
     over answered (most within it, some late, a few not), the slot under way half answered."""
     communes = [(org, clerk) for org, clerk in committees if org.level is not None and org.level.code == "xa"]
     if not communes:
         return
     today = timezone.localtime(now).date()
-    made_at = periods.at(today - dt.timedelta(days=1), 7) + dt.timedelta(minutes=30)
+    made_at = periods.at(today - dt.timedelta(days=1), 6)  # half the 04–08 slot left: it is given
     request = services.request_create(
         actor=_user(specialist),
         organization=tinhuy,

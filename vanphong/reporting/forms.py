@@ -94,7 +94,10 @@ class RequestForm(forms.Form):
         required=False,
         input_formats=DATE_FORMATS,
         widget=DateInput(),
-        help_text="Bắt buộc với báo cáo nhanh khẩn và báo cáo theo giờ (nhiều nhất 90 ngày).",
+        help_text=(
+            "Bắt buộc với báo cáo theo giờ và báo cáo nhanh khẩn hằng ngày (nhiều nhất 90 ngày); "
+            "báo cáo một lần chỉ cần hạn nộp."
+        ),
         error_messages={"invalid": "Ngày viết theo dạng ngày/tháng/năm, ví dụ 20/12/2026."},
     )
     recipients = forms.ModelMultipleChoiceField(

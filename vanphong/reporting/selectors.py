@@ -52,6 +52,7 @@ class BoardStatus:
     SUBMITTED_LATE = "submitted_late"
     RETURNED = "returned"
     DRAFT = "draft"
+    WITHDRAWN = "withdrawn"
 
     LABELS = {
         "pending": "Chưa nộp",
@@ -60,6 +61,7 @@ class BoardStatus:
         "submitted_late": "Đã nộp muộn",
         "returned": "Bị trả lại",
         "draft": "Đang soạn",
+        "withdrawn": "Đã rút lại (yêu cầu đã kết thúc)",
     }
     ALL = tuple(LABELS)
 
@@ -147,9 +149,35 @@ def works_in(user: Actor | None, organization: Organization) -> bool:
 
 
 def contents_visible(user: Actor | None, submission: ReportSubmission) -> bool:
-    """Whether ``user`` may read what the report says: once it was sent, everyone who sees
-    it; before, its own organisation only (the requester side sees that it is a draft)."""
-    return submission.state in SENT_STATES or works_in(user, submission.organization)
+    """Whether ``user`` may read what the report says: its own organisation always; the
+    others once it was sent — and, once returned, until the recipient saves its corrections
+    (``updated_at`` after ``returned_at``): the corrections being drafted are the
+    recipient's, like a draft (the requester side then sees only that it is being corrected)."""
+    if submission.state == SubmissionState.SUBMITTED:
+        return True
+    if submission.state == SubmissionState.RETURNED and (
+        submission.returned_at is None or submission.updated_at <= submission.returned_at
+    ):
+        return True
+    return works_in(user, submission.organization)
+
+
+def is_withdrawn(submission: ReportSubmission, request: ReportRequest | None = None) -> bool:
+    """A report not yet due when its request was ended, kept for the draft begun: its task
+    cancelled and detached from it; no longer taken (``WITHDRAWN_Q`` in a query)."""
+    request = request or submission.request
+    return (
+        request.closed_at is not None
+        and submission.task_id is None
+        and submission.state in (SubmissionState.PENDING, SubmissionState.DRAFT)
+    )
+
+
+WITHDRAWN_Q = Q(
+    request__closed_at__isnull=False,
+    task__isnull=True,
+    state__in=[SubmissionState.PENDING, SubmissionState.DRAFT],
+)
 
 
 def submissions_visible_to(user: Actor | None) -> QuerySet[ReportSubmission]:
@@ -178,6 +206,7 @@ def submissions_to_answer(user: Actor | None) -> QuerySet[ReportSubmission]:
     return (
         ReportSubmission.objects.filter(organization_id__in=sorted(_writes_in(user)))
         .filter(Q(request__active=True) | Q(request__closed_at__isnull=False))
+        .exclude(WITHDRAWN_Q)
         .select_related("request", "request__organization", "organization", "task")
         .order_by("state", "due_date", "id")
     )
@@ -257,6 +286,8 @@ def board_status(
         return BoardStatus.SUBMITTED_LATE if submission.late else BoardStatus.SUBMITTED
     if submission.state == SubmissionState.RETURNED:
         return BoardStatus.RETURNED
+    if is_withdrawn(submission, request):
+        return BoardStatus.WITHDRAWN
     if _moment(today, now) > deadline(submission, request):
         return BoardStatus.OVERDUE
     if submission.state == SubmissionState.DRAFT:
@@ -538,7 +569,11 @@ def live_board(
     indicators = list(request.indicators.all())[:KEY_FIGURES]
     latest_of = Subquery(
         ReportSubmission.objects.filter(
-            request=request, organization_id=OuterRef("pk"), state__in=SENT_STATES, period__lte=keys[-1]
+            # Sent reports only: a returned one's corrections are being drafted.
+            request=request,
+            organization_id=OuterRef("pk"),
+            state=SubmissionState.SUBMITTED,
+            period__lte=keys[-1],
         )
         .order_by("-period")
         .values("pk")[:1]

@@ -319,6 +319,15 @@ def _periods_to_give(
             first = periods.rapid_first(request.frequency, start, hours)
         else:
             first = periods.rapid_at(request.frequency, now, hours)
+            # A request made late in a slot does not start overdue for everyone: when less
+            # than half of the slot under way remains, its reports start with the next slot.
+            if (
+                not backfill
+                and isinstance(first, periods.Slot)
+                and (first.ends_at - now) * 2 < first.ends_at - first.starts_at
+            ):
+                with contextlib.suppress(periods.PeriodError):
+                    first = first.next()
     else:
         assert request.due_day is not None
         first = periods.open_periods(
@@ -542,9 +551,12 @@ def _give_period(
         ReportSubmission.objects.filter(request=request, period=key).values_list("organization_id", flat=True)
     )
     made = 0
+    content: str | None = None  # built once per period, not once per recipient
     for org in recipients:
         if org.pk in have or not org.active:
             continue
+        if content is None:
+            content = _task_content(request, key, due)
         submission = ReportSubmission.objects.create(
             request=request, organization=org, period=key, due_date=due
         )
@@ -553,7 +565,7 @@ def _give_period(
             organization=request.organization,
             title=_task_title(request, key),
             lead=org,
-            content=_task_content(request, key, due),
+            content=content,
             due_date=due,
             priority=Priority.URGENT if request.urgent else Priority.NORMAL,
             source=_source(request),
@@ -700,10 +712,28 @@ def _closed_error(request: ReportRequest) -> ValidationError:
     )
 
 
-def _after_closing(request: ReportRequest, submission: ReportSubmission) -> bool:
-    """Whether the report was not yet due when the request was ended (such reports are
-    withdrawn then: none is taken afterwards)."""
-    return request.closed_at is not None and selectors.deadline(submission, request) > request.closed_at
+GONE = (
+    "Báo cáo này không còn: yêu cầu báo cáo vừa kết thúc và báo cáo chưa đến hạn đã được rút lại. "
+    "Hãy tải lại trang."
+)
+
+
+def _check_open(submission: ReportSubmission, request: ReportRequest) -> None:
+    """Whether the report is still taken: not when the request was stopped without being ended,
+    nor when it was withdrawn at the end (kept for its draft, no longer edited)."""
+    if request.closed_at is None and not request.active:
+        raise ValidationError({"request": ["Yêu cầu báo cáo đã ngừng áp dụng."]})
+    if selectors.is_withdrawn(submission, request):
+        when = timezone.localtime(request.closed_at)
+        raise ValidationError(
+            {
+                "request": [
+                    f"Yêu cầu báo cáo đã kết thúc lúc {when:%H:%M} ngày {when:%d/%m/%Y}, trước hạn "
+                    "của báo cáo này: báo cáo đã được rút lại; bản nháp được giữ để tra cứu, "
+                    "không sửa hay gửi được nữa."
+                ]
+            }
+        )
 
 
 def find_submission(
@@ -819,11 +849,10 @@ def submission_save(
     if not selectors.may_submit_for(actor, submission.organization):
         raise PermissionDenied("Bạn không có quyền gửi báo cáo của cơ quan này.")
     request = submission.request
-    if request.closed_at is not None:
-        if _after_closing(request, submission):
-            raise _closed_error(request)
-    elif not request.active:
-        raise ValidationError({"request": ["Yêu cầu báo cáo đã ngừng áp dụng."]})
+    # A report row that survived the end of its request is owed (sent, returned, or overdue
+    # then): it is still taken — a draft kept when it was withdrawn excepted. A period without
+    # a row is refused (``find_submission``).
+    _check_open(submission, request)
     uploads = list(uploads)
     errors: dict[str, list[str]] = {}
     new_values = _clean_values(request, values, errors)
@@ -836,7 +865,11 @@ def submission_save(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            locked = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
+            locked = ReportSubmission.objects.select_for_update().filter(pk=submission.pk).first()
+            if locked is None:  # withdrawn meanwhile: the request was ended
+                raise ValidationError({"request": [GONE]})
+            # Read again under the lock: an end committed meanwhile counts.
+            _check_open(locked, ReportRequest.objects.get(pk=locked.request_id))
             if locked.state == SubmissionState.SUBMITTED:
                 raise SubmissionConflict(
                     {"state": ["Báo cáo kỳ này đã gửi; chỉ sửa được khi nơi yêu cầu trả lại để bổ sung."]}
@@ -933,7 +966,9 @@ def submission_return(*, actor: Actor, submission: ReportSubmission, reason: str
     if len(reason) > MAX_REASON:
         raise ValidationError({"reason": [f"Lý do trả lại dài quá {MAX_REASON} ký tự."]})
     with transaction.atomic():
-        locked = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
+        locked = ReportSubmission.objects.select_for_update().filter(pk=submission.pk).first()
+        if locked is None:  # withdrawn meanwhile: the request was ended
+            raise ValidationError({"request": [GONE]})
         if locked.state != SubmissionState.SUBMITTED:
             raise ValidationError({"state": ["Chỉ trả lại được báo cáo đã gửi."]})
         task = locked.task
@@ -951,6 +986,9 @@ def submission_return(*, actor: Actor, submission: ReportSubmission, reason: str
         locked.returned_reason = reason
         locked.late = False
         locked.save()
+        # ``updated_at`` is ``returned_at`` now: a later save is the recipient's correction,
+        # which the requester side no longer reads (``selectors.contents_visible``).
+        ReportSubmission.objects.filter(pk=locked.pk).update(updated_at=locked.returned_at)
         if task is not None and task.state == TaskState.COMPLETED:
             task_return(actor=actor, task=task, reason=reason)
         audit_record(
@@ -974,8 +1012,9 @@ def request_close(
     """The requester ends a request (the storm is over; a periodic report is no longer
     wanted): no period is given after ``now``; the reports not sent yet and not yet due
     (the day or slot under way, and those given ahead) are withdrawn — their tasks cancelled
-    through the engine with the reason, their rows and drafts removed. Reports already sent,
-    returned, or already overdue (owed before the end) stay."""
+    through the engine with the reason, their rows removed; a draft with contents stays,
+    read-only, without its task (``selectors.is_withdrawn``). Reports already sent, returned,
+    or already overdue (owed before the end) stay and are still taken."""
     acting_person(actor)
     if not selectors.is_requester_side(actor, request):
         raise PermissionDenied("Chỉ nơi yêu cầu báo cáo mới kết thúc được yêu cầu báo cáo.")
@@ -1021,9 +1060,19 @@ def request_close(
                     "state": submission.state,
                 }
             )
-            removed_files.extend(f.file.name for f in submission.files.all())
-            # The row goes first: the engine then finds no report that the task must follow.
-            submission.delete()
+            drafted = submission.state == SubmissionState.DRAFT and (
+                bool(submission.text) or submission.values.exists() or submission.files.exists()
+            )
+            if drafted:
+                # The draft begun is the recipient's work: kept (read-only, "withdrawn"),
+                # detached from its task first so that the engine cancels it alone.
+                submission.task = None
+                submission.save(update_fields=["task"])
+            else:
+                removed_files.extend(f.file.name for f in submission.files.all())
+                # The row goes first: the engine then finds no report that the task must follow.
+                submission.delete()
+            withdrawn[-1]["kept"] = drafted
             if task is not None and task.state in OPEN_STATES:
                 task_cancel(actor=actor, task=task, reason=f"Yêu cầu báo cáo đã kết thúc: {reason}"[:1000])
         audit_record(

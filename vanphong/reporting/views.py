@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -154,11 +156,17 @@ def _live_day(report: ReportRequest, raw: str | None) -> dt.date:
 
 def _live_context(request: HttpRequest, report: ReportRequest) -> dict[str, Any]:
     day = _live_day(report, request.GET.get("ngay"))
+    today = timezone.localdate()
+    url = reverse("reporting:live_board", args=[report.pk])
     return {
         "live": selectors.live_board(request.user, report, day),
         "report": report,
         "refresh_seconds": LIVE_REFRESH_SECONDS,
-        "today": timezone.localdate(),
+        "today": today,
+        # Today's board asks for "today" (no day in its address: after midnight it shows the
+        # new day); a day to come asks for that day; a past day, or an ended request, no more.
+        "live_poll": report.closed_at is None and report.active and day >= today,
+        "live_url": url if day == today else f"{url}?ngay={day:%Y-%m-%d}",
     }
 
 
@@ -196,10 +204,19 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @never_cache
+@login_not_required  # answered below: an expired session must not put the sign-in page in the board
 @require_GET
 def live_board(request: HttpRequest, request_id: int) -> HttpResponse:
     """The live board of a rapid request alone (the page asks for it every
-    ``LIVE_REFRESH_SECONDS`` seconds); 404 for another request."""
+    ``LIVE_REFRESH_SECONDS`` seconds); 404 for another request. Signed out (the session
+    expired), htmx's request gets 204 with ``HX-Refresh``: the whole page reloads and goes
+    to the sign-in page; another request goes there directly."""
+    if not request.user.is_authenticated:
+        if request.headers.get("HX-Request") == "true":
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return redirect_to_login(request.get_full_path())
     report = _get_request(request, request_id)
     if not selectors.is_rapid(report):
         raise Http404
@@ -239,8 +256,10 @@ def _render_submission(
 ) -> HttpResponse:
     user = request.user
     report = submission.request
-    editable = submission.state != SubmissionState.SUBMITTED and selectors.may_submit_for(
-        user, submission.organization
+    editable = (
+        submission.state != SubmissionState.SUBMITTED
+        and not selectors.is_withdrawn(submission, report)
+        and selectors.may_submit_for(user, submission.organization)
     )
     requester = selectors.is_requester_side(user, report)
     may_return = (

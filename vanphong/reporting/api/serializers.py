@@ -112,8 +112,9 @@ class RequestCreateSerializer(serializers.Serializer):
     urgent = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="Báo cáo nhanh khẩn (bão, lũ, dịch bệnh): once, daily hoặc hourly; cần ends_on (tối đa 90 "
-        "ngày); nhiệm vụ ở mức Khẩn; mẫu ngắn (tối đa 12 chỉ tiêu, 3 phần nội dung).",
+        help_text="Báo cáo nhanh khẩn (bão, lũ, dịch bệnh): once, daily hoặc hourly; daily và hourly cần "
+        "ends_on (tối đa 90 ngày), once chỉ cần due_date; nhiệm vụ ở mức Khẩn; mẫu ngắn (tối đa 12 chỉ "
+        "tiêu, 3 phần nội dung).",
     )
     interval_hours = serializers.IntegerField(
         required=False,
@@ -130,8 +131,8 @@ class RequestCreateSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Báo cáo đến ngày; bắt buộc với báo cáo nhanh khẩn và hourly "
-        "(tối đa 90 ngày sau ngày bắt đầu).",
+        help_text="Báo cáo đến ngày (báo cáo định kỳ); bắt buộc với hourly và với daily khẩn "
+        "(tối đa 90 ngày sau ngày bắt đầu). Báo cáo một lần (once) không dùng: bỏ qua.",
     )
     indicators = IndicatorInSerializer(
         many=True, required=False, default=list, help_text="Các chỉ tiêu số liệu."

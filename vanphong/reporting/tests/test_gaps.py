@@ -195,6 +195,33 @@ def test_the_requester_sees_a_draft_is_being_written_not_what_it_says(client, pr
     html = client.get(reverse("reporting:submission", args=[submission.pk])).content.decode()
     assert "377" in html and "Bản nháp chưa duyệt" in html
     assert client.get(reverse("reporting:submission_file", args=[submission.pk, file_id])).status_code == 200
+    body = client.get(
+        f"/api/v1/report-submissions/{submission.pk}/", **bearer(province.specialist.user)
+    ).json()
+    assert body["contents_visible"] is True and body["values"]["dang_vien_moi"] == 377
+    # the commune saves its corrections: they are its own until sent again — the requester reads
+    # neither them nor what was sent before (page and API alike)
+    services.submission_save(
+        actor=province.clerk_x.user,
+        submission=submission,
+        values={"dang_vien_moi": 421},
+        text={"Tình hình chung": "Bản sửa chưa gửi"},
+    )
+    html = client.get(reverse("reporting:submission", args=[submission.pk])).content.decode()
+    assert "Báo cáo đang được sửa" in html and "Bản sửa chưa gửi" not in html
+    assert "Bản nháp chưa duyệt" not in html and "nhap.pdf" not in html
+    assert client.get(reverse("reporting:submission_file", args=[submission.pk, file_id])).status_code == 404
+    body = client.get(
+        f"/api/v1/report-submissions/{submission.pk}/", **bearer(province.specialist.user)
+    ).json()
+    assert body["status"] == "returned" and body["contents_visible"] is False
+    assert body["values"] == {} and body["text"] == {} and body["files"] == []
+    client.force_login(province.clerk_x.user)
+    assert (
+        "Bản sửa chưa gửi"
+        in client.get(reverse("reporting:submission", args=[submission.pk])).content.decode()
+    )
+    assert selectors.aggregate(request, submission.period).indicators[0].total is None
 
 
 # --- 4. The daily job ---------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def today() -> dt.date:
 
 
 def test_an_hourly_urgent_request_gives_the_slot_under_way_and_the_next_as_urgent_tasks(province):
-    now = at(today(), 9, 30)
+    now = at(today(), 8, 30)  # 1 h 30 of the slot 08–10 remain: more than half
     request = make_rapid(province, now=now)
     assert request.urgent and request.interval_hours == 2 and request.starts_on == today()
     rows = list(request.submissions.order_by("period", "organization__path"))
@@ -72,6 +72,38 @@ def test_an_hourly_urgent_request_gives_the_slot_under_way_and_the_next_as_urgen
     first = next(r for r in rows if r.period.endswith("T08"))
     assert "08:00–10:00" in first.task.title
     assert "trước 10:00 ngày" in first.task.content
+
+
+@pytest.mark.parametrize(("hour", "minute"), [(9, 1), (9, 30), (9, 59)])
+def test_a_request_made_late_in_a_slot_starts_with_the_next_slot(province, hour, minute):
+    request = make_rapid(province, now=at(today(), hour, minute))  # less than half of 08–10 remains
+    key = f"{today().isoformat()}T"
+    assert sorted(set(request.submissions.values_list("period", flat=True))) == [key + "10", key + "12"]
+    # the job does not give the slot skipped afterwards: it is before the request's first one
+    assert services.periods_ensure(request, now=at(today(), hour, minute)) == 0
+    assert not request.submissions.filter(period=key + "08").exists()
+
+
+def test_a_request_made_at_the_middle_of_a_slot_starts_with_it(province):
+    request = make_rapid(province, now=at(today(), 9))  # exactly half of 08–10 remains
+    key = f"{today().isoformat()}T"
+    assert sorted(set(request.submissions.values_list("period", flat=True))) == [key + "08", key + "10"]
+
+
+def test_a_period_s_task_content_is_built_once_for_all_recipients(province, monkeypatch):
+    calls: list[str] = []
+    real = services._task_content
+
+    def counting(request: ReportRequest, key: str, due: dt.date) -> str:
+        calls.append(key)
+        return real(request, key, due)
+
+    monkeypatch.setattr(services, "_task_content", counting)
+    request = make_rapid(province, now=at(today(), 8, 30))
+    assert request.submissions.count() == 4  # two recipients × two slots
+    assert sorted(calls) == sorted({r.period for r in request.submissions.all()})
+    row = request.submissions.get(organization=province.commune_y, period=f"{today().isoformat()}T08")
+    assert "Số liệu: Số hộ phải sơ tán;" in row.task.content
 
 
 def test_a_daily_request_is_due_on_the_day_itself_even_on_a_weekend(province):
@@ -144,7 +176,8 @@ def test_no_period_is_given_after_the_end(province):
 
 def test_an_hourly_report_is_overdue_after_its_slot_and_late_when_sent_after_it(province):
     now = timezone.now()
-    request = make_rapid(province, interval_hours=1, now=now - dt.timedelta(hours=3))
+    made = periods.slot_at(now - dt.timedelta(hours=3), 1).starts_at  # as its slot began
+    request = make_rapid(province, interval_hours=1, now=made)
     first = min(request.submissions.values_list("period", flat=True))
     slot = selectors.request_period(request, first)
     assert slot.ends_at <= now - dt.timedelta(hours=2)
@@ -169,8 +202,9 @@ def test_an_hourly_report_is_overdue_after_its_slot_and_late_when_sent_after_it(
 
 
 def test_an_hourly_report_sent_within_its_slot_is_on_time(province):
-    request = make_rapid(province, interval_hours=12)
-    current = periods.slot_at(timezone.now(), 12).key
+    slot = periods.slot_at(timezone.now(), 12)
+    request = make_rapid(province, interval_hours=12, now=slot.starts_at)
+    current = slot.key
     row = request.submissions.get(organization=province.commune_x, period=current)
     services.submission_save(
         actor=province.clerk_x.user,
@@ -233,7 +267,8 @@ def _storm_with_history(province):
     """Every hour since five hours ago; the job then ran now (so: the slots from 5 and 4
     hours ago, those from 2 and 1 hour ago backfilled, the one under way and the next)."""
     now = timezone.now()
-    request = make_rapid(province, interval_hours=1, now=now - dt.timedelta(hours=5))
+    made = periods.slot_at(now - dt.timedelta(hours=5), 1).starts_at  # as its slot began
+    request = make_rapid(province, interval_hours=1, now=made)
     services.periods_ensure(request, now=now)
     return request, now
 
@@ -256,14 +291,27 @@ def test_ending_a_request_withdraws_the_reports_not_yet_due_and_cancels_their_ta
     services.request_close(actor=province.specialist.user, request=request, reason="Bão đã tan.")
     request.refresh_from_db()
     assert not request.active and request.closed_at and request.closed_reason == "Bão đã tan."
-    assert not request.submissions.filter(period__in=upcoming).exists()
-    assert set(request.submissions.values_list("pk", flat=True)) == overdue  # owed before the end
+    # withdrawn: the empty ones removed, the draft begun kept (read-only, without its task)
+    assert list(request.submissions.filter(period__in=upcoming).values_list("pk", flat=True)) == [draft.pk]
+    draft.refresh_from_db()
+    assert draft.state == SubmissionState.DRAFT and draft.task_id is None
+    assert [v.value for v in draft.values.all()] == [Decimal(4)]
+    assert selectors.is_withdrawn(draft) and selectors.board_status(draft) == "withdrawn"
+    assert draft.pk not in {r.pk for r in selectors.submissions_to_answer(province.clerk_x.user)}
+    with pytest.raises(ValidationError) as caught:
+        services.submission_save(actor=province.clerk_x.user, submission=draft, values={"ho_so_tan": 5})
+    assert "đã được rút lại" in caught.value.message_dict["request"][0]
+    assert [v.value for v in draft.values.all()] == [Decimal(4)]
+    assert set(request.submissions.values_list("pk", flat=True)) == overdue | {
+        draft.pk
+    }  # owed before the end
     from vanphong.tasks.models import Task
 
     cancelled = Task.objects.filter(pk__in=tasks)
     assert {t.state for t in cancelled} == {TaskState.CANCELLED} and cancelled.count() == 4
     entry = AuditEvent.objects.get(action="report_request.close")
     assert len(entry.after["withdrawn"]) == 4 and entry.after["reason"] == "Bão đã tan."
+    assert [w["kept"] for w in entry.after["withdrawn"]].count(True) == 1
     # no more periods; the reports owed before the end are still taken; none after it
     assert services.periods_ensure(request, now=now + dt.timedelta(hours=3)) == 0
     owed = request.submissions.filter(organization=province.commune_y).order_by("period").first()
@@ -303,8 +351,10 @@ def test_ending_a_monthly_request_withdraws_the_coming_months(province):
 # --- The live board ----------------------------------------------------------------------------
 
 
-def test_the_live_board_of_a_day_slot_by_slot_with_the_latest_figures(province):
+def test_the_live_board_of_a_day_slot_by_slot_with_the_latest_figures(province, monkeypatch):
     day = today()
+    # sent at 09:20, after the 04–08 slot's end: late, whatever the hour the test runs
+    monkeypatch.setattr(timezone, "now", lambda: at(day, 9, 20))
     request = make_rapid(province, interval_hours=4, now=at(day, 5))
     services.periods_ensure(request, now=at(day, 9))
     key = f"{day.isoformat()}T"
@@ -325,8 +375,8 @@ def test_the_live_board_of_a_day_slot_by_slot_with_the_latest_figures(province):
     x = [(c.period.key[-2:], c.status) for c in rows[province.commune_x.pk].cells]
     y = [(c.period.key[-2:], c.status) for c in rows[province.commune_y.pk].cells]
     sent.refresh_from_db()
-    on_time = "submitted_late" if sent.late else "submitted"  # sent now: late once 08:00 passed
-    assert x[:4] == [("00", None), ("04", on_time), ("08", "pending"), ("12", "pending")]
+    assert sent.late
+    assert x[:4] == [("00", None), ("04", "submitted_late"), ("08", "pending"), ("12", "pending")]
     assert y[:4] == [("00", None), ("04", "overdue"), ("08", "draft"), ("12", "pending")]
     assert [c.current for c in rows[province.commune_x.pk].cells] == [False, False, True, False, False, False]
     # the key figures: the first three indicators of the latest report sent; a draft is no figure
@@ -374,3 +424,87 @@ def test_an_urgent_report_due_today_is_on_the_communes_home_page(client, provinc
     assert "Báo cáo nhanh khẩn phải gửi" not in html
     client.force_login(province.specialist.user)  # the requester side sends nothing
     assert "Báo cáo nhanh khẩn phải gửi" not in client.get(reverse("web:home")).content.decode()
+
+
+# --- Ending a request: what survives is owed; a report saved while the request ends ----------
+
+
+def _current_slot_request(province):
+    """Every 12 hours, made as the slot under way began: its report is not due yet now."""
+    slot = periods.slot_at(timezone.now(), 12)
+    request = make_rapid(province, interval_hours=12, now=slot.starts_at)
+    return request, request.submissions.get(organization=province.commune_x, period=slot.key)
+
+
+FULL = {"ho_so_tan": 3, "nguoi_bi_thuong": 0, "nha_hu_hong": 1, "lua_ngap": 2}
+
+
+def test_a_returned_report_not_yet_due_is_still_taken_after_the_end(province):
+    request, row = _current_slot_request(province)
+    services.submission_save(actor=province.clerk_x.user, submission=row, values=FULL, submit=True)
+    services.submission_return(actor=province.specialist.user, submission=row, reason="Sai số hộ")
+    services.request_close(actor=province.specialist.user, request=request, reason="Bão đã tan.")
+    row = ReportSubmission.objects.get(pk=row.pk)  # kept: returned before the end
+    assert row.state == SubmissionState.RETURNED and row.task.state == TaskState.IN_PROGRESS
+    services.submission_save(
+        actor=province.clerk_x.user, submission=row, values={**FULL, "ho_so_tan": 4}, submit=True
+    )
+    row.refresh_from_db()
+    assert row.state == SubmissionState.SUBMITTED and row.task.state == TaskState.COMPLETED
+    assert not row.late
+
+
+def test_saving_a_report_the_end_just_withdrew_is_refused_in_vietnamese(province):
+    request, row = _current_slot_request(province)
+    stale = ReportSubmission.objects.select_related("request").get(pk=row.pk)  # the page, read before
+    services.request_close(actor=province.specialist.user, request=request, reason="Bão đã tan.")
+    assert not ReportSubmission.objects.filter(pk=row.pk).exists()
+    for submit in (False, True):
+        with pytest.raises(ValidationError) as caught:
+            services.submission_save(
+                actor=province.clerk_x.user, submission=stale, values=FULL, submit=submit
+            )
+        assert "không còn" in caught.value.message_dict["request"][0]
+    with pytest.raises(ValidationError) as caught:
+        services.submission_return(actor=province.specialist.user, submission=stale, reason="Sai")
+    assert "không còn" in caught.value.message_dict["request"][0]
+
+
+def test_a_kept_draft_is_not_edited_from_a_page_read_before_the_end(province):
+    request, row = _current_slot_request(province)
+    services.submission_save(
+        actor=province.clerk_x.user, submission=row, text={"Tình hình và công tác ứng phó": "Mưa to"}
+    )
+    stale = ReportSubmission.objects.select_related("request").get(pk=row.pk)
+    assert stale.request.closed_at is None
+    services.request_close(actor=province.specialist.user, request=request, reason="Bão đã tan.")
+    with pytest.raises(ValidationError) as caught:
+        services.submission_save(actor=province.clerk_x.user, submission=stale, values=FULL, submit=True)
+    assert "đã được rút lại" in caught.value.message_dict["request"][0]
+    row.refresh_from_db()
+    assert row.state == SubmissionState.DRAFT and row.text == {"Tình hình và công tác ứng phó": "Mưa to"}
+    assert not row.values.exists()
+
+
+# --- After a return: the requester reads what was sent, never the corrections being drafted --
+
+
+def test_the_live_board_totals_count_sent_reports_only_and_corrections_stay_the_recipients(province):
+    request, row = _current_slot_request(province)
+    services.submission_save(actor=province.clerk_x.user, submission=row, values=FULL, submit=True)
+    day = timezone.localdate()
+    live = selectors.live_board(province.specialist.user, request, day)
+    assert [(t.total, t.count) for t in live.totals] == [(3, 1), (0, 1), (1, 1)]
+    services.submission_return(actor=province.specialist.user, submission=row, reason="Sai số hộ")
+    row = ReportSubmission.objects.get(pk=row.pk)
+    # just returned: the requester still reads what was sent
+    assert selectors.contents_visible(province.specialist.user, row)
+    services.submission_save(actor=province.clerk_x.user, submission=row, values={"ho_so_tan": 999})
+    row = ReportSubmission.objects.get(pk=row.pk)
+    assert row.state == SubmissionState.RETURNED
+    assert not selectors.contents_visible(province.specialist.user, row)
+    assert selectors.contents_visible(province.clerk_x.user, row)
+    live = selectors.live_board(province.specialist.user, request, day)
+    figures = {r.organization.pk: [v for _, v in r.figures] for r in live.rows}
+    assert figures[province.commune_x.pk] == [None, None, None]
+    assert [(t.total, t.count) for t in live.totals] == [(None, 0), (None, 0), (None, 0)]

@@ -54,7 +54,7 @@ def test_the_request_page_shows_the_live_board_that_asks_for_itself_again(client
     client.force_login(province.specialist.user)
     html = client.get(reverse("reporting:request_detail", args=[request.pk])).content.decode()
     fragment_url = reverse("reporting:live_board", args=[request.pk])
-    assert 'id="live-board"' in html and f'hx-get="{fragment_url}?ngay=' in html
+    assert 'id="live-board"' in html and f'hx-get="{fragment_url}"' in html  # today: no day in it
     assert 'hx-trigger="every 30s, live-refresh"' in html and "reporting/live-board.js" in html
     assert 'aria-live="polite"' in html and "Kết thúc yêu cầu báo cáo" in html
     main = html.split("<main", 1)[1]
@@ -85,7 +85,7 @@ def test_a_day_outside_the_request_shows_its_nearest_day(client, province):
     url = reverse("reporting:live_board", args=[request.pk])
     for raw in ("1999-01-01", "2099-01-01", "hôm qua"):
         part = client.get(url, {"ngay": raw}).content.decode()
-        assert f"?ngay={timezone.localdate().isoformat()}" in part
+        assert f", {timezone.localdate():%d/%m/%Y}</h2>" in part and f'hx-get="{url}"' in part
 
 
 def test_ending_a_request_on_its_page(client, province):
@@ -127,6 +127,8 @@ def test_the_api_makes_an_urgent_request_shows_a_slots_board_and_ends_it(client,
     assert body["urgent"] is True and body["interval_hours"] == 3 and body["ends_on"] == payload["ends_on"]
     assert body["starts_on"] == today.isoformat() and body["closed_at"] is None
     slot = periods.slot_at(timezone.now(), 3)
+    if (slot.ends_at - timezone.now()) * 2 < slot.ends_at - slot.starts_at:
+        slot = slot.next()  # made late in the slot under way: its reports start with the next
     board = client.get(f"{REQUESTS}{body['id']}/board/", {"period": slot.key}, **auth).json()
     assert board["period"] == slot.key and board["due_date"] == slot.date.isoformat()
     assert {r["status"] for r in board["rows"]} == {"pending"}
@@ -182,3 +184,60 @@ def test_the_urgent_form_says_its_deadline_on_the_office_clock(client, province)
     html = client.get(reverse("reporting:submission", args=[last.pk])).content.decode()
     assert f"Hạn gửi: 24:00 {today:%d/%m/%Y}" in html and "Khẩn" in html
     assert last.due_date == today
+
+
+# --- The live board's polling: after midnight, past days, an ended request, a session expired --
+
+
+def _started_yesterday(province) -> ReportRequest:
+    request = make_rapid(province, interval_hours=4)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    ReportRequest.objects.filter(pk=request.pk).update(starts_on=yesterday)
+    request.refresh_from_db()
+    return request
+
+
+def test_todays_board_asks_for_today_so_it_turns_to_the_new_day_after_midnight(client, province):
+    request = _started_yesterday(province)
+    client.force_login(province.specialist.user)
+    url = reverse("reporting:live_board", args=[request.pk])
+    today = timezone.localdate()
+    for page in (reverse("reporting:request_detail", args=[request.pk]), url):
+        html = client.get(page).content.decode()
+        assert f'hx-get="{url}"' in html and "?ngay=" + today.isoformat() not in html
+    # the board the page polls, asked for after midnight, is the new day's
+    tomorrow = today + dt.timedelta(days=1)
+    ReportRequest.objects.filter(pk=request.pk).update(ends_on=tomorrow + dt.timedelta(days=1))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+        part = client.get(url).content.decode()
+    assert f", {tomorrow:%d/%m/%Y}</h2>" in part and "hôm nay" in part
+
+
+def test_a_past_day_and_an_ended_request_are_not_polled(client, province):
+    request = _started_yesterday(province)
+    client.force_login(province.specialist.user)
+    url = reverse("reporting:live_board", args=[request.pk])
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    part = client.get(url, {"ngay": yesterday.isoformat()}).content.decode()
+    assert f", {yesterday:%d/%m/%Y}</h2>" in part
+    assert "hx-get" not in part and "hx-trigger" not in part and "Ngày đã qua: không cập nhật nữa" in part
+    assert 'hx-trigger="every 30s, live-refresh"' in client.get(url).content.decode()
+    from vanphong.reporting import services
+
+    services.request_close(actor=province.specialist.user, request=request, reason="Bão đã tan.")
+    part = client.get(url).content.decode()
+    assert "hx-get" not in part and "hx-trigger" not in part and "Yêu cầu đã kết thúc" in part
+
+
+def test_an_expired_session_reloads_the_page_instead_of_showing_the_sign_in_form_in_the_board(
+    client, province
+):
+    request = make_rapid(province, interval_hours=4)
+    url = reverse("reporting:live_board", args=[request.pk])
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+    assert response.content == b""
+    response = client.get(url)  # not htmx: the sign-in page, as anywhere else
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert "truc-tuyen" in response["Location"]

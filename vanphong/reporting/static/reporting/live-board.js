@@ -3,8 +3,9 @@
 // pages use htmx); this file only keeps that polite and safe:
 // - no request while the tab is hidden, and one at once when it is shown again;
 // - a board that could not be fetched keeps its last figures and says the connection is lost;
-// - an expired session (the sign-in page answered instead of the board) reloads the page
-//   rather than putting the sign-in form in the board's place;
+// - an expired session reloads the page rather than putting the sign-in form in the board's
+//   place (the server answers htmx 204 with HX-Refresh; should a redirect still reach here,
+//   the path of the address answered, not its ?next=, and the board's marker are checked);
 // - screen readers hear the summary line when it changes, not at every refresh.
 (() => {
   const BOARD = "[data-live-board]";
@@ -43,8 +44,16 @@
 
   document.addEventListener("htmx:beforeSwap", (event) => {
     if (!isBoard(event.detail.elt)) return;
+    // The address's path, not the whole address: the sign-in page's ?next= holds the board's.
     const url = (event.detail.xhr && event.detail.xhr.responseURL) || "";
-    if (url && !url.includes("/truc-tuyen/")) {
+    let path = "";
+    try {
+      path = url ? new URL(url).pathname : "";
+    } catch (error) {
+      path = "";
+    }
+    const body = (event.detail.xhr && event.detail.xhr.responseText) || "";
+    if (url && (!path.endsWith("/truc-tuyen/") || !body.includes("data-live-board"))) {
       event.detail.shouldSwap = false;
       window.location.reload();
     }
