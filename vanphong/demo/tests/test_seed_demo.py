@@ -342,8 +342,14 @@ def test_the_seed_adds_a_year_of_documents_searchable_at_once(db):
     out = StringIO()
     call_command("seed_demo", stdout=out)
     documents = Document.objects.count()
-    assert documents > 1000 and SearchEntry.objects.count() == documents
-    assert f"Đã tạo {documents:,} văn bản".replace(",", ".") in out.getvalue()
+    assert documents > 1000 and SearchEntry.objects.count() == documents  # the bulletins' too
+    from vanphong.reporting.models import InfoProduct
+
+    bulletins = InfoProduct.objects.exclude(document=None).count()
+    assert bulletins == 2  # last week's issued, yesterday's daily report being signed
+    seeded = documents - bulletins  # the documents seed's own count, then the products' drafts
+    assert f"Đã tạo {seeded:,} văn bản".replace(",", ".") in out.getvalue()
+    assert "1 bản tin đã phát hành, 1 đang trình ký, 3 đang biên tập" in out.getvalue()
     assert search(user("bithu"), "nghi quyet 57-NQ/TW").results[0].symbol == "57-NQ/TW"
     # chanhvp is presented the Tỉnh ủy's documents and directs the routine ones (CV, GM, TB, BC).
     from vanphong.documents.access import entries_visible_to
