@@ -3,7 +3,8 @@ may do it, validates with Vietnamese messages, writes the task, its history even
 tally and the audit record in one transaction, and announces the event after commit.
 
 One module per part of a task's life: ``create`` (giving a task), ``lifecycle`` (the doer's
-and the assigner's actions), ``extensions``, ``series`` (recurring tasks) and ``due_dates``;
+and the assigner's actions), ``extensions``, ``handover`` (naming the person who leads),
+``series`` (recurring tasks) and ``due_dates``;
 ``common`` holds what they share; ``guards`` lets the work app a task came from refuse
 completing, returning or cancelling it while its own object is not in step; ``reading``
 audits the reads of classified tasks and their evidence files. Callers import the actions
@@ -11,8 +12,9 @@ from here."""
 
 from vanphong.tasks.services.create import TaskSource, task_create, task_validate
 from vanphong.tasks.services.due_dates import effective_due_refresh
-from vanphong.tasks.services.extensions import extension_decide, extension_request
+from vanphong.tasks.services.extensions import extension_decide, extension_grant, extension_request
 from vanphong.tasks.services.guards import register_source_guard, source_refusal
+from vanphong.tasks.services.handover import task_hand_to
 from vanphong.tasks.services.lifecycle import (
     task_accept,
     task_cancel,
@@ -36,6 +38,7 @@ __all__ = [
     "effective_due_refresh",
     "evidence_open_for_user",
     "extension_decide",
+    "extension_grant",
     "extension_request",
     "occurrence_dates",
     "register_source_guard",
@@ -49,6 +52,7 @@ __all__ = [
     "task_complete",
     "task_confirm",
     "task_create",
+    "task_hand_to",
     "task_report_progress",
     "task_return",
     "task_update",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -121,6 +121,71 @@ def extension_decide(
             fresh,
             before,
             {**_state(fresh), "approved": approve, "note": note},
+        )
+        _announce(fresh, event, actor)
+    task.due_date, task.effective_due = fresh.due_date, fresh.effective_due
+    return request
+
+
+def extension_grant(
+    *,
+    actor: Actor,
+    task: Task,
+    new_due_date: dt.date,
+    reason: str,
+    calendar: WorkCalendar | None = None,
+    check_access: bool = True,
+) -> ExtensionRequest:
+    """The assigner extends the task on its own decision (a rule's extension for a complex
+    case, decided by the one who set the deadline): recorded as an approved extension, the
+    original due date kept for the statistics. ``check_access=False`` is for a module whose
+    own service has checked who may extend (as it checked who may give the task)."""
+    if check_access:
+        _require_manage(actor, task)
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = _("Hãy nêu lý do gia hạn.")
+    if task.due_date is None:
+        errors["new_due_date"] = _("Nhiệm vụ không có hạn, không cần gia hạn.")
+    elif new_due_date is None or new_due_date <= task.due_date:
+        errors["new_due_date"] = _("Hạn mới phải sau hạn hiện tại (%(day)s).") % {
+            "day": f"{task.due_date:%d/%m/%Y}"
+        }
+    if errors:
+        raise ValidationError(errors)
+    calendar = calendar or WorkCalendar.load()
+    person = _person(actor)
+    if person is None:
+        raise PermissionDenied(_("Chỉ cán bộ có tài khoản mới gia hạn nhiệm vụ."))
+    with transaction.atomic():
+        fresh = _locked(task)
+        _require_open(fresh)
+        before = _state(fresh)
+        _check_within_parent(fresh, new_due_date)
+        # A pending request is answered by this decision.
+        ExtensionRequest.objects.filter(task=fresh, state=ExtensionState.PENDING).update(
+            state=ExtensionState.REFUSED,
+            decided_by=person,
+            decided_at=timezone.now(),
+            decision_note=_("Đã gia hạn theo quyết định của người giao."),
+        )
+        request = ExtensionRequest.objects.create(
+            task=fresh,
+            requested_by=person,
+            current_due_date=fresh.due_date,
+            new_due_date=new_due_date,
+            reason=reason,
+            state=ExtensionState.APPROVED,
+            decided_by=person,
+            decided_at=timezone.now(),
+        )
+        fresh.due_date = new_due_date
+        fresh.effective_due = calendar.effective_due(new_due_date)
+        fresh.save(update_fields=["due_date", "effective_due", "updated_at"])
+        event = _event(fresh, EventKind.EXTENSION_APPROVED, actor, text=f"{new_due_date:%d/%m/%Y}: {reason}")
+        _audit(
+            actor, "task.extension_decide", fresh, before, {**_state(fresh), "approved": True, "note": reason}
         )
         _announce(fresh, event, actor)
     task.due_date, task.effective_due = fresh.due_date, fresh.effective_due
