@@ -30,6 +30,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("nhiem-vu/", include("vanphong.tasks.urls")),
     path("", include("vanphong.programs.urls")),
     path("bao-cao/", include("vanphong.reporting.urls")),
+    path("don-thu/", include("vanphong.petitions.urls")),
+    path("cong-dan/", include(("vanphong.petitions.urls_public", "citizens"))),
     path("thong-bao/", include("vanphong.notifications.urls")),
     path("api/", include("vanphong.api.urls")),
     path("quan-tri-he-thong/", admin.site.urls),

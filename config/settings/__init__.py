@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "captcha",
     "vanphong.core",
     "vanphong.accounts",
     "vanphong.orgs",
@@ -237,6 +238,14 @@ STORAGES = storages_setting(
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest document file accepted (uploads, e-mail drop folder, capture), in MB.
 VANPHONG_MAX_UPLOAD_MB = env_int("VANPHONG_MAX_UPLOAD_MB", 100, minimum=1)
+# The citizens' public petition form (/cong-dan/): how many letters and tracking lookups it takes
+# (vanphong.petitions.submissions), counted in the cache.
+VANPHONG_PUBLIC_PETITION_LIMITS = {
+    "per_hour": env_int("VANPHONG_PUBLIC_PETITIONS_PER_HOUR", 5, minimum=1),
+    "per_day": env_int("VANPHONG_PUBLIC_PETITIONS_PER_DAY", 20, minimum=1),
+    "per_organization_day": env_int("VANPHONG_PUBLIC_PETITIONS_PER_ORGANIZATION_DAY", 300, minimum=1),
+    "lookups_per_hour": env_int("VANPHONG_PUBLIC_PETITION_LOOKUPS_PER_HOUR", 30, minimum=1),
+}
 # Bounds on unpacking and parsing uploaded files, checked before reading (vanphong/core/limits.py).
 VANPHONG_UNPACK_MAX_MB = env_int("VANPHONG_UNPACK_MAX_MB", 50, minimum=1)
 VANPHONG_UNPACK_MEMBER_MAX_MB = env_int("VANPHONG_UNPACK_MEMBER_MAX_MB", 20, minimum=1)

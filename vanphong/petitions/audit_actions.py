@@ -10,6 +10,9 @@ register_actions(
         "petition.decide": _("Quyết định xử lý đơn thư"),
         "petition.assign": _("Giao cán bộ xử lý đơn thư"),
         "petition.result": _("Ghi kết quả giải quyết đơn thư"),
+        "petition.extend": _("Gia hạn giải quyết đơn thư"),
+        "petition.attach": _("Bổ sung tài liệu của đơn thư"),
+        "petition.book_export": _("Xuất sổ theo dõi đơn thư"),
         "petition.identity_read": _("Xem thông tin người tố cáo"),
         "reception.record": _("Ghi sổ tiếp công dân"),
     }

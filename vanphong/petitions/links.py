@@ -1,6 +1,5 @@
 """The link from a task back to the petition it came from (the task engine's ``sources``
-registry; registered when the app starts). The petitions have no pages yet: the link is the
-petition's API address, for those who may read it."""
+registry; registered when the app starts): the petition's page, for those who may read it."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ def petition_link(user: Actor | None, petition_id: int) -> tuple[str, str] | Non
     if petition is None:
         return None
     return (
-        reverse("api:petition-detail", args=[petition.pk]),
+        reverse("petitions:petition_detail", args=[petition.pk]),
         f"{petition.get_kind_display()} số {petition.number}/{petition.year}",
     )
 

@@ -10,8 +10,10 @@ citizens to a reception session (sổ tiếp công dân), possibly giving rise t
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vanphong.documents.models.files import StoredFile
 from vanphong.orgs.models import Organization, Person
 
 
@@ -84,6 +86,7 @@ class Petition(models.Model):
     channel = models.CharField(_("nguồn đơn"), max_length=20, choices=Channel.choices)
     kind = models.CharField(_("loại đơn"), max_length=20, choices=Kind.choices)
     field = models.CharField(_("lĩnh vực"), max_length=200, blank=True)
+    locality = models.CharField(_("địa bàn"), max_length=200, blank=True)
     respondent = models.CharField(_("người, cơ quan bị khiếu nại, tố cáo"), max_length=500, blank=True)
     content = models.TextField(_("nội dung tóm tắt"))
     complex = models.BooleanField(_("vụ việc phức tạp"), default=False)
@@ -108,6 +111,8 @@ class Petition(models.Model):
     state = models.CharField(_("tình trạng"), max_length=20, choices=State.choices, default=State.RECEIVED)
     process_by = models.DateField(_("hạn xử lý đơn"))
     resolve_by = models.DateField(_("hạn giải quyết"), null=True, blank=True)
+    extensions = models.PositiveSmallIntegerField(_("số lần gia hạn giải quyết"), default=0)
+    extension_reasons = models.JSONField(_("lý do gia hạn"), default=list, blank=True)
     action = models.CharField(_("hướng xử lý"), max_length=20, choices=Action.choices, blank=True)
     to_organization = models.ForeignKey(
         Organization,
@@ -148,6 +153,10 @@ class Petition(models.Model):
         "self", symmetrical=False, blank=True, related_name="later", verbose_name=_("đơn trước cùng nội dung")
     )
     duplicate_count = models.PositiveIntegerField(_("số đơn trùng"), default=0)
+    # The number, content, respondent, field and locality folded (``textfold.fold_query``) for
+    # the book's accent-insensitive search in SQL; the petitioners' names are matched on their
+    # own folded column, only where the reader sees the identity (``browse.search_q``).
+    folded_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("vào sổ lúc"), auto_now_add=True)
 
     class Meta:
@@ -210,6 +219,15 @@ class Reception(models.Model):
     citizens = models.JSONField(_("công dân đến"), default=list)
     citizen_count = models.PositiveIntegerField(_("số người"))
     content = models.TextField(_("nội dung"))
+    documents_received = models.TextField(_("tài liệu công dân cung cấp"), blank=True)
+    session = models.ForeignKey(
+        "ReceptionSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("buổi tiếp"),
+    )
     outcome = models.TextField(_("kết quả tiếp"), blank=True)
     petition = models.ForeignKey(
         Petition,
@@ -235,3 +253,182 @@ class Reception(models.Model):
     @property
     def group(self) -> bool:
         return self.citizen_count >= self.GROUP_SIZE
+
+
+class SessionKind(models.TextChoices):
+    REGULAR = "regular", _("Tiếp định kỳ")
+    ADHOC = "adhoc", _("Tiếp đột xuất")
+
+
+class ReceptionSession(models.Model):
+    """One reception day of a leader in the published schedule (lịch tiếp công dân): the
+    secretary's regular days (QĐ 11-QĐi/TW as amended by KL 215-KL/TW: at least one day a
+    month for a province, two for a commune) and ad-hoc sessions."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="reception_sessions", verbose_name=_("cơ quan")
+    )
+    leader = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="reception_sessions", verbose_name=_("lãnh đạo tiếp")
+    )
+    date = models.DateField(_("ngày tiếp"))
+    start = models.TimeField(_("từ giờ"))
+    end = models.TimeField(_("đến giờ"))
+    place = models.CharField(_("địa điểm"), max_length=300)
+    kind = models.CharField(
+        _("hình thức"), max_length=10, choices=SessionKind.choices, default=SessionKind.REGULAR
+    )
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    published = models.BooleanField(_("công bố công khai"), default=True)
+    cancelled = models.BooleanField(_("đã hủy"), default=False)
+    created_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người lập")
+    )
+    created_at = models.DateTimeField(_("lập lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("buổi tiếp công dân")
+        verbose_name_plural = _("lịch tiếp công dân")
+        ordering = ["date", "start", "id"]
+        indexes = [models.Index(fields=["organization", "date"])]
+        constraints = [
+            models.UniqueConstraint(fields=["leader", "date", "start"], name="petitions_session_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tiếp công dân {self.date:%d/%m/%Y}"
+
+
+class LetterTemplate(models.Model):
+    """The office's own wording of the letter a handling decision produces (thông báo thụ lý,
+    phiếu chuyển đơn, văn bản hướng dẫn, phiếu lưu đơn), replacing the default of
+    ``letters.DEFAULTS`` for one organisation. ``version`` guards against overwriting another
+    editor's save."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("cơ quan")
+    )
+    action = models.CharField(_("hướng xử lý"), max_length=20, choices=Action.choices)
+    title = models.CharField(_("tên văn bản"), max_length=300)
+    body = models.TextField(_("nội dung mẫu"))
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người sửa")
+    )
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mẫu văn bản xử lý đơn")
+        verbose_name_plural = _("mẫu văn bản xử lý đơn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "action"], name="petitions_letter_template_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}:{self.action}"
+
+
+class SubmissionState(models.TextChoices):
+    PENDING = "pending", _("Chờ vào sổ")
+    REGISTERED = "registered", _("Đã vào sổ")
+    REJECTED = "rejected", _("Không vào sổ")
+
+
+class PetitionSubmission(models.Model):
+    """A letter sent through the public form, waiting for an officer to enter it in the book
+    (``services.submission_register``): nothing is numbered until then, so a flood of forms
+    consumes no number. The citizen follows it with ``tracking_code``."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan nhận")
+    )
+    tracking_code = models.CharField(_("mã tra cứu"), max_length=20, unique=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
+    kind = models.CharField(_("loại đơn"), max_length=20, choices=Kind.choices)
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    address = models.CharField(_("địa chỉ"), max_length=500)
+    id_number = models.CharField(_("số định danh cá nhân, CCCD"), max_length=20, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    respondent = models.CharField(_("người, cơ quan bị khiếu nại, tố cáo"), max_length=500, blank=True)
+    locality = models.CharField(_("địa bàn"), max_length=200, blank=True)
+    content = models.TextField(_("nội dung"))
+    state = models.CharField(
+        _("tình trạng"), max_length=12, choices=SubmissionState.choices, default=SubmissionState.PENDING
+    )
+    petition = models.OneToOneField(
+        Petition, on_delete=models.SET_NULL, null=True, blank=True, related_name="submission"
+    )
+    reason = models.TextField(_("lý do không vào sổ"), blank=True)
+    decided_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người xử lý"),
+    )
+    decided_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đơn gửi trực tuyến")
+        verbose_name_plural = _("đơn gửi trực tuyến")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["organization", "state", "-submitted_at"])]
+
+    def __str__(self) -> str:
+        # Never the name (see ``Petitioner.__str__``).
+        return f"Đơn trực tuyến {self.pk}"
+
+
+class PetitionFileKind(models.TextChoices):
+    ATTACHMENT = "attachment", _("Tài liệu kèm đơn")
+    LETTER = "letter", _("Văn bản xử lý đơn")
+
+
+def petition_file_path(instance: PetitionFile, filename: str) -> str:
+    now = timezone.now()
+    return f"petitions/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class PetitionFile(StoredFile):
+    """A file of a petition: what came with the letter (or with an online submission, before
+    it is entered), or the letter a handling decision produced (``action``). A denunciation's
+    files name the denouncer: they are read only where the identity is shown."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    submission = models.ForeignKey(
+        PetitionSubmission, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    kind = models.CharField(
+        _("loại tệp"), max_length=12, choices=PetitionFileKind.choices, default=PetitionFileKind.ATTACHMENT
+    )
+    action = models.CharField(_("hướng xử lý"), max_length=20, choices=Action.choices, blank=True)
+    file = models.FileField(_("tệp"), upload_to=petition_file_path, max_length=300)
+    uploaded_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tệp đơn thư")
+        verbose_name_plural = _("tệp đơn thư")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(petition__isnull=False) | models.Q(submission__isnull=False),
+                name="petitions_file_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

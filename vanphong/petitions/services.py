@@ -5,13 +5,16 @@ writes its rows, its tasks and its audit entry in one transaction.
 * ``petition_register`` enters a letter: its number (per organisation and year, gapless, taken
   under a lock), its petitioners, the earlier letters of the same person on the same matter
   (``matching``), and the processing task (``process_by``, ``deadlines.PROCESSING``).
-* ``petition_decide`` records the handling decision (accept, transfer, guide, file) and
-  completes the processing task; accepting a complaint or a denunciation sets ``resolve_by``
-  and gives the resolution task.
+* ``petition_decide`` records the handling decision (accept, transfer, guide, file), produces
+  its letter from the organisation's template (``letters``) and completes the processing
+  task; accepting a complaint or a denunciation sets ``resolve_by`` and gives the resolution
+  task.
 * ``petition_result`` records the outcome of an accepted petition and completes the
   resolution task.
-* ``petition_assign`` (re)assigns the handler: by the organisation's leaders (DIRECT), never to
-  the person the letter is against.
+* ``petition_assign`` (re)assigns the handler and hands them the open deadlines' tasks: by
+  the organisation's leaders (``ASSIGNING``), never to the person the letter is against.
+* ``petition_extend`` extends the resolution time as the kind's rule allows; ``petition_attach``
+  adds files.
 * ``reception_record`` enters one visit in the reception book.
 * ``petition_task_guard`` is the task engine's question before a petition's task is completed or
   cancelled from the task pages (registered in ``apps.py``): only in step with the petition.
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,11 +38,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from vanphong.audit.services import audit_record
-from vanphong.core.textfold import fold
+from vanphong.core.files import Spooled, Upload
+from vanphong.core.textfold import fold, fold_query
 from vanphong.orgs.access import Capability, can, compute_scope
 from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import Organization, Person
-from vanphong.petitions import deadlines, matching
+from vanphong.petitions import deadlines, filestore, letters, matching
 from vanphong.petitions.models import (
     Action,
     Channel,
@@ -47,13 +51,15 @@ from vanphong.petitions.models import (
     Petition,
     PetitionCounter,
     Petitioner,
+    PetitionFile,
     Reception,
+    ReceptionSession,
     Result,
     State,
 )
 from vanphong.tasks.calendar import WorkCalendar
 from vanphong.tasks.models import OPEN_STATES, SourceKind, Task
-from vanphong.tasks.services import TaskSource, task_complete, task_create
+from vanphong.tasks.services import TaskSource, extension_grant, task_complete, task_create, task_hand_to
 from vanphong.tasks.services.guards import CANCEL, COMPLETE
 
 MAX_CONTENT = 20_000
@@ -83,11 +89,11 @@ def _clean(text: Any) -> str:
     return " ".join(str(text or "").split())
 
 
-def _may_write(actor: Actor, organization: Organization) -> bool:
+def may_write(actor: Actor, organization: Organization) -> bool:
     return can(actor, Capability.WRITE, organization) or can(actor, Capability.REGISTER, organization)
 
 
-def _may_work_on(actor: Actor, petition: Petition) -> bool:
+def may_work_on(actor: Actor, petition: Petition) -> bool:
     person = acting_person(actor)
     if person is not None and petition.handler_id == person.pk:
         return True
@@ -210,14 +216,17 @@ def petition_register(
     petitioners: Iterable[PetitionerSpec] = (),
     respondent: str = "",
     field: str = "",
+    locality: str = "",
     complex_case: bool = False,
     remote_area: bool = False,
     against_party_member: bool = False,
     handler: Person | None = None,
+    files: Sequence[Upload] = (),
     today: dt.date | None = None,
 ) -> Petition:
-    """Enter a letter in ``organization``'s book (see the module's docstring)."""
-    if not _may_write(actor, organization):
+    """Enter a letter in ``organization``'s book (see the module's docstring), with the files
+    that came with it (all kept, or none: a refused file refuses the registration)."""
+    if not may_write(actor, organization):
         raise PermissionDenied("Bạn không có quyền tiếp nhận đơn thư của cơ quan này.")
     person = acting_person(actor)
     today = today or timezone.localdate()
@@ -240,8 +249,10 @@ def petition_register(
     _check_text(content, "content", "Nội dung đơn", MAX_CONTENT, errors)
     respondent = _clean(respondent)
     field = _clean(field)
+    locality = _clean(locality)
     _check_text(respondent, "respondent", "Người, cơ quan bị khiếu nại, tố cáo", MAX_RESPONDENT, errors)
     _check_text(field, "field", "Lĩnh vực", MAX_FIELD, errors)
+    _check_text(locality, "locality", "Địa bàn", MAX_FIELD, errors)
     specs = _check_petitioners(petitioners, errors)
     if against_party_member and kind != Kind.TO_CAO:
         errors["against_party_member"] = ["Chỉ đơn tố cáo mới có thể là tố cáo đảng viên, tổ chức đảng."]
@@ -251,84 +262,143 @@ def petition_register(
     assert received_date is not None  # checked above
     calendar = WorkCalendar.load()
     due = deadlines.process_by(kind, received_date, calendar)
-    with transaction.atomic():
-        # Everything that only reads comes before the number, so the book's counter stays
-        # locked for the shortest time (the rest of this transaction).
-        related = earlier_matches(organization, specs, content)
-        number = _take_number(organization, received_date.year)
-        petition = Petition.objects.create(
-            organization=organization,
-            year=received_date.year,
-            number=number,
-            received_date=received_date,
-            channel=channel,
-            kind=kind,
-            field=field,
-            respondent=respondent,
-            content=content,
-            complex=bool(complex_case),
-            remote_area=bool(remote_area),
-            against_party_member=bool(against_party_member),
-            handler=handler,
-            registered_by=person,
-            process_by=due,
-        )
-        Petitioner.objects.bulk_create(
-            [
-                Petitioner(
-                    petition=petition,
-                    order=n,
-                    full_name=s.full_name,
-                    address=s.address,
-                    id_number=s.id_number,
-                    phone=s.phone,
-                    folded_name=fold(s.full_name),
-                    folded_address=fold(s.address)[:500],
-                )
-                for n, s in enumerate(specs, start=1)
-            ]
-        )
-        if related:
-            petition.related.set(related)
-            Petition.objects.filter(pk__in=[p.pk for p in related]).update(
-                duplicate_count=F("duplicate_count") + 1
+    spooled = filestore.spool_all(files)
+    try:
+        with filestore.storing() as stored, transaction.atomic():
+            petition = _register(
+                actor=actor,
+                person=person,
+                organization=organization,
+                received_date=received_date,
+                channel=channel,
+                kind=kind,
+                content=content,
+                specs=specs,
+                respondent=respondent,
+                field=field,
+                locality=locality,
+                complex_case=complex_case,
+                remote_area=remote_area,
+                against_party_member=against_party_member,
+                handler=handler,
+                due=due,
+                calendar=calendar,
+                spooled=spooled,
+                stored=stored,
             )
-        petition.process_task = task_create(
-            actor=actor,
-            organization=organization,
-            title=f"Xử lý đơn số {number}/{petition.year} ({petition.get_kind_display().lower()})",
-            lead=organization,
-            content=(
-                f"Xử lý đơn (thụ lý, chuyển, hướng dẫn hoặc lưu đơn) trước ngày {due:%d/%m/%Y}: "
-                f"{deadlines.processing_rule(kind).source}."
-            ),
-            due_date=due,
-            source=_source(petition),
-            assigned_on=received_date,
-            calendar=calendar,
-            check_access=False,
-            created_by=person,
+    finally:
+        filestore.discard(spooled)
+    return petition
+
+
+def _register(
+    *,
+    actor: Actor,
+    person: Person | None,
+    organization: Organization,
+    received_date: dt.date,
+    channel: str,
+    kind: str,
+    content: str,
+    specs: list[PetitionerSpec],
+    respondent: str,
+    field: str,
+    locality: str,
+    complex_case: bool,
+    remote_area: bool,
+    against_party_member: bool,
+    handler: Person | None,
+    due: dt.date,
+    calendar: WorkCalendar,
+    spooled: Sequence[Spooled],
+    stored: list[str],
+) -> Petition:
+    """The writes of ``petition_register``, inside its transaction."""
+    # Everything that only reads comes before the number, so the book's counter stays
+    # locked for the shortest time (the rest of this transaction).
+    related = earlier_matches(organization, specs, content)
+    number = _take_number(organization, received_date.year)
+    petition = Petition.objects.create(
+        organization=organization,
+        year=received_date.year,
+        number=number,
+        received_date=received_date,
+        channel=channel,
+        kind=kind,
+        field=field,
+        locality=locality,
+        respondent=respondent,
+        content=content,
+        folded_text=fold_query(
+            " ".join([f"{number}/{received_date.year}", content, respondent, field, locality])
+        ),
+        complex=bool(complex_case),
+        remote_area=bool(remote_area),
+        against_party_member=bool(against_party_member),
+        handler=handler,
+        registered_by=person,
+        process_by=due,
+    )
+    Petitioner.objects.bulk_create(
+        [
+            Petitioner(
+                petition=petition,
+                order=n,
+                full_name=s.full_name,
+                address=s.address,
+                id_number=s.id_number,
+                phone=s.phone,
+                folded_name=fold(s.full_name),
+                folded_address=fold(s.address)[:500],
+            )
+            for n, s in enumerate(specs, start=1)
+        ]
+    )
+    if related:
+        petition.related.set(related)
+        Petition.objects.filter(pk__in=[p.pk for p in related]).update(
+            duplicate_count=F("duplicate_count") + 1
         )
-        petition.save(update_fields=["process_task"])
-        audit_record(
-            actor=actor,
-            action="petition.register",
-            target=petition,
-            organization_id=organization.pk,
-            after={
-                "number": number,
-                "year": petition.year,
-                "received_date": received_date,
-                "channel": channel,
-                "kind": kind,
-                "field": field,
-                "petitioners": len(specs),  # never the names: the audit trail has other readers
-                "process_by": due,
-                # How many, never which: the ids would link a denouncer to their other letters.
-                "related": len(related),
-                "handler": handler.pk if handler else None,
-            },
-        )
+    petition.process_task = task_create(
+        actor=actor,
+        organization=organization,
+        title=f"Xử lý đơn số {number}/{petition.year} ({petition.get_kind_display().lower()})",
+        lead=organization,
+        content=(
+            f"Xử lý đơn (thụ lý, chuyển, hướng dẫn hoặc lưu đơn) trước ngày {due:%d/%m/%Y}: "
+            f"{deadlines.processing_rule(kind).source}."
+        ),
+        due_date=due,
+        source=_source(petition),
+        assigned_on=received_date,
+        calendar=calendar,
+        check_access=False,
+        created_by=person,
+    )
+    petition.save(update_fields=["process_task"])
+    if handler is not None:
+        task_hand_to(actor=actor, task=petition.process_task, person=handler, check_access=False)
+    attached = filestore.store(spooled, stored, uploaded_by=person, petition=petition)
+    audit_record(
+        actor=actor,
+        action="petition.register",
+        target=petition,
+        organization_id=organization.pk,
+        after={
+            "number": number,
+            "year": petition.year,
+            "received_date": received_date,
+            "channel": channel,
+            "kind": kind,
+            "field": field,
+            "petitioners": len(specs),  # never the names: the audit trail has other readers
+            "process_by": due,
+            # How many, never which: the ids would link a denouncer to their other letters.
+            "related": len(related),
+            "handler": handler.pk if handler else None,
+            "files": [f.sha256 for f in attached],
+        },
+    )
     return petition
 
 
@@ -369,7 +439,7 @@ def petition_decide(
     """Record how the petition is handled and complete its processing task. ``transfer``
     needs the competent organisation, ``file`` a reason; ``accept`` gives the resolution
     task for a complaint or a denunciation."""
-    if not _may_work_on(actor, petition):
+    if not may_work_on(actor, petition):
         raise PermissionDenied("Bạn không có quyền xử lý đơn thư của cơ quan này.")
     today = today or timezone.localdate()
     reason = (reason or "").strip()
@@ -401,7 +471,7 @@ def petition_decide(
         Action.GUIDE: State.GUIDED,
         Action.FILE: State.FILED,
     }[Action(action)]
-    with transaction.atomic():
+    with filestore.storing() as stored, transaction.atomic():
         locked = Petition.objects.select_for_update().select_related("organization").get(pk=petition.pk)
         if locked.state != State.RECEIVED:
             raise PetitionConflict(
@@ -455,6 +525,8 @@ def petition_decide(
                 created_by=acting_person(actor),
             )
             locked.save(update_fields=["resolve_task"])
+            if locked.handler is not None:
+                task_hand_to(actor=actor, task=locked.resolve_task, person=locked.handler, check_access=False)
         audit_record(
             actor=actor,
             action="petition.decide",
@@ -468,6 +540,10 @@ def petition_decide(
                 "resolve_by": resolve_by,
             },
         )
+        # The letter the decision produces, from the organisation's template (``letters``):
+        # kept with the decision, or not at all.
+        letter = letters.letter_produce(actor=actor, petition=locked, today=today)
+        stored.append(letter.file.name)
     return locked
 
 
@@ -482,7 +558,7 @@ def petition_result(
 ) -> Petition:
     """Record the outcome of an accepted petition (and the reply or conclusion document) and
     complete its resolution task."""
-    if not _may_work_on(actor, petition):
+    if not may_work_on(actor, petition):
         raise PermissionDenied("Bạn không có quyền ghi kết quả giải quyết đơn thư của cơ quan này.")
     today = today or timezone.localdate()
     summary = (summary or "").strip()
@@ -525,14 +601,22 @@ def petition_result(
 
 
 OPEN_TO_ASSIGN = (State.RECEIVED, State.ACCEPTED)
+# Giving a letter to an officer is routine direction: the organisation's leaders, and for a
+# committee the leaders of its Văn phòng, who direct its routine matters (orgs.access).
+ASSIGNING = (Capability.DIRECT, Capability.DIRECT_ROUTINE)
+
+
+def may_assign(actor: Actor, organization: Organization) -> bool:
+    return any(can(actor, capability, organization) for capability in ASSIGNING)
 
 
 def petition_assign(*, actor: Actor, petition: Petition, handler: Person | None) -> Petition:
-    """Assign (or reassign) the officer handling ``petition``: by the leaders holding DIRECT in
-    its organisation, to an active officer of that organisation who is not the person the
-    letter is against (FACTS §4.2: the accused may not lead the handling). The handler sees
-    the denouncer's identity (``selectors.handler_q``); the one replaced no longer does."""
-    if not can(actor, Capability.DIRECT, petition.organization):
+    """Assign (or reassign) the officer handling ``petition``: by the leaders of its organisation
+    (DIRECT, or DIRECT_ROUTINE: a committee's Văn phòng leaders), to an active officer of that
+    organisation who is not the person the letter is against (FACTS §4.2: the accused may not
+    lead the handling). The handler sees the denouncer's identity (``selectors.handler_q``);
+    the one replaced no longer does."""
+    if not may_assign(actor, petition.organization):
         raise PermissionDenied("Chỉ lãnh đạo cơ quan tiếp nhận đơn mới giao cán bộ xử lý đơn.")
     errors: dict[str, list[str]] = {}
     if handler is None:
@@ -551,6 +635,11 @@ def petition_assign(*, actor: Actor, petition: Petition, handler: Person | None)
         before = locked.handler_id
         locked.handler = handler
         locked.save(update_fields=["handler"])
+        # The open deadlines become the handler's own (their home page, their reminders).
+        for task in Task.objects.filter(
+            pk__in=[locked.process_task_id, locked.resolve_task_id], state__in=OPEN_STATES
+        ):
+            task_hand_to(actor=actor, task=task, person=handler, check_access=False)
         audit_record(
             actor=actor,
             action="petition.assign",
@@ -560,6 +649,110 @@ def petition_assign(*, actor: Actor, petition: Petition, handler: Person | None)
             after={"handler": handler.pk},
         )
     return locked
+
+
+def petition_extend(
+    *, actor: Actor, petition: Petition, reason: str, today: dt.date | None = None
+) -> Petition:
+    """Extend the resolution time of an accepted petition as its rule allows (Luật Tố cáo 2018
+    Đ.30: a complex denunciation once, an especially complex one twice, 30 days each; QĐ
+    30-QĐ/TW Đ.32: a denunciation against a Party member once, 30 working days). Decided by
+    the organisation's leaders (the one who resolves sets the time); extending a denunciation
+    marks it complex. The resolution task moves with it (an approved extension in the engine:
+    the original due date stays for the statistics)."""
+    if not can(actor, Capability.DIRECT, petition.organization):
+        raise PermissionDenied("Chỉ lãnh đạo cơ quan giải quyết đơn mới gia hạn giải quyết.")
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["Hãy nêu lý do gia hạn (vụ việc phức tạp, cần xác minh thêm…)."]
+    _check_text(reason, "reason", "Lý do", MAX_TEXT, errors)
+    if errors:
+        raise ValidationError(errors)
+    today = today or timezone.localdate()
+    calendar = WorkCalendar.load()
+    with transaction.atomic():
+        locked = Petition.objects.select_for_update().select_related("organization").get(pk=petition.pk)
+        if locked.state != State.ACCEPTED or locked.resolve_by is None:
+            raise PetitionConflict(
+                {"reason": ["Chỉ gia hạn đơn đã thụ lý, đang giải quyết và có hạn giải quyết."]}
+            )
+        complex_case = locked.complex or (locked.kind == Kind.TO_CAO and not locked.against_party_member)
+        rule = deadlines.resolution_rule(
+            locked.kind,
+            complex_case=complex_case,
+            remote_area=locked.remote_area,
+            against_party_member=locked.against_party_member,
+        )
+        if rule is None or locked.extensions >= rule.max_extensions:
+            allowed = rule.max_extensions if rule else 0
+            message = (
+                f"Đơn đã gia hạn {locked.extensions} lần, là số lần tối đa ({allowed}) theo {rule.source}."
+                if rule is not None and allowed
+                else "Loại đơn này không được gia hạn thời hạn giải quyết"
+                + (f" ({rule.source})." if rule is not None else ".")
+            )
+            raise ValidationError({"reason": [message]})
+        new_due = deadlines.resolve_by(
+            locked.kind,
+            received=locked.received_date,
+            accepted=locked.decided_on or today,
+            calendar=calendar,
+            complex_case=complex_case,
+            remote_area=locked.remote_area,
+            against_party_member=locked.against_party_member,
+            extensions=locked.extensions + 1,
+        )
+        assert new_due is not None  # a rule exists
+        before = {"resolve_by": locked.resolve_by, "extensions": locked.extensions}
+        locked.complex = complex_case
+        locked.extensions += 1
+        locked.extension_reasons = [*locked.extension_reasons, {"on": today.isoformat(), "reason": reason}]
+        locked.resolve_by = new_due
+        locked.save(update_fields=["complex", "extensions", "extension_reasons", "resolve_by"])
+        task = locked.resolve_task
+        if task is not None and task.state in OPEN_STATES and task.due_date and new_due > task.due_date:
+            extension_grant(
+                actor=actor,
+                task=task,
+                new_due_date=new_due,
+                reason=reason,
+                calendar=calendar,
+                check_access=False,
+            )
+        audit_record(
+            actor=actor,
+            action="petition.extend",
+            target=locked,
+            organization_id=locked.organization_id,
+            before=before,
+            after={"resolve_by": new_due, "extensions": locked.extensions, "reason_length": len(reason)},
+        )
+    return locked
+
+
+def petition_attach(*, actor: Actor, petition: Petition, files: Sequence[Upload]) -> list[PetitionFile]:
+    """Add files to a petition's record (a supplement the petitioner brought, the verification
+    record…), by those who work on it, while it is open or after."""
+    if not may_work_on(actor, petition):
+        raise PermissionDenied("Bạn không có quyền bổ sung tài liệu cho đơn này.")
+    if not files:
+        raise ValidationError({"files": ["Hãy chọn tệp cần bổ sung."]})
+    spooled = filestore.spool_all(files)
+    try:
+        with filestore.storing() as stored, transaction.atomic():
+            locked = Petition.objects.select_for_update().get(pk=petition.pk)
+            rows = filestore.store(spooled, stored, uploaded_by=acting_person(actor), petition=locked)
+            audit_record(
+                actor=actor,
+                action="petition.attach",
+                target=locked,
+                organization_id=locked.organization_id,
+                after={"files": [r.sha256 for r in rows]},
+            )
+    finally:
+        filestore.discard(spooled)
+    return rows
 
 
 PROCESS_COMPLETE_REFUSAL = (
@@ -610,11 +803,13 @@ def reception_record(
     outcome: str = "",
     citizen_count: int | None = None,
     petition: Petition | None = None,
+    documents_received: str = "",
+    session: ReceptionSession | None = None,
     today: dt.date | None = None,
 ) -> Reception:
     """One visit in the reception book; ``citizen_count`` (default: the citizens named) of
     ``Reception.GROUP_SIZE`` or more makes it a group visit (đoàn đông người)."""
-    if not _may_write(actor, organization):
+    if not may_write(actor, organization):
         raise PermissionDenied("Bạn không có quyền ghi sổ tiếp công dân của cơ quan này.")
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -651,8 +846,17 @@ def reception_record(
         errors["content"] = ["Hãy nhập nội dung công dân trình bày."]
     _check_text(content, "content", "Nội dung", MAX_CONTENT, errors)
     _check_text(outcome, "outcome", "Kết quả tiếp", MAX_TEXT, errors)
+    documents_received = (documents_received or "").strip()
+    _check_text(documents_received, "documents_received", "Tài liệu công dân cung cấp", MAX_TEXT, errors)
     if petition is not None and petition.organization_id != organization.pk:
         errors["petition"] = ["Đơn này thuộc sổ của cơ quan khác."]
+    if session is not None:
+        if session.organization_id != organization.pk:
+            errors["session"] = ["Buổi tiếp này thuộc lịch của cơ quan khác."]
+        elif session.cancelled:
+            errors["session"] = ["Buổi tiếp này đã hủy."]
+        elif date is not None and session.date != date:
+            errors["session"] = [f"Buổi tiếp này là ngày {session.date:%d/%m/%Y}, khác ngày tiếp đã nhập."]
     if errors:
         raise ValidationError(errors)
     assert receiving_person is not None and date is not None  # checked above
@@ -668,6 +872,8 @@ def reception_record(
             citizen_count=count,
             content=content,
             outcome=outcome,
+            documents_received=documents_received,
+            session=session,
             petition=petition,
             created_by=acting_person(actor),
         )
@@ -682,6 +888,7 @@ def reception_record(
                 "citizen_count": count,
                 "group": reception.group,
                 "petition": petition.pk if petition else None,
+                "session": session.pk if session else None,
             },
         )
     return reception

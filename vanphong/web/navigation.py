@@ -33,6 +33,11 @@ def navigation_for(user: Any) -> list[NavItem]:
             NavItem(str(_("Chương trình công tác")), reverse("programs:program_list"), "work_programs")
         )
         items.append(NavItem(str(_("Chế độ báo cáo")), reverse("reporting:request_list"), "reporting"))
+    if can(user, Capability.READ) or can(user, Capability.REGISTER):
+        # Whoever reads or keeps an organisation's books reads its petitions book (the
+        # identities stay masked there); no query: the access scope is the request's.
+        items.append(NavItem(str(_("Đơn thư")), reverse("petitions:petition_list"), "petitions"))
+    if can(user, Capability.READ):
         items.append(NavItem(str(_("Tra cứu")), reverse("search:search"), "search"))
     if can(user, Capability.REGISTER):
         items.append(NavItem(str(_("Chờ vào sổ")), reverse("documents:arrival_list"), "arrivals"))

@@ -45,10 +45,13 @@ INCOMING_DETAIL = 8
 # The meetings the reader sits in this week: one query (a window count), for everyone; the
 # calendar weeks waiting for them: one more. The urgent reports (báo cáo nhanh) the reader's
 # organisation must send: one query for those who write for an organisation (the clerks). The
-# information products being composed ask only an office's people: none here.
-HOME_CLERK = 34
-HOME_LEADER = 30
-HOME_COMMUNE = 34
+# information products being composed ask only an office's people: none here. The petitions:
+# one query for the letters the reader handles (everyone with a role), one for the online letters
+# waiting to be entered (those who enter letters) or for the letters nobody handles yet (those who
+# assign them).
+HOME_CLERK = 36
+HOME_LEADER = 32
+HOME_COMMUNE = 36
 TASK_LIST_PAGE = 28  # the status tabs of a reader who sees every task come from the tally
 INCOMING_LIST_PAGE = 13
 OUTGOING_LIST_PAGE = 13

@@ -7,11 +7,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from vanphong.petitions import selectors
-from vanphong.petitions.models import Action, Channel, Kind, Petition, Reception, Result, State
+from vanphong.petitions.models import (
+    Action,
+    Channel,
+    Kind,
+    Petition,
+    PetitionFile,
+    PetitionFileKind,
+    Reception,
+    Result,
+    State,
+)
 from vanphong.tasks.api.serializers import CodeField
 
 MAX_ID = 2**63 - 1  # a larger id is no row; the database would overflow
@@ -63,6 +74,9 @@ class PetitionCreateSerializer(serializers.Serializer):
     field = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", help_text="Lĩnh vực."
     )
+    locality = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Địa bàn (xã, phường…)."
+    )
     complex = serializers.BooleanField(required=False, default=False, help_text="Vụ việc phức tạp.")
     remote_area = serializers.BooleanField(required=False, default=False, help_text="Vùng sâu, vùng xa.")
     against_party_member = serializers.BooleanField(
@@ -76,6 +90,10 @@ class PetitionCreateSerializer(serializers.Serializer):
         max_value=MAX_ID,
         help_text="Id cán bộ xử lý.",
     )
+
+
+class ExtendSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000, help_text="Lý do gia hạn giải quyết.")
 
 
 class PetitionAssignSerializer(serializers.Serializer):
@@ -122,8 +140,19 @@ class ReceptionCreateSerializer(serializers.Serializer):
     )
     content = serializers.CharField(max_length=20_000)
     outcome = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    documents_received = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", help_text="Tài liệu công dân cung cấp."
+    )
     petition = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
+    session = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id buổi tiếp trong lịch tiếp công dân (nếu có).",
     )
 
 
@@ -135,6 +164,17 @@ class PersonOutSerializer(serializers.Serializer):
     address = serializers.CharField()
     id_number = serializers.CharField()
     phone = serializers.CharField()
+
+
+class FileOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="attachment | letter")
+    action = serializers.CharField(help_text="Với văn bản xử lý: hướng xử lý đã tạo ra nó.")
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    url = serializers.CharField(help_text="Địa chỉ tải tệp (cần đăng nhập).")
 
 
 class DeadlinesSerializer(serializers.Serializer):
@@ -152,6 +192,7 @@ class PetitionSerializer(serializers.ModelSerializer):
     related = serializers.SerializerMethodField()
     duplicate_count = serializers.SerializerMethodField()
     letter = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
 
     class Meta:
         model = Petition
@@ -164,6 +205,7 @@ class PetitionSerializer(serializers.ModelSerializer):
             "channel",
             "kind",
             "field",
+            "locality",
             "respondent",
             "content",
             "complex",
@@ -178,6 +220,7 @@ class PetitionSerializer(serializers.ModelSerializer):
             "reason",
             "decided_on",
             "deadlines",
+            "extensions",
             "result",
             "result_summary",
             "result_document",
@@ -187,9 +230,13 @@ class PetitionSerializer(serializers.ModelSerializer):
             "process_task",
             "resolve_task",
             "letter",
+            "files",
             "created_at",
         ]
         read_only_fields = fields
+
+    def _files(self, obj: Petition) -> list[PetitionFile]:
+        return selectors.shown_files(obj)
 
     @extend_schema_field(PersonOutSerializer(many=True))
     def get_petitioners(self, obj: Petition) -> list[dict[str, str]]:
@@ -216,9 +263,28 @@ class PetitionSerializer(serializers.ModelSerializer):
         return selectors.shown_duplicate_count(obj)
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
-    def get_letter(self, obj: Petition) -> None:
-        """The letter (phiếu chuyển, hướng dẫn, thông báo thụ lý) is not produced yet."""
-        return None
+    def get_letter(self, obj: Petition) -> int | None:
+        """The file id of the letter the handling decision produced (thông báo thụ lý, phiếu
+        chuyển đơn, văn bản hướng dẫn, phiếu lưu đơn); null before the decision, and for a
+        reader from whom the denouncer's identity is masked (the letter names them)."""
+        letters = [f for f in self._files(obj) if f.kind == PetitionFileKind.LETTER]
+        return max(letters, key=lambda f: (f.uploaded_at, f.pk)).pk if letters else None
+
+    @extend_schema_field(FileOutSerializer(many=True))
+    def get_files(self, obj: Petition) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": f.pk,
+                "kind": f.kind,
+                "action": f.action,
+                "name": f.original_name,
+                "content_type": f.content_type,
+                "size": f.size,
+                "sha256": f.sha256,
+                "url": reverse("petitions:petition_file", args=[obj.pk, f.pk]),
+            }
+            for f in self._files(obj)
+        ]
 
 
 class ReceptionSerializer(serializers.ModelSerializer):
@@ -249,8 +315,10 @@ class ReceptionSerializer(serializers.ModelSerializer):
             "citizen_count",
             "group",
             "content",
+            "documents_received",
             "outcome",
             "petition",
+            "session",
             "created_at",
         ]
         read_only_fields = fields
@@ -267,6 +335,22 @@ class PetitionStatsSerializer(serializers.Serializer):
     by_result = serializers.DictField(
         child=serializers.IntegerField(), help_text='Theo kết quả ("": chưa có).'
     )
+    by_locality = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Theo địa bàn (không phân biệt hoa thường)."
+    )
+    by_channel = serializers.DictField(child=serializers.IntegerField(), help_text="Theo nguồn đơn.")
+    by_state = serializers.DictField(child=serializers.IntegerField(), help_text="Theo tình trạng.")
+    by_action = serializers.DictField(
+        child=serializers.IntegerField(), help_text='Theo hướng xử lý ("": chưa xử lý).'
+    )
+    by_month = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Theo tháng nhận (YYYY-MM), mọi tháng trong khoảng."
+    )
+    overdue = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Đơn quá hạn hôm nay: processing, resolution, total."
+    )
+    duplicates = serializers.IntegerField(help_text="Đơn có đơn trước cùng nội dung mà người gọi được thấy.")
+    anonymous = serializers.IntegerField(help_text="Đơn nặc danh.")
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()

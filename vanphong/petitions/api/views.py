@@ -6,6 +6,7 @@ identity is masked by the selectors and the serializer, each disclosure audited
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -20,9 +21,10 @@ from vanphong.core.api.schema import error_responses
 from vanphong.documents.access import one_or_404
 from vanphong.orgs.actors import person_of
 from vanphong.orgs.models import Organization, Person
-from vanphong.petitions import selectors, services
+from vanphong.petitions import browse, selectors, services
 from vanphong.petitions.api.serializers import (
     DecisionSerializer,
+    ExtendSerializer,
     PetitionAssignSerializer,
     PetitionCreateSerializer,
     PetitionSerializer,
@@ -31,7 +33,7 @@ from vanphong.petitions.api.serializers import (
     ReceptionSerializer,
     ResultSerializer,
 )
-from vanphong.petitions.models import Petition, Reception
+from vanphong.petitions.models import Petition, Reception, ReceptionSession
 from vanphong.tasks.sources import documents_visible_to
 
 TAGS = ["petitions"]
@@ -43,14 +45,33 @@ _DESCRIPTION = (
     "mà người gọi thấy danh tính ở cả hai đơn; duplicate_count là null khi danh tính bị che. Mỗi lần danh "
     "tính được hiện đều được ghi nhật ký."
 )
-FILES_REFUSAL = "Chưa nhận tệp đính kèm qua API này: hãy gửi đơn không kèm files."
+FILES_SCHEMA = {
+    "type": "object",
+    "properties": {"files[]": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+}
 
 
-def _no_files(request: Request) -> None:
-    """Files are not taken yet: a request sending them is refused rather than stored without
-    them (the contract names ``files[]``)."""
-    if request.FILES or any(key in request.data for key in ("files", "files[]")):
-        raise _invalid("files", FILES_REFUSAL)
+def _uploads(request: Request) -> list[Any]:
+    """The files sent as ``files[]`` (or ``files``) of a multipart request."""
+    if not hasattr(request.FILES, "getlist"):
+        return []
+    return [*request.FILES.getlist("files[]"), *request.FILES.getlist("files")]
+
+
+def _create_data(request: Request) -> Any:
+    """The request's fields; in a multipart request (with ``files[]``) the list of petitioners
+    comes as one JSON text field."""
+    data = request.data
+    if not hasattr(data, "getlist"):
+        return data
+    plain: dict[str, Any] = {key: data.get(key) for key in data if key not in ("files", "files[]")}
+    raw = plain.get("petitioners")
+    if isinstance(raw, str):
+        try:
+            plain["petitioners"] = json.loads(raw) if raw.strip() else []
+        except ValueError:
+            raise _invalid("petitioners", "petitioners phải là một mảng JSON khi gửi kèm tệp.") from None
+    return plain
 
 
 def _invalid(field: str, message: str) -> ApiError:
@@ -91,6 +112,15 @@ def _person(pk: int | None, field: str) -> Person | None:
     return found
 
 
+def _session(pk: int | None) -> ReceptionSession | None:
+    if pk is None:
+        return None
+    found = ReceptionSession.objects.filter(pk=pk).first()
+    if found is None:
+        raise _invalid("session", f"Không tìm thấy buổi tiếp có id {pk}.")
+    return found
+
+
 def _specs(rows: list[dict[str, str]]) -> list[services.PetitionerSpec]:
     return [services.PetitionerSpec(r["full_name"], r["address"], r["id_number"], r["phone"]) for r in rows]
 
@@ -123,8 +153,9 @@ def _date_param(request: Request, name: str) -> dt.date | None:
         description=(
             "Vào sổ một đơn: số đơn theo cơ quan và năm (liên tục, không trùng), các đơn trước của "
             "cùng người về cùng nội dung (related, so khớp không dấu), hạn xử lý đơn "
-            "(deadlines.process_by, ngày làm việc) và nhiệm vụ xử lý đơn. Chưa nhận tệp đính kèm: gửi files "
-            "nhận 400."
+            "(deadlines.process_by, ngày làm việc) và nhiệm vụ xử lý đơn. Tệp kèm đơn: gửi multipart với "
+            "files[] (khi đó petitioners là một mảng JSON dạng văn bản); một tệp không nhận được thì không "
+            "vào sổ gì cả."
         ),
         tags=TAGS,
         request=PetitionCreateSerializer,
@@ -152,8 +183,7 @@ class PetitionViewSet(viewsets.GenericViewSet):
         return self._answer(self._get(pk))
 
     def create(self, request: Request) -> Response:
-        _no_files(request)
-        serializer = PetitionCreateSerializer(data=request.data)
+        serializer = PetitionCreateSerializer(data=_create_data(request))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         made = services.petition_register(
@@ -166,10 +196,12 @@ class PetitionViewSet(viewsets.GenericViewSet):
             petitioners=_specs(data["petitioners"]),
             respondent=data["respondent"],
             field=data["field"],
+            locality=data["locality"],
             complex_case=data["complex"],
             remote_area=data["remote_area"],
             against_party_member=data["against_party_member"],
             handler=_person(data["handler"], "handler"),
+            files=_uploads(request),
         )
         return self._answer(self._get(made.pk), status.HTTP_201_CREATED)
 
@@ -178,7 +210,8 @@ class PetitionViewSet(viewsets.GenericViewSet):
         description=(
             "accept (thụ lý: deadlines.resolve_by và nhiệm vụ giải quyết với đơn khiếu nại, tố cáo), "
             "transfer (chuyển, cần to_organization), guide (hướng dẫn), file (lưu đơn, cần reason). "
-            "Nhiệm vụ xử lý đơn được hoàn thành. letter: chưa tạo văn bản (null). Đơn đã xử lý: 409."
+            "Nhiệm vụ xử lý đơn được hoàn thành. letter: id tệp văn bản tạo ra từ mẫu của cơ quan (thông báo "
+            "thụ lý, phiếu chuyển đơn, văn bản hướng dẫn, phiếu đề xuất lưu đơn; .docx). Đơn đã xử lý: 409."
         ),
         tags=TAGS,
         request=DecisionSerializer,
@@ -229,6 +262,44 @@ class PetitionViewSet(viewsets.GenericViewSet):
         return self._answer(self._get(petition.pk))
 
     @extend_schema(
+        summary="Gia hạn giải quyết",
+        description=(
+            "Lãnh đạo cơ quan gia hạn thời hạn giải quyết đơn đã thụ lý, trong số lần luật cho phép "
+            "(tố cáo phức tạp: tối đa hai lần, mỗi lần 30 ngày; tố cáo đảng viên: một lần 30 ngày làm "
+            "việc; khiếu nại, kiến nghị, phản ánh: không gia hạn). Nhiệm vụ giải quyết được gia hạn "
+            "theo. Đơn không ở bước giải quyết: 409."
+        ),
+        tags=TAGS,
+        request=ExtendSerializer,
+        responses={200: PetitionSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def extend(self, request: Request, pk: Any = None) -> Response:
+        petition = self._get(pk)
+        serializer = ExtendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.petition_extend(
+                actor=request.user, petition=petition, reason=serializer.validated_data["reason"]
+            )
+        except services.PetitionConflict as error:
+            raise _conflict(error) from None
+        return self._answer(self._get(petition.pk))
+
+    @extend_schema(
+        summary="Bổ sung tệp cho đơn",
+        description="Multipart files[]: tài liệu bổ sung của đơn (người xử lý đơn).",
+        tags=TAGS,
+        request={"multipart/form-data": FILES_SCHEMA},
+        responses={200: PetitionSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def files(self, request: Request, pk: Any = None) -> Response:
+        petition = self._get(pk)
+        services.petition_attach(actor=request.user, petition=petition, files=_uploads(request))
+        return self._answer(self._get(petition.pk))
+
+    @extend_schema(
         summary="Ghi kết quả giải quyết",
         description="Kết quả của đơn đã thụ lý; hoàn thành nhiệm vụ giải quyết. Đơn đã có kết quả: 409.",
         tags=TAGS,
@@ -268,6 +339,7 @@ class PetitionViewSet(viewsets.GenericViewSet):
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, description="Từ ngày (YYYY-MM-DD)."),
             OpenApiParameter("to", OpenApiTypes.DATE, description="Đến ngày (YYYY-MM-DD)."),
+            OpenApiParameter("organization", OpenApiTypes.INT, description="Chỉ sổ của cơ quan này."),
         ],
         responses={200: PetitionStatsSerializer, **error_responses(400, 401)},
     )
@@ -277,10 +349,34 @@ class PetitionViewSet(viewsets.GenericViewSet):
         end = _date_param(request, "to")
         if start is not None and end is not None and start > end:
             raise _invalid("to", "Ngày kết thúc không được trước ngày bắt đầu.")
-        return Response(selectors.stats(request.user, start=start, end=end))
+        organization = None
+        raw = request.query_params.get("organization")
+        if raw:
+            if not raw.isdigit():
+                raise _invalid("organization", "Id cơ quan không hợp lệ.")
+            organization = _organization(int(raw), "organization", request.user)
+        return Response(selectors.stats(request.user, start=start, end=end, organization=organization))
 
 
 @extend_schema_view(
+    list=extend_schema(
+        summary="Sổ tiếp công dân",
+        description=(
+            "Các lượt tiếp công dân người gọi được xem (quyền đọc hồ sơ của cơ quan, hoặc người tiếp, người "
+            "ghi sổ), mới nhất trước; lọc theo from, to (YYYY-MM-DD). Công dân bị che như khi ghi sổ."
+        ),
+        tags=TAGS,
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="Từ ngày (YYYY-MM-DD)."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Đến ngày (YYYY-MM-DD)."),
+        ],
+        responses={200: ReceptionSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        summary="Một lượt tiếp công dân",
+        tags=TAGS,
+        responses={200: ReceptionSerializer, **error_responses(401, 404)},
+    ),
     create=extend_schema(
         summary="Ghi sổ tiếp công dân",
         description=(
@@ -296,6 +392,20 @@ class PetitionViewSet(viewsets.GenericViewSet):
 class ReceptionViewSet(viewsets.GenericViewSet):
     queryset = Reception.objects.none()  # for the schema
     serializer_class = ReceptionSerializer
+
+    def _answer_many(self, receptions: list[Reception]) -> Any:
+        return ReceptionSerializer(receptions, many=True, context={"user": self.request.user}).data
+
+    def list(self, request: Request) -> Response:
+        qs = browse.reception_list(
+            request.user, start=_date_param(request, "from"), end=_date_param(request, "to")
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self._answer_many(list(page or [])))
+
+    def retrieve(self, request: Request, pk: Any = None) -> Response:
+        reception = one_or_404(browse.receptions_visible_to(request.user), pk)
+        return Response(ReceptionSerializer(reception, context={"user": request.user}).data)
 
     def create(self, request: Request) -> Response:
         serializer = ReceptionCreateSerializer(data=request.data)
@@ -316,6 +426,8 @@ class ReceptionViewSet(viewsets.GenericViewSet):
             citizen_count=data["citizen_count"],
             content=data["content"],
             outcome=data["outcome"],
+            documents_received=data["documents_received"],
+            session=_session(data["session"]),
             petition=petition,
         )
         return Response(

@@ -5,12 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from vanphong.petitions import services
 from vanphong.petitions.models import Petition
 from vanphong.petitions.services import PetitionerSpec
 
 AN = PetitionerSpec("Nguyễn Văn An", "Thôn Đông, xã An Phú, tỉnh Thử nghiệm", "001085012345", "0912345678")
 CONTENT = "Khiếu nại việc Ủy ban nhân dân xã thu hồi đất nông nghiệp của gia đình không bồi thường thỏa đáng"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Files (attachments, the letters every decision produces) go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def register(province: Any, **kwargs: Any) -> Petition:

@@ -114,7 +114,10 @@ def test_decision_then_result(client, province):
     accepted = post(client, province.clerk, f"{url}decision/", {"action": "accept"})
     assert accepted.status_code == 200, accepted.content
     body = accepted.json()
-    assert body["state"] == "accepted" and body["letter"] is None
+    assert body["state"] == "accepted"
+    [letter] = [f for f in body["files"] if f["kind"] == "letter"]
+    assert body["letter"] == letter["id"] and letter["action"] == "accept"
+    assert letter["name"].endswith(".docx")
     assert body["deadlines"]["resolve_by"] is not None
     assert Task.objects.get(pk=body["resolve_task"]).due_date.isoformat() == body["deadlines"]["resolve_by"]
     assert Task.objects.get(pk=body["process_task"]).state == TaskState.COMPLETED
@@ -243,5 +246,5 @@ def test_the_task_links_back_to_the_petition(province):
 
     petition = register(province)
     url, label = source_link(province.clerk.user, petition.process_task)
-    assert url == f"{PETITIONS}{petition.pk}/" and label == "Khiếu nại số 1/2026"
+    assert url == f"/don-thu/{petition.pk}/" and label == "Khiếu nại số 1/2026"
     assert source_link(province.clerk_y.user, petition.process_task) is None

@@ -15,7 +15,7 @@ from vanphong.audit.models import AuditEvent
 from vanphong.orgs.models import RoleAssignment
 from vanphong.petitions import services
 from vanphong.petitions.models import Petitioner
-from vanphong.petitions.tests.conftest import CONTENT, register
+from vanphong.petitions.tests.conftest import register
 
 PETITIONS = "/api/v1/petitions/"
 RECEPTIONS = "/api/v1/receptions/"
@@ -148,21 +148,3 @@ def test_a_reception_of_a_denunciation_masks_its_citizens(client, province):
 
 def test_a_petitioner_is_not_shown_by_name():
     assert "An" not in str(Petitioner(petition_id=7, order=1, full_name="Nguyễn Văn An"))
-
-
-def test_files_are_refused_in_vietnamese(client, province):
-    data = {
-        "received_date": "2026-02-13",
-        "channel": "post",
-        "kind": "khieu_nai",
-        "content": CONTENT,
-        "files": [1],
-    }
-    error = assert_error(post(client, province.clerk, PETITIONS, data), 400, "invalid")
-    assert error["fields"]["files"] == [services_files_message()]
-
-
-def services_files_message() -> str:
-    from vanphong.petitions.api.views import FILES_REFUSAL
-
-    return FILES_REFUSAL

@@ -14,6 +14,7 @@ from vanphong.demo import calendar as calendar_demo
 from vanphong.demo import documents as documents_demo
 from vanphong.demo import meetings as meetings_demo
 from vanphong.demo import orgs as demo
+from vanphong.demo import petitions as petitions_demo
 from vanphong.demo import products as products_demo
 from vanphong.demo import reporting as reporting_demo
 from vanphong.demo import tasks as tasks_demo
@@ -107,6 +108,8 @@ class Command(BaseCommand):
             self._seed_programs()  # after the tasks: items, conclusions give tasks; they want an empty table
         if not no_documents:  # after the tasks: a direction gives a task, and they want an empty table
             self._seed_scenes()
+        if not no_tasks:
+            self._seed_petitions()  # after the tasks: each deadline is a task, and they want an empty table
         if not no_tasks and not no_documents:
             self._seed_products()  # last: drawn from the documents, meetings, calendar and reports
         if not no_logins:
@@ -175,6 +178,14 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(f"Đã tạo {reporting_demo.summary(counts)} ({elapsed:.1f} giây).")
+        )
+
+    def _seed_petitions(self) -> None:
+        started = time.monotonic()
+        counts = petitions_demo.seed_petitions()
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(f"Đã tạo {petitions_demo.summary(counts)} ({elapsed:.1f} giây).")
         )
 
     def _seed_products(self) -> None:
