@@ -40,7 +40,7 @@ QUARTERLY_TITLE = "Báo cáo công tác kiểm tra, giám sát và thi hành k�
 MONTHLY_INDICATORS = [
     IndicatorSpec("dang_vien_moi", "Số đảng viên mới kết nạp", "người", Decimal(0), Decimal(200)),
     IndicatorSpec("luot_tiep_dan", "Số lượt tiếp công dân", "lượt", Decimal(0), None),
-    IndicatorSpec("don_thu", "Số đơn thư tiếp nhận", "đơn", Decimal(0), None),
+    IndicatorSpec("don_thu", "Số đơn thư tiếp nhận", "đơn", Decimal(0), None, source="total"),
     IndicatorSpec("van_ban_den", "Số văn bản đến", "văn bản", Decimal(0), None),
 ]
 MONTHLY_SECTIONS = [

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,9 +13,10 @@ from django.db.models import QuerySet
 
 from vanphong.core.forms import DATE_FORMATS, DateInput, MultipleFileField, MultipleFileInput
 from vanphong.orgs.models import Organization
+from vanphong.petitions.selectors import stats_figure_labels
 from vanphong.reporting.models import Frequency, ReportRequest, ReportSubmission
 from vanphong.reporting.periods import INTERVALS
-from vanphong.reporting.services import IndicatorSpec
+from vanphong.reporting.services import MAX_INDICATORS, IndicatorSpec, Suggestion
 
 INDICATOR_HELP = (
     "Mỗi dòng một chỉ tiêu: mã | tên chỉ tiêu | đơn vị tính | tối thiểu | tối đa "
@@ -38,6 +41,37 @@ def _bound(raw: str, line: int, what: str) -> Decimal | None:
 
 def _org_label(org: Organization) -> str:
     return org.name
+
+
+SOURCE_ROWS = 10  # source selects offered on a blank form (one more than the lines typed, after a post)
+SOURCE_GROUPS = {
+    "kind": "Theo loại đơn",
+    "channel": "Theo hình thức tiếp nhận",
+    "state": "Theo tình trạng xử lý",
+    "action": "Theo hướng xử lý",
+    "result": "Theo kết quả giải quyết",
+    "overdue": "Đơn quá hạn",
+}
+SUGGESTED_NOTE = "Số liệu gợi ý từ sổ đơn thư, kiểm tra trước khi gửi"
+
+
+def source_choices() -> list[tuple[str, Any]]:
+    """The figures of the petitions book an indicator may take, grouped as the select shows
+    them ("" first: the reporter types the number)."""
+    general: list[tuple[str, str]] = []
+    groups: dict[str, list[tuple[str, str]]] = {key: [] for key in SOURCE_GROUPS}
+    for code, label in stats_figure_labels().items():
+        prefix = code.split(".", 1)[0]
+        groups.get(prefix, general).append((code, label))
+    return [
+        ("", "Không — nơi báo cáo tự nhập"),
+        ("Chung", general),
+        *[(SOURCE_GROUPS[key], rows) for key, rows in groups.items() if rows],
+    ]
+
+
+def _lines(raw: Any) -> int:
+    return sum(1 for line in str(raw or "").splitlines() if line.strip())
 
 
 class RequestForm(forms.Form):
@@ -131,6 +165,47 @@ class RequestForm(forms.Form):
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
         self.fields["recipients"].queryset = recipients  # type: ignore[attr-defined]
         self.fields["recipients"].label_from_instance = _org_label  # type: ignore[attr-defined]
+        # A select per indicator (the n-th line of the list), as many as the lines typed and one more.
+        typed = _lines(self.data.get("indicators")) if self.is_bound else 0
+        rows = min(max(SOURCE_ROWS, typed + 1), MAX_INDICATORS)
+        choices = source_choices()
+        self.source_fields: list[str] = []
+        for n in range(1, rows + 1):
+            name = f"source_{n}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"Chỉ tiêu thứ {n}: lấy số liệu từ sổ đơn thư",
+                required=False,
+                choices=choices,
+                error_messages={"invalid_choice": "Số liệu này không có trong sổ đơn thư."},
+            )
+            self.source_fields.append(name)
+
+    @property
+    def source_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.source_fields]
+
+    @property
+    def sources_chosen(self) -> bool:
+        """Whether the "Lấy số liệu từ sổ đơn thư" list opens: a source chosen or refused."""
+        return any(self.data.get(name) or self.errors.get(name) for name in self.source_fields)
+
+    def clean(self) -> dict[str, Any]:
+        """Give each indicator the source chosen on its row (the n-th non-blank line)."""
+        data = super().clean() or {}
+        specs = data.get("indicators")
+        if not isinstance(specs, list):
+            return data
+        specs = list(specs)
+        for n, name in enumerate(self.source_fields, start=1):
+            source = data.get(name) or ""
+            if not source:
+                continue
+            if n > len(specs):
+                self.add_error(name, f"Danh sách chỉ tiêu chưa có chỉ tiêu thứ {n}.")
+                continue
+            specs[n - 1] = dataclasses.replace(specs[n - 1], source=source)
+        data["indicators"] = specs
+        return data
 
     def clean_indicators(self) -> list[IndicatorSpec]:
         specs: list[IndicatorSpec] = []
@@ -162,22 +237,37 @@ class SubmissionForm(forms.Form):
         label="Tệp báo cáo (PDF, DOCX, ảnh quét)", required=False, widget=MultipleFileInput()
     )
 
-    def __init__(self, *args: Any, submission: ReportSubmission, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        submission: ReportSubmission,
+        suggested: Mapping[int, Suggestion] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``suggested``: figures of the petitions book (``services.petition_suggestions``)
+        shown as the initial value of an indicator with no saved value, with a note; only the
+        reporter's sending saves them."""
         super().__init__(*args, **kwargs)
         request: ReportRequest = submission.request
         saved = {v.indicator_id: v.value for v in submission.values.all()}
+        suggested = suggested or {}
         self.indicator_fields: list[tuple[str, Any]] = []
         self.section_fields: list[tuple[str, str]] = []
+        self.suggested: set[str] = set()
         for n, indicator in enumerate(request.indicators.all(), start=1):
             name = f"v_{n}"
             value = saved.get(indicator.pk)
+            offer = suggested.get(indicator.pk) if value is None else None
             self.fields[name] = forms.CharField(
                 label=f"{indicator.name}" + (f" ({indicator.unit})" if indicator.unit else ""),
                 required=False,
                 max_length=40,
-                initial=_plain(value),
+                initial=_plain(value) if offer is None else str(offer.value),
+                help_text="" if offer is None else _suggested_note(offer),
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             )
+            if offer is not None:
+                self.suggested.add(name)
             self.indicator_fields.append((name, indicator))
         for n, heading in enumerate(request.sections, start=1):
             name = f"t_{n}"
@@ -201,6 +291,13 @@ class SubmissionForm(forms.Form):
     @property
     def aliases(self) -> dict[str, str]:
         return {}
+
+
+def _suggested_note(offer: Suggestion) -> str:
+    span = ""
+    if offer.start is not None and offer.end is not None:
+        span = f" ({offer.label}, từ {offer.start:%d/%m/%Y} đến {offer.end:%d/%m/%Y})"
+    return f"{SUGGESTED_NOTE}{span}."
 
 
 def _plain(value: Decimal | None) -> str:

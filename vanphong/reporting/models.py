@@ -81,6 +81,10 @@ class Indicator(models.Model):
     unit = models.CharField(_("đơn vị tính"), max_length=50, blank=True)
     min_value = models.DecimalField(_("tối thiểu"), max_digits=20, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField(_("tối đa"), max_digits=20, decimal_places=4, null=True, blank=True)
+    # A figure of another module the reporter's form is prefilled with (a code of
+    # ``petitions.selectors.stats_figure_labels``, e.g. "kind.to_cao"); blank: typed by hand.
+    # The codes belong to that module, so the database holds no choices.
+    source = models.CharField(_("lấy số liệu từ"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("chỉ tiêu")

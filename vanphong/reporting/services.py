@@ -39,6 +39,7 @@ from vanphong.documents.services.outgoing import outgoing_draft_create
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.actors import Actor, acting_person, person_of
 from vanphong.orgs.models import Organization, Person
+from vanphong.petitions import selectors as petition_selectors
 from vanphong.reporting import periods, selectors
 from vanphong.reporting.models import (
     Frequency,
@@ -119,6 +120,9 @@ class IndicatorSpec:
     unit: str = ""
     min: Decimal | None = None
     max: Decimal | None = None
+    # A code of ``petitions.selectors.stats_figure_labels``: the reporter's form is prefilled
+    # with that figure of the period (``petition_suggestions``); blank: typed by hand.
+    source: str = ""
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -159,6 +163,7 @@ def _check_indicators(specs: Iterable[IndicatorSpec], errors: dict[str, list[str
     specs = list(specs)
     problems: list[str] = []
     seen: set[str] = set()
+    sources = petition_selectors.stats_figure_labels()
     if len(specs) > MAX_INDICATORS:
         problems.append(f"Một yêu cầu có nhiều nhất {MAX_INDICATORS} chỉ tiêu.")
     for n, spec in enumerate(specs, start=1):
@@ -179,6 +184,9 @@ def _check_indicators(specs: Iterable[IndicatorSpec], errors: dict[str, list[str
             problems.append(f"Chỉ tiêu thứ {n}: đơn vị tính dài quá 50 ký tự.")
         if spec.min is not None and spec.max is not None and spec.min > spec.max:
             problems.append(f"Chỉ tiêu thứ {n}: giá trị tối thiểu lớn hơn giá trị tối đa.")
+        source = (spec.source or "").strip()
+        if source and source not in sources:
+            problems.append(f"Chỉ tiêu thứ {n}: không có số liệu “{source[:60]}” trong sổ đơn thư.")
     if problems:
         errors["indicators"] = problems
     return specs
@@ -508,6 +516,7 @@ def request_create(
                     unit=(s.unit or "").strip(),
                     min_value=s.min,
                     max_value=s.max,
+                    source=(s.source or "").strip(),
                 )
                 for n, s in enumerate(specs, start=1)
             ]
@@ -528,6 +537,7 @@ def request_create(
                 "ends_on": ends_on,
                 "recipients": [o.pk for o in chosen],
                 "indicators": [s.code for s in specs],
+                "sources": {s.code.strip(): s.source.strip() for s in specs if (s.source or "").strip()},
                 "sections": heads,
             },
         )
@@ -764,6 +774,65 @@ def find_submission(
             {"period": [f"Kỳ {selectors.period_label(request, key).lower()} chưa được giao báo cáo."]}
         )
     return submission
+
+
+# --- Figures of other modules -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A figure of the petitions book offered for one indicator: ``value`` counted over the
+    petitions received ``start``–``end`` in the reporting organisation's book."""
+
+    value: int
+    source: str
+    label: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+def source_span(request: ReportRequest, submission: ReportSubmission) -> tuple[dt.date, dt.date] | None:
+    """The days a sourced indicator of ``submission`` counts over: its period's first and last
+    day (a rapid report's day); for a one-off report, from the first of January of its due
+    date's year to the due date (the year so far, as such reports usually count). None when
+    the period cannot be read."""
+    if request.frequency == Frequency.ONCE or not submission.period:
+        return dt.date(submission.due_date.year, 1, 1), submission.due_date
+    try:
+        period = selectors.request_period(request, submission.period)
+    except periods.PeriodError:
+        return None
+    return period.start, period.end
+
+
+def petition_suggestions(
+    *, actor: Actor, submission: ReportSubmission, request: ReportRequest | None = None
+) -> dict[int, Suggestion]:
+    """The figures offered to ``actor`` for the indicators of ``submission`` that take a figure
+    of the petitions book (``Indicator.source``) and have no value saved yet, by indicator id.
+
+    Only an offer: nothing is saved here; the form shows it and the reporter checks it before
+    sending. Counted over the petitions ``actor`` may read in the reporting organisation's
+    book, received in the report's period (``source_span``), so a reporter never learns of a
+    letter they could not open. No sourced indicator: no query of the petitions book."""
+    request = request or submission.request
+    saved = {v.indicator_id for v in submission.values.all()}
+    wanted = [i for i in request.indicators.all() if i.source and i.pk not in saved]
+    if not wanted:
+        return {}
+    span = source_span(request, submission)
+    if span is None:
+        return {}
+    start, end = span
+    figures = petition_selectors.stats_figures(
+        petition_selectors.stats(actor, start=start, end=end, organization=submission.organization)
+    )
+    labels = petition_selectors.stats_figure_labels()
+    return {
+        i.pk: Suggestion(figures[i.source], i.source, labels.get(i.source, i.source), start, end)
+        for i in wanted
+        if i.source in figures
+    }
 
 
 def _clean_values(
@@ -1191,10 +1260,12 @@ def summary_draft(
 __all__ = [
     "IndicatorSpec",
     "SubmissionConflict",
+    "Suggestion",
     "find_submission",
     "EnsureResult",
     "periods_ensure",
     "periods_ensure_all",
+    "petition_suggestions",
     "report_task_guard",
     "request_close",
     "request_create",

@@ -270,6 +270,10 @@ def _render_submission(
     visible = selectors.contents_visible(user, submission)
     values = {v.indicator_id: v.value for v in submission.values.all()} if visible else {}
     state = selectors.board_status(submission, request=report)
+    if form is None and editable:
+        # Figures of the petitions book offered for the sourced indicators not yet filled in.
+        offers = services.petition_suggestions(actor=user, submission=submission, request=report)
+        form = SubmissionForm(submission=submission, suggested=offers)
     return render(
         request,
         "reporting/submission.html",
@@ -286,9 +290,7 @@ def _render_submission(
             "rows": [(i, values.get(i.pk)) for i in report.indicators.all()] if visible else [],
             "texts": [(h, submission.text.get(h, "")) for h in report.sections] if visible else [],
             "files": list(submission.files.all()) if visible else [],
-            "form": form
-            if form is not None
-            else (SubmissionForm(submission=submission) if editable else None),
+            "form": form,
             "return_form": return_form if return_form is not None else (ReturnForm() if may_return else None),
             "requester": requester,
             "nav_active": NAV,

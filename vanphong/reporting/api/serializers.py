@@ -61,6 +61,17 @@ class IndicatorInSerializer(serializers.Serializer):
         default=None,
         help_text="Giá trị tối đa.",
     )
+    source = serializers.CharField(  # type: ignore[assignment]  # a field (the metaclass pops it), not Field.source
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Lấy số liệu từ sổ đơn thư: mã số liệu thống kê đơn thư (ví dụ total, kind.to_cao, "
+            "result.dung, overdue.total); mẫu báo cáo của nơi báo cáo được điền sẵn số liệu của kỳ. "
+            "Bỏ trống: nơi báo cáo tự nhập."
+        ),
+    )
 
 
 @extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string"}], "nullable": True})
@@ -202,6 +213,9 @@ class IndicatorOutSerializer(serializers.Serializer):
     unit = serializers.CharField()
     min = serializers.FloatField(source="min_value", allow_null=True)
     max = serializers.FloatField(source="max_value", allow_null=True)
+    source = serializers.CharField(  # type: ignore[assignment]  # a field (the metaclass pops it), not Field.source
+        help_text="Mã số liệu của sổ đơn thư điền sẵn chỉ tiêu; rỗng: nhập tay."
+    )
 
 
 class RequestSerializer(serializers.ModelSerializer):

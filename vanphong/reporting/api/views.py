@@ -160,7 +160,7 @@ class ReportRequestViewSet(viewsets.GenericViewSet):
             due_day=data["due_day"],
             due_date=data["due_date"],
             indicators=[
-                services.IndicatorSpec(i["code"], i["name"], i["unit"], i["min"], i["max"])
+                services.IndicatorSpec(i["code"], i["name"], i["unit"], i["min"], i["max"], i["source"])
                 for i in data["indicators"]
             ],
             sections=data["sections"],
