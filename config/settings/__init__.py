@@ -246,6 +246,7 @@ VANPHONG_PUBLIC_PETITION_LIMITS = {
     "per_organization_day": env_int("VANPHONG_PUBLIC_PETITIONS_PER_ORGANIZATION_DAY", 300, minimum=1),
     "lookups_per_hour": env_int("VANPHONG_PUBLIC_PETITION_LOOKUPS_PER_HOUR", 30, minimum=1),
 }
+VANPHONG_PUBLIC_PETITION_MAX_FILE_MB = env_int("VANPHONG_PUBLIC_PETITION_MAX_FILE_MB", 10, minimum=1)
 # Bounds on unpacking and parsing uploaded files, checked before reading (vanphong/core/limits.py).
 VANPHONG_UNPACK_MAX_MB = env_int("VANPHONG_UNPACK_MAX_MB", 50, minimum=1)
 VANPHONG_UNPACK_MEMBER_MAX_MB = env_int("VANPHONG_UNPACK_MEMBER_MAX_MB", 20, minimum=1)

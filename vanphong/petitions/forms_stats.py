@@ -91,6 +91,12 @@ class StatsForm(forms.Form):
         elif start is None and end is None and not self.errors:
             start, end = quick_span("nam", self.today)
             data["ky"] = "nam"
+        # One end given: the other is the start of that year, or today — a span is always
+        # bounded (an open end would draw every month from the first letter to the year 9999).
+        if start is None and end is not None:
+            start = dt.date(end.year, 1, 1)
+        elif end is None and start is not None:
+            end = max(start, self.today)
         if start is not None and end is not None:
             if end < start:
                 self.add_error("den_ngay", "Ngày kết thúc không được trước ngày bắt đầu.")

@@ -168,6 +168,11 @@ def shown_citizens(user: Actor | None, reception: Reception) -> list[dict[str, s
         petition = petitions_visible_to(user).filter(pk=reception.petition_id).only("pk", "kind").first()
         if petition is None or identity_protected(petition):
             return []
+    return citizen_rows(reception)
+
+
+def citizen_rows(reception: Reception) -> list[dict[str, str]]:
+    """The citizens of a visit as stored, in the API's shape (no masking: see ``shown_citizens``)."""
     return [
         {
             "full_name": str(c.get("full_name", "")),
@@ -184,16 +189,26 @@ def citizens_protected(user: Actor | None, reception: Reception) -> bool:
     return bool(reception.citizens) and not shown_citizens(user, reception)
 
 
+def _open_to_all(file: PetitionFile) -> bool:
+    """A file of a masked denunciation that names no one: its transfer letter (phiếu chuyển
+    đơn), written without the denouncer (``letters``), which the one who transfers signs."""
+    return file.kind == PetitionFileKind.LETTER and file.action == Action.TRANSFER
+
+
 def shown_files(petition: Petition) -> list[PetitionFile]:
-    """The files of ``petition`` (read through these selectors) its reader may open: none of a
-    denunciation whose identity is masked from them — the letter and its attachments carry
-    the denouncer's name and signature, and so do the letters written back to them."""
-    if identity_protected(petition):
-        return []
+    """The files of ``petition`` (read through these selectors) its reader may open: of a
+    denunciation whose identity is masked from them, only its transfer letter — the letter and
+    its attachments carry the denouncer's name and signature, and so do the letters written
+    back to them."""
     prefetched = getattr(petition, "all_files", None)
-    if prefetched is not None:
-        return list(prefetched)
-    return list(PetitionFile.objects.filter(petition_id=petition.pk).order_by("uploaded_at", "id"))
+    files = (
+        list(prefetched)
+        if prefetched is not None
+        else list(PetitionFile.objects.filter(petition_id=petition.pk).order_by("uploaded_at", "id"))
+    )
+    if identity_protected(petition):
+        return [f for f in files if _open_to_all(f)]
+    return files
 
 
 def latest_letter(petition: Petition) -> PetitionFile | None:
@@ -209,9 +224,12 @@ def readable_file(user: Actor | None, petition_id: int, file_id: int) -> Petitio
     """The file ``file_id`` of petition ``petition_id`` if ``user`` may open it, else None
     (answer 404): the petition must be readable and, for a denunciation, its identity shown."""
     petition = petitions_visible_to(user).filter(pk=petition_id).only("pk", "kind", "organization_id").first()
-    if petition is None or identity_protected(petition):
+    if petition is None:
         return None
-    return PetitionFile.objects.filter(pk=file_id, petition_id=petition.pk).first()
+    found = PetitionFile.objects.filter(pk=file_id, petition_id=petition.pk).first()
+    if found is None or (identity_protected(petition) and not _open_to_all(found)):
+        return None
+    return found
 
 
 def _fold_fields(rows: Iterable[dict[str, Any]], column: str = "field") -> dict[str, int]:
@@ -227,6 +245,9 @@ def _fold_fields(rows: Iterable[dict[str, Any]], column: str = "field") -> dict[
         sentence = field[:1].upper() + field[1:].lower()
         spellings.setdefault(key, []).append((-row["n"], field != sentence, field))
     return dict(sorted((min(spellings[key])[2], n) for key, n in counts.items()))
+
+
+MAX_MONTHS = 120  # the months drawn one by one; a longer span shows only those with letters
 
 
 def _months(start: dt.date, end: dt.date) -> list[str]:
@@ -294,8 +315,13 @@ def stats(
     by_month: dict[str, int] = {}
     first = start or min(months, default=None)
     last = end or max(months, default=None)
-    if first is not None and last is not None:
+    if first is not None and last is not None and months:
+        if (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
+            # A span longer than any report's: only the months that have letters are drawn.
+            first, last = max(first, min(months)), min(last, max(months))
         by_month = dict.fromkeys(_months(first, last), 0)
+    elif first is not None and last is not None and (last - first).days < 366:
+        by_month = dict.fromkeys(_months(first, last), 0)  # the year's empty months
     for month, n in months.items():
         key = f"{month:%Y-%m}"
         by_month[key] = by_month.get(key, 0) + n

@@ -43,7 +43,7 @@ from vanphong.core.textfold import fold, fold_query
 from vanphong.orgs.access import Capability, can, compute_scope
 from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import Organization, Person
-from vanphong.petitions import deadlines, filestore, letters, matching
+from vanphong.petitions import deadlines, filestore, letters, matching, selectors
 from vanphong.petitions.models import (
     Action,
     Channel,
@@ -94,11 +94,17 @@ def may_write(actor: Actor, organization: Organization) -> bool:
 
 
 def may_work_on(actor: Actor, petition: Petition) -> bool:
-    person = acting_person(actor)
-    if person is not None and petition.handler_id == person.pk:
-        return True
-    return can(actor, Capability.WRITE, petition.organization) or can(
+    """WRITE or DIRECT in the petition's organisation, or its assigned handler while they still
+    hold a role there (``selectors.handler_q``: a handler who left no longer works on it)."""
+    if can(actor, Capability.WRITE, petition.organization) or can(
         actor, Capability.DIRECT, petition.organization
+    ):
+        return True
+    person = acting_person(actor)
+    return (
+        person is not None
+        and petition.handler_id == person.pk
+        and Petition.objects.filter(selectors.handler_q(actor), pk=petition.pk).exists()
     )
 
 
@@ -393,8 +399,12 @@ def _register(
             "field": field,
             "petitioners": len(specs),  # never the names: the audit trail has other readers
             "process_by": due,
-            # How many, never which: the ids would link a denouncer to their other letters.
-            "related": len(related),
+            # How many, never which: the ids would link a denouncer to their other letters; and
+            # not even how many where a denunciation is on either side (the audit trail has
+            # readers who may not see its identity).
+            "related": None
+            if kind == Kind.TO_CAO or any(p.kind == Kind.TO_CAO for p in related)
+            else len(related),
             "handler": handler.pk if handler else None,
             "files": [f.sha256 for f in attached],
         },
@@ -712,11 +722,13 @@ def petition_extend(
         locked.save(update_fields=["complex", "extensions", "extension_reasons", "resolve_by"])
         task = locked.resolve_task
         if task is not None and task.state in OPEN_STATES and task.due_date and new_due > task.due_date:
+            # The task's readers and its notifications reach further than the petition's
+            # handlers: a neutral reason there, the officer's own words on the petition.
             extension_grant(
                 actor=actor,
                 task=task,
                 new_due_date=new_due,
-                reason=reason,
+                reason=f"Gia hạn giải quyết lần {locked.extensions} theo {rule.source}.",
                 calendar=calendar,
                 check_access=False,
             )

@@ -261,6 +261,27 @@ def plan_regular(
     assert leader is not None and start is not None and end is not None
     dates = regular_days(year, days, calendar or WorkCalendar.load(), today=today)
     person = acting_person(actor)
+    try:
+        return _plan(actor, organization, leader, year, days, dates, start, end, place, published, person)
+    except IntegrityError:  # another officer planned the same days at the same moment
+        raise ValidationError(
+            {"days_of_month": ["Lịch tiếp vừa được người khác lập cho những ngày này: hãy tải lại trang để xem."]}
+        ) from None
+
+
+def _plan(
+    actor: Actor,
+    organization: Organization,
+    leader: Person,
+    year: int,
+    days: Sequence[int],
+    dates: list[dt.date],
+    start: dt.time,
+    end: dt.time,
+    place: str,
+    published: bool,
+    person: Person | None,
+) -> list[ReceptionSession]:
     with transaction.atomic():
         taken = set(
             ReceptionSession.objects.filter(leader=leader, date__in=dates)

@@ -41,7 +41,7 @@ from vanphong.audit.actions import register_actions
 from vanphong.audit.context import RequestContext
 from vanphong.audit.services import audit_record
 from vanphong.core.files import JPEG, PDF, PNG, Upload
-from vanphong.orgs.access import Capability, scope_for
+from vanphong.orgs.access import Capability, can, scope_for
 from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import Organization, OrgKind, Person
 from vanphong.petitions import filestore, selectors, services
@@ -66,6 +66,22 @@ register_actions(
 )
 
 MAX_FILES = 3
+
+
+def max_file_bytes() -> int:
+    """The largest file the public form takes (``VANPHONG_PUBLIC_PETITION_MAX_FILE_MB``): far
+    below the officers' upload limit — anyone may post here."""
+    return int(getattr(settings, "VANPHONG_PUBLIC_PETITION_MAX_FILE_MB", 10)) * 1024 * 1024
+
+
+def max_body_bytes() -> int:
+    """The largest request the form reads: its files and a margin for the fields."""
+    return MAX_FILES * max_file_bytes() + 1024 * 1024
+
+
+def too_large_message() -> str:
+    mb = max_file_bytes() // (1024 * 1024)
+    return f"Mỗi tệp gửi kèm không quá {mb} MB, tối đa {MAX_FILES} tệp."
 ACCEPTED_TYPES = frozenset({PDF, JPEG, PNG})
 MIN_CONTENT = 20
 MAX_CONTENT = 10_000
@@ -360,6 +376,9 @@ def submission_create(
             raise ValidationError(
                 {"files": [f"Chỉ nhận tệp PDF hoặc ảnh JPEG, PNG; không nhận: {', '.join(refused)}."]}
             )
+        big = [s.original_name for s in spooled if s.size > max_file_bytes()]
+        if big:
+            raise ValidationError({"files": [too_large_message() + f" Tệp quá lớn: {', '.join(big)}."]})
         _take(windows)
         try:
             with filestore.storing() as stored, transaction.atomic():
@@ -423,15 +442,25 @@ def pending_for(user: Actor | None) -> QuerySet[PetitionSubmission]:
 
 
 def identity_shown(user: Actor | None, submission: PetitionSubmission) -> bool:
-    """Whether ``user`` (who reaches the queue) sees the sender and the files: always while
-    the letter waits (they are the ones entering it); once a denunciation is in the book,
-    only where its petition shows the identity (its handlers, ``selectors``)."""
-    if submission.kind != Kind.TO_CAO or submission.state != SubmissionState.REGISTERED:
+    """Whether ``user`` (who reaches the queue) sees the sender and the files. Once the letter
+    is in the book, as its petition shows it (a denunciation's identity to its handlers only,
+    ``selectors``; the kind is the one entered, which may differ from the citizen's choice).
+    Before, a denunciation's sender is shown only to those who enter letters (REGISTER: the
+    văn thư, not every specialist writing for the committee); a refused one only to the
+    officer who refused it."""
+    if submission.state == SubmissionState.REGISTERED:
+        if submission.petition_id is None:
+            return False
+        petition = selectors.petitions_visible_to(user).filter(pk=submission.petition_id).only("pk").first()
+        return bool(getattr(petition, "identity_visible", False))
+    if submission.kind != Kind.TO_CAO:
         return True
-    if submission.petition_id is None:
+    if user is None:
         return False
-    petition = selectors.petitions_visible_to(user).filter(pk=submission.petition_id).only("pk").first()
-    return bool(getattr(petition, "identity_visible", False))
+    if submission.state == SubmissionState.REJECTED:
+        person = acting_person(user)
+        return person is not None and submission.decided_by_id == person.pk
+    return can(user, Capability.REGISTER, submission.organization)
 
 
 def submission_read(*, actor: Actor, submission: PetitionSubmission) -> None:
@@ -498,9 +527,10 @@ def submission_register(
         moved = PetitionFile.objects.filter(submission=locked).update(petition=petition)
         locked.state = SubmissionState.REGISTERED
         locked.petition = petition
+        locked.kind = petition.kind  # as entered: a letter found to be a denunciation is masked as one
         locked.decided_by = acting_person(actor)
         locked.decided_at = timezone.now()
-        locked.save(update_fields=["state", "petition", "decided_by", "decided_at"])
+        locked.save(update_fields=["state", "petition", "kind", "decided_by", "decided_at"])
         audit_record(
             actor=actor,
             action="petition.submission_register",

@@ -35,7 +35,7 @@ from vanphong.petitions.forms import (
     ResultForm,
 )
 from vanphong.petitions.models import Kind, Petition, PetitionFileKind, State
-from vanphong.tasks.sources import find_documents
+from vanphong.tasks.sources import documents_visible_to, find_documents
 
 NAV = "petitions"
 PER_PAGE = 50
@@ -192,7 +192,11 @@ def petition_register(request: HttpRequest) -> HttpResponse:
         except PermissionDenied:
             raise Http404 from None
         else:
-            earlier = petition.related.count()
+            # Only the links the registrar may see: a count including a masked denunciation
+            # would tell who denounced (they have just typed the person's name).
+            earlier = len(
+                selectors.shown_related(selectors.petition_detail(request.user).get(pk=petition.pk))
+            )
             text = (
                 f"Đã vào sổ đơn số {petition.number}/{petition.year} ({petition.get_kind_display().lower()})."
             )
@@ -305,6 +309,10 @@ def _render_detail(
         "extend_form": extend,
         "result_form": result,
         "is_handler": me is not None and petition.handler_id == me,
+        # Shown only to a reader of the document (it may be classified, chosen by the handler).
+        "result_document": documents_visible_to(user).filter(pk=petition.result_document_id).first()
+        if petition.result_document_id
+        else None,
         "attach_form": forms.get("attach_form")
         or (AttachForm() if may_work and not selectors.identity_protected(petition) else None),
         "nav_active": NAV,
@@ -435,8 +443,12 @@ def petition_file(request: HttpRequest, petition_id: int, file_id: int) -> FileR
     record = selectors.readable_file(request.user, petition_id, file_id)
     if record is None:
         raise Http404
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError:  # the row without its bytes (a storage restored short): not a 500
+        raise Http404 from None
     response = download_response(
-        record.file.open("rb"),
+        handle,
         name=record.original_name,
         content_type=record.content_type,
         sha256=record.sha256,

@@ -47,6 +47,15 @@ def submit(request: HttpRequest) -> HttpResponse:
     """The public form; a letter kept leads to the confirmation page with its code."""
     if request.method == "GET":
         return _page(request, "public_submit.html", {"form": SubmissionForm()})
+    # Anyone may post here: a body larger than the files allowed is refused before it is read.
+    if int(request.META.get("CONTENT_LENGTH") or 0) > submissions.max_body_bytes():
+        response = _page(
+            request,
+            "public_submit.html",
+            {"form": SubmissionForm(), "too_large": submissions.too_large_message()},
+        )
+        response.status_code = 413
+        return response
     if "refresh_captcha" in request.POST:
         # A new captcha image without JavaScript: the page again with what was typed (the
         # chosen files must be chosen again: a browser never re-sends them).

@@ -136,6 +136,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             "query": _query(form),
             "nav_active": NAV,
         },
+        status=200 if valid else 400,
     )
 
 

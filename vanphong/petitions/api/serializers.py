@@ -296,12 +296,23 @@ class ReceptionSerializer(serializers.ModelSerializer):
     citizens = serializers.SerializerMethodField()
     citizens_protected = serializers.SerializerMethodField()
 
+    # A list passes ``context["masked"]`` (``browse.masked_petition_ids`` of the page, one query):
+    # no query per row.
+
+    def _citizens(self, obj: Reception) -> list[dict[str, str]]:
+        masked = self.context.get("masked")
+        if masked is None:
+            return selectors.shown_citizens(self.context.get("user"), obj)
+        if obj.petition_id is not None and obj.petition_id in masked:
+            return []
+        return selectors.citizen_rows(obj)
+
     @extend_schema_field(PersonOutSerializer(many=True))
     def get_citizens(self, obj: Reception) -> list[dict[str, str]]:
-        return selectors.shown_citizens(self.context.get("user"), obj)
+        return self._citizens(obj)
 
     def get_citizens_protected(self, obj: Reception) -> bool:
-        return selectors.citizens_protected(self.context.get("user"), obj)
+        return bool(obj.citizens) and not self._citizens(obj)
 
     class Meta:
         model = Reception

@@ -51,6 +51,9 @@ FILES_SCHEMA = {
 }
 
 
+MAX_STATS_DAYS = 3660  # ten years, as the statistics page
+
+
 def _uploads(request: Request) -> list[Any]:
     """The files sent as ``files[]`` (or ``files``) of a multipart request."""
     if not hasattr(request.FILES, "getlist"):
@@ -349,6 +352,8 @@ class PetitionViewSet(viewsets.GenericViewSet):
         end = _date_param(request, "to")
         if start is not None and end is not None and start > end:
             raise _invalid("to", "Ngày kết thúc không được trước ngày bắt đầu.")
+        if start is not None and end is not None and (end - start).days > MAX_STATS_DAYS:
+            raise _invalid("from", "Khoảng thời gian dài quá 10 năm: hãy chọn khoảng ngắn hơn.")
         organization = None
         raw = request.query_params.get("organization")
         if raw:
@@ -394,7 +399,9 @@ class ReceptionViewSet(viewsets.GenericViewSet):
     serializer_class = ReceptionSerializer
 
     def _answer_many(self, receptions: list[Reception]) -> Any:
-        return ReceptionSerializer(receptions, many=True, context={"user": self.request.user}).data
+        user = self.request.user
+        masked = browse.masked_petition_ids(user, receptions)  # one query for the page
+        return ReceptionSerializer(receptions, many=True, context={"user": user, "masked": masked}).data
 
     def list(self, request: Request) -> Response:
         qs = browse.reception_list(

@@ -71,9 +71,17 @@ def test_the_denunciations_handler_sees_the_link(client, province, pair):
 
 
 def test_the_registration_audit_holds_how_many_letters_are_linked_not_which(province, pair):
-    _complaint, denunciation = pair
+    complaint, denunciation = pair
+    # Where a denunciation is on either side, not even how many (the trail has other readers).
     entry = AuditEvent.objects.get(action="petition.register", target_id=str(denunciation.pk))
-    assert entry.after["related"] == 1
+    assert entry.after["related"] is None
+    again = register(province, received_date=complaint.received_date)  # the complaint again
+    entry = AuditEvent.objects.get(action="petition.register", target_id=str(again.pk))
+    assert entry.after["related"] is None  # linked to the denunciation too
+    other = register(province, content="Kiến nghị sửa đường liên thôn bị sạt lở", kind="kien_nghi")
+    later = register(province, content="Kiến nghị sửa đường liên thôn bị sạt lở nặng", kind="kien_nghi")
+    entry = AuditEvent.objects.get(action="petition.register", target_id=str(later.pk))
+    assert entry.after["related"] == 1 and other.pk not in entry.after.values()
 
 
 def test_leaders_handle_only_once_assigned_and_the_replaced_handler_no_longer(client, province):
