@@ -15,5 +15,6 @@ register_actions(
         "petition.book_export": _("Xuất sổ theo dõi đơn thư"),
         "petition.identity_read": _("Xem thông tin người tố cáo"),
         "reception.record": _("Ghi sổ tiếp công dân"),
+        "reception.link": _("Gắn lượt tiếp công dân với đơn thư"),
     }
 )

@@ -1,6 +1,7 @@
 """Reading the petitions book and the reception register for the officers' pages: the list's
-filters and its accent-insensitive search, the receptions a reader may see, and the choices
-the forms offer (organisations, handlers, fields, sessions).
+filters and its accent-insensitive search, the receptions a reader may see and whose citizens
+they may see by name (``citizens_shown_q``), and the choices the forms offer (organisations,
+handlers, fields, sessions).
 
 Everything starts from ``selectors.petitions_visible_to``, so the identity rules hold here as
 everywhere: the search looks into the petitioners' names only on petitions whose identity the
@@ -10,6 +11,7 @@ someone who does not handle it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +22,7 @@ from vanphong.orgs.access import Capability, organizations_with, restrict, scope
 from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Organization, Person
 from vanphong.petitions.models import Kind, Petition, Petitioner, Reception, ReceptionSession, State
-from vanphong.petitions.selectors import petitions_visible_to
+from vanphong.petitions.selectors import citizen_rows, handler_q, petitions_visible_to
 
 OVERDUE = "qua_han"
 MINE = "cua_toi"
@@ -205,7 +207,7 @@ def reception_list(user: Actor, *, start: dt.date | None, end: dt.date | None) -
 
 def masked_petition_ids(user: Actor, receptions: list[Reception]) -> set[int]:
     """Of the petitions linked to ``receptions``, those whose identity is masked from ``user``
-    or which ``user`` may not read: their citizens are not shown. One query."""
+    or which ``user`` may not read: the list does not link them. One query."""
     ids = {r.petition_id for r in receptions if r.petition_id is not None}
     if not ids:
         return set()
@@ -215,9 +217,72 @@ def masked_petition_ids(user: Actor, receptions: list[Reception]) -> set[int]:
     return ids - shown
 
 
-def reception_citizens(reception: Reception, masked: set[int]) -> list[dict[str, Any]]:
-    """The citizens of a visit as the list shows them (``selectors.shown_citizens`` without a
-    query per row: ``masked`` from ``masked_petition_ids``)."""
-    if reception.petition_id is not None and reception.petition_id in masked:
-        return []
-    return [c for c in reception.citizens or [] if isinstance(c, dict)]
+def citizens_shown_q(user: Actor | None) -> Q:
+    """A Q on Reception: the visits whose citizens ``user`` may see by name.
+
+    A confidential visit (someone came to denounce: ``Reception.confidential``) shows them only
+    to the person who received it and the one who wrote it down, while they hold a current
+    role in its organisation (as ``selectors.handler_q``), and to the handlers of the
+    denunciation it is linked to. Any other visit shows them unless it is linked to a petition
+    ``user`` may not read or whose identity is masked from them (the names next to the
+    petition would name the denouncer)."""
+    readable = petitions_visible_to(user).filter(identity_visible=True).values("pk")  # type: ignore[misc]
+    open_visit = Q(confidential=False) & (Q(petition__isnull=True) | Q(petition_id__in=readable))
+    scope = scope_for(user)
+    if scope.person_id is None:
+        return open_visit
+    in_organisation = scope.org_q(Capability.READ, prefix="organization__") | scope.org_q(
+        Capability.WRITE, prefix="organization__"
+    )
+    present = (Q(receiving_person_id=scope.person_id) | Q(created_by_id=scope.person_id)) & in_organisation
+    handled = Petition.objects.filter(handler_q(user), kind=Kind.TO_CAO).values("pk")
+    return open_visit | (Q(confidential=True) & (present | Q(petition_id__in=handled)))
+
+
+def masked_receptions(user: Actor | None, receptions: Iterable[Reception]) -> set[int]:
+    """The ids of those of ``receptions`` whose citizens are masked from ``user``
+    (``citizens_shown_q``): one query whatever their number, none for visits naming nobody."""
+    ids = {r.pk for r in receptions if r.citizens}
+    if not ids:
+        return set()
+    shown = set(Reception.objects.filter(citizens_shown_q(user), pk__in=ids).values_list("pk", flat=True))
+    return ids - shown
+
+
+def reception_citizens(reception: Reception, masked: set[int]) -> list[dict[str, str]]:
+    """The citizens of a visit as a reader sees them, ``masked`` being
+    ``masked_receptions(reader, …)`` of the page: none when masked, no query."""
+    return [] if reception.pk in masked else citizen_rows(reception)
+
+
+def shown_citizens(user: Actor | None, reception: Reception) -> list[dict[str, str]]:
+    """The citizens of one visit as ``user`` may see them (one query)."""
+    return reception_citizens(reception, masked_receptions(user, [reception]))
+
+
+def citizens_protected(user: Actor | None, reception: Reception) -> bool:
+    return reception.pk in masked_receptions(user, [reception])
+
+
+def reception_rows(user: Actor, receptions: list[Reception]) -> list[dict[str, Any]]:
+    """The rows of the reception register's page: each visit with the citizens ``user`` sees,
+    whether they are masked, and whether its petition is linked (readable, its identity shown
+    to ``user``, and the visit not masked), or whether ``user`` may link it to its petition
+    (``may_link``: none linked yet, and ``user`` writes in its organisation's book). Three
+    queries whatever the number of rows."""
+    masked = masked_receptions(user, receptions)
+    hidden = masked_petition_ids(user, receptions)
+    writes = {o.pk for o in writing_organizations(user)} if receptions else set()
+    rows = []
+    for v in receptions:
+        linked = v.petition_id is not None and v.petition_id not in hidden
+        rows.append(
+            {
+                "visit": v,
+                "citizens": reception_citizens(v, masked),
+                "masked": v.pk in masked,
+                "petition_shown": linked and v.pk not in masked,
+                "may_link": v.petition_id is None and v.organization_id in writes,
+            }
+        )
+    return rows

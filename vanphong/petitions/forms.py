@@ -201,6 +201,14 @@ class ReceptionForm(forms.Form):
         max_length=20,
         help_text="Số đơn trong sổ, dạng số/năm (ví dụ 12/2026).",
     )
+    confidential = forms.BooleanField(
+        label="Người đến tố cáo (giữ bí mật danh tính)",
+        required=False,
+        help_text=(
+            "Chỉ người tiếp, người ghi sổ và người xử lý đơn tố cáo liên quan được xem tên công dân. "
+            "Gắn với một đơn tố cáo thì tự động giữ bí mật."
+        ),
+    )
 
     def __init__(
         self, *args: Any, organizations: list[Organization], people: Any, sessions: Any, **kwargs: Any
@@ -222,10 +230,29 @@ class ReceptionForm(forms.Form):
         self.fields["date"].widget.attrs["autofocus"] = True
 
     def clean_petition(self) -> tuple[int, int] | None:
-        raw = "".join(str(self.cleaned_data.get("petition") or "").split())
-        if not raw:
-            return None
-        number, _, year = raw.partition("/")
-        if not number.isdigit() or not year.isdigit() or len(year) != 4:
-            raise forms.ValidationError("Ghi số đơn dạng số/năm, ví dụ 12/2026.")
-        return int(number), int(year)
+        return petition_key(self.cleaned_data.get("petition"))
+
+
+def petition_key(value: object) -> tuple[int, int] | None:
+    """(number, year) of a petition written "số/năm" (spaces ignored); None when empty."""
+    raw = "".join(str(value or "").split())
+    if not raw:
+        return None
+    number, _, year = raw.partition("/")
+    if not number.isdigit() or not year.isdigit() or len(year) != 4:
+        raise forms.ValidationError("Ghi số đơn dạng số/năm, ví dụ 12/2026.")
+    return int(number), int(year)
+
+
+class ReceptionLinkForm(forms.Form):
+    """The petition a visit gave rise to, entered after the visit (``services.reception_link``)."""
+
+    petition = forms.CharField(
+        label="Đơn liên quan", max_length=20, help_text="Số đơn trong sổ, dạng số/năm (ví dụ 12/2026)."
+    )
+
+    def clean_petition(self) -> tuple[int, int]:
+        key = petition_key(self.cleaned_data.get("petition"))
+        if key is None:
+            raise forms.ValidationError("Hãy nhập số đơn, dạng số/năm.")
+        return key

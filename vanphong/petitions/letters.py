@@ -1,6 +1,7 @@
-"""The letter a handling decision produces (thông báo thụ lý, phiếu chuyển đơn, văn bản hướng
-dẫn, phiếu đề xuất lưu đơn), from a template the office may reword, as a .docx in the Party's
-official layout (HD 36-HD/VPTW; FACTS §2.5) built with ``core.docx``.
+"""The letter a handling decision produces (thông báo thụ lý; for a kiến nghị or phản ánh,
+thông báo tiếp nhận, xem xét đơn; phiếu chuyển đơn, văn bản hướng dẫn, phiếu đề xuất lưu
+đơn: one template each, ``LetterKind``), from a template the office may reword, as a .docx in
+the Party's official layout (HD 36-HD/VPTW; FACTS §2.5) built with ``core.docx``.
 
 A template is a title and a body with fields in braces, filled from the petition when the
 letter is made. The fields (``PLACEHOLDERS``)::
@@ -77,18 +78,21 @@ from vanphong.petitions.filestore import storing
 from vanphong.petitions.models import (
     Action,
     Kind,
+    LetterKind,
     LetterTemplate,
     Petition,
     Petitioner,
     PetitionFile,
     PetitionFileKind,
 )
+from vanphong.petitions.selectors import handler_q
 
 register_actions({"petition.letter_template": _("Sửa mẫu văn bản xử lý đơn thư")})
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_TITLE = 300
 MAX_BODY = 10_000
+UNKNOWN_KIND = "Loại văn bản không hợp lệ (accept, review, transfer, guide, file)."
 
 PLACEHOLDERS: dict[str, str] = {
     "so_don": "Số đơn trong sổ (12)",
@@ -161,28 +165,39 @@ Qua nghiên cứu, đơn không đủ điều kiện xử lý. Lý do: {ly_do}
 Đề xuất lưu đơn, không xem xét, giải quyết theo quy định.
 Kính trình lãnh đạo xem xét, cho ý kiến."""
 
-# One default per handling decision. The type codes are the Party's (FACTS §2.2: TB, CV; PC as
-# NĐ 30's "phiếu chuyển"); a proposal to file is an internal paper, "PĐX" by the same pattern [U].
+# One default per letter an organisation may reword (``LetterKind``): one per handling
+# decision, and the acceptance of a kiến nghị or phản ánh, which is not "thụ lý" (a term of the
+# complaint and denunciation laws): it is received and looked into. The type codes are the
+# Party's (FACTS §2.2: TB, CV; PC as NĐ 30's "phiếu chuyển"); a proposal to file is an internal
+# paper, "PĐX" by the same pattern [U].
 DEFAULTS: dict[str, LetterDefault] = {
-    Action.ACCEPT: LetterDefault(
+    LetterKind.ACCEPT: LetterDefault(
         "Thông báo thụ lý đơn {loai_don}", _ACCEPT_BODY, "Thông báo thụ lý đơn", "TB"
     ),
-    Action.TRANSFER: LetterDefault("Phiếu chuyển đơn", _TRANSFER_BODY, "Phiếu chuyển đơn", "PC"),
-    Action.GUIDE: LetterDefault("Văn bản hướng dẫn người gửi đơn", _GUIDE_BODY, "Văn bản hướng dẫn", "CV"),
-    Action.FILE: LetterDefault("Phiếu đề xuất lưu đơn", _FILE_BODY, "Phiếu đề xuất lưu đơn", "PĐX"),
+    LetterKind.REVIEW: LetterDefault(
+        "Thông báo tiếp nhận, xem xét đơn {loai_don}", _REVIEW_BODY, "Thông báo tiếp nhận đơn", "TB"
+    ),
+    LetterKind.TRANSFER: LetterDefault("Phiếu chuyển đơn", _TRANSFER_BODY, "Phiếu chuyển đơn", "PC"),
+    LetterKind.GUIDE: LetterDefault(
+        "Văn bản hướng dẫn người gửi đơn", _GUIDE_BODY, "Văn bản hướng dẫn", "CV"
+    ),
+    LetterKind.FILE: LetterDefault("Phiếu đề xuất lưu đơn", _FILE_BODY, "Phiếu đề xuất lưu đơn", "PĐX"),
 }
-# A kiến nghị or phản ánh is not "thụ lý" (a term of the complaint and denunciation laws): it is
-# received and looked into. Used for those kinds while the organisation keeps the default.
-REVIEW_DEFAULT = LetterDefault(
-    "Thông báo tiếp nhận, xem xét đơn {loai_don}", _REVIEW_BODY, "Thông báo tiếp nhận đơn", "TB"
-)
+REVIEW_DEFAULT = DEFAULTS[LetterKind.REVIEW]
 REVIEW_KINDS = frozenset({Kind.KIEN_NGHI, Kind.PHAN_ANH})
 
 
-def default_for(action: str, kind: str = "") -> LetterDefault:
+def letter_kind(action: str, kind: str = "") -> LetterKind:
+    """The letter a decision ``action`` on a petition of ``kind`` produces: an acceptance of a
+    kiến nghị or phản ánh is a "review" letter, whatever the organisation's own "accept"
+    template says."""
     if action == Action.ACCEPT and kind in REVIEW_KINDS:
-        return REVIEW_DEFAULT
-    return DEFAULTS[Action(action)]
+        return LetterKind.REVIEW
+    return LetterKind(action)
+
+
+def default_for(action: str, kind: str = "") -> LetterDefault:
+    return DEFAULTS[letter_kind(action, kind)]
 
 
 # --- Templates -------------------------------------------------------------------------------
@@ -237,14 +252,21 @@ def fill_body(body: str, values: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def effective_template(organization: Organization, action: str, *, kind: str = "") -> tuple[str, str]:
-    """(title, body): ``organization``'s own template for ``action``, else the default (for an
-    acceptance, the default of the petition's ``kind``)."""
-    row = LetterTemplate.objects.filter(organization=organization, action=action).first()
+def template_of(organization: Organization, key: str) -> tuple[str, str]:
+    """(title, body) of the letter ``key`` (a ``LetterKind``): ``organization``'s own wording,
+    else the default."""
+    row = LetterTemplate.objects.filter(organization=organization, action=key).first()
     if row is not None:
         return row.title, row.body
-    default = default_for(action, kind)
+    default = DEFAULTS[LetterKind(key)]
     return default.title, default.body
+
+
+def effective_template(organization: Organization, action: str, *, kind: str = "") -> tuple[str, str]:
+    """(title, body) of the letter the decision ``action`` on a petition of ``kind`` produces
+    (``letter_kind``): ``organization``'s own template of that letter, else its default. An
+    organisation's "accept" wording never reaches a kiến nghị or phản ánh."""
+    return template_of(organization, letter_kind(action, kind))
 
 
 def _require_writer(actor: Actor, organization: Organization) -> None:
@@ -288,14 +310,15 @@ def letter_template_save(
     body: str,
     version: int | None,
 ) -> LetterTemplate:
-    """Save ``organization``'s wording of the letter of ``action``. ``version`` is the version
+    """Save ``organization``'s wording of the letter ``action`` (a ``LetterKind``: a handling
+    decision, or "review", the acceptance of a kiến nghị or phản ánh). ``version`` is the version
     the editor started from (0 when it was the default): refused when another editor saved
     or reset the template since (None: no check). Audited as ``petition.letter_template``."""
     _require_writer(actor, organization)
     person = acting_person(actor)
     errors: dict[str, list[str]] = {}
-    if action not in Action.values:
-        errors["action"] = ["Hướng xử lý không hợp lệ (accept, transfer, guide, file)."]
+    if action not in LetterKind.values:
+        errors["action"] = [UNKNOWN_KIND]
     title = " ".join((title or "").split())
     body = "\n".join(line.rstrip() for line in (body or "").strip().splitlines())
     if not title:
@@ -353,8 +376,8 @@ def letter_template_reset(
     deleted), with the same version check as ``letter_template_save``. Audited."""
     _require_writer(actor, organization)
     acting_person(actor)
-    if action not in Action.values:
-        raise ValidationError({"action": ["Hướng xử lý không hợp lệ (accept, transfer, guide, file)."]})
+    if action not in LetterKind.values:
+        raise ValidationError({"action": [UNKNOWN_KIND]})
     with transaction.atomic():
         row = (
             LetterTemplate.objects.select_for_update(of=("self",))
@@ -525,12 +548,16 @@ def file_name(petition: Petition) -> str:
 
 
 def _may_produce(actor: Actor, petition: Petition) -> bool:
-    person = person_of(actor)
-    if person is not None and petition.handler_id == person.pk:
-        return True
+    """Those who write for the organisation, and its assigned handler while they still hold a
+    role there (``selectors.handler_q``)."""
     organization = petition.organization
-    return any(
-        can(actor, c, organization) for c in (Capability.WRITE, Capability.REGISTER, Capability.DIRECT)
+    if any(can(actor, c, organization) for c in (Capability.WRITE, Capability.REGISTER, Capability.DIRECT)):
+        return True
+    person = person_of(actor)
+    return (
+        person is not None
+        and petition.handler_id == person.pk
+        and Petition.objects.filter(handler_q(actor), pk=petition.pk).exists()
     )
 
 

@@ -39,6 +39,18 @@ class Action(models.TextChoices):
     FILE = "file", _("Lưu đơn")
 
 
+class LetterKind(models.TextChoices):
+    """The letters an organisation may reword (``LetterTemplate.action``): one per handling
+    decision, and ``REVIEW`` — the acceptance of a kiến nghị or phản ánh, which is received and
+    looked into, not "thụ lý" (a term of the complaint and denunciation laws)."""
+
+    ACCEPT = "accept", _("Thụ lý giải quyết")
+    REVIEW = "review", _("Tiếp nhận, xem xét đơn kiến nghị, phản ánh")
+    TRANSFER = "transfer", _("Chuyển cơ quan có thẩm quyền")
+    GUIDE = "guide", _("Hướng dẫn người gửi đơn")
+    FILE = "file", _("Lưu đơn")
+
+
 class State(models.TextChoices):
     RECEIVED = "received", _("Đã tiếp nhận, chờ xử lý")
     ACCEPTED = "accepted", _("Đã thụ lý, đang giải quyết")
@@ -237,6 +249,10 @@ class Reception(models.Model):
         related_name="receptions",
         verbose_name=_("đơn liên quan"),
     )
+    # A visit to denounce: its citizens are shown only to those who received or wrote it down
+    # and to the handlers of its denunciation (``browse.citizens_shown_q``), even before the
+    # letter is in the book. Set by hand, and by linking the visit to a tố cáo.
+    confidential = models.BooleanField(_("tố cáo: giữ bí mật người đến"), default=False)
     created_by = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người ghi")
     )
@@ -301,14 +317,15 @@ class ReceptionSession(models.Model):
 
 class LetterTemplate(models.Model):
     """The office's own wording of the letter a handling decision produces (thông báo thụ lý,
-    phiếu chuyển đơn, văn bản hướng dẫn, phiếu lưu đơn), replacing the default of
+    thông báo tiếp nhận đơn kiến nghị, phản ánh, phiếu chuyển đơn, văn bản hướng dẫn, phiếu lưu
+    đơn: ``LetterKind``), replacing the default of
     ``letters.DEFAULTS`` for one organisation. ``version`` guards against overwriting another
     editor's save."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("cơ quan")
     )
-    action = models.CharField(_("hướng xử lý"), max_length=20, choices=Action.choices)
+    action = models.CharField(_("loại văn bản"), max_length=20, choices=LetterKind.choices)
     title = models.CharField(_("tên văn bản"), max_length=300)
     body = models.TextField(_("nội dung mẫu"))
     version = models.PositiveIntegerField(default=1)

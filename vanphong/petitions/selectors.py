@@ -15,8 +15,9 @@ identity to a handler is audited (``disclose``).
 
 What would point to the denouncer is masked alike: a petition's links to the letters of the
 same person (``shown_related``, ``shown_duplicate_count``) are shown only when the reader
-sees the identity on both sides, and the names of the citizens of a reception whose petition
-is a masked denunciation (``shown_citizens``)."""
+sees the identity on both sides. So are the names of the citizens of a visit to denounce
+(``Reception.confidential``) or of one whose petition is a masked denunciation: decided by
+``browse.citizens_shown_q``, next to the register it reads."""
 
 from __future__ import annotations
 
@@ -160,19 +161,9 @@ def disclose(user: Actor | None, petitions: Iterable[Petition]) -> None:
             )
 
 
-def shown_citizens(user: Actor | None, reception: Reception) -> list[dict[str, str]]:
-    """The citizens of a reception as ``user`` may see them: none when the reception gave rise
-    to a denunciation whose identity is masked from ``user`` (the names next to the petition
-    would name the denouncer)."""
-    if reception.petition_id is not None:
-        petition = petitions_visible_to(user).filter(pk=reception.petition_id).only("pk", "kind").first()
-        if petition is None or identity_protected(petition):
-            return []
-    return citizen_rows(reception)
-
-
 def citizen_rows(reception: Reception) -> list[dict[str, str]]:
-    """The citizens of a visit as stored, in the API's shape (no masking: see ``shown_citizens``)."""
+    """The citizens of a visit as stored, in the API's shape (no masking: see
+    ``browse.masked_receptions``)."""
     return [
         {
             "full_name": str(c.get("full_name", "")),
@@ -183,10 +174,6 @@ def citizen_rows(reception: Reception) -> list[dict[str, str]]:
         for c in reception.citizens or []
         if isinstance(c, dict)
     ]
-
-
-def citizens_protected(user: Actor | None, reception: Reception) -> bool:
-    return bool(reception.citizens) and not shown_citizens(user, reception)
 
 
 def _open_to_all(file: PetitionFile) -> bool:

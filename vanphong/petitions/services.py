@@ -15,7 +15,8 @@ writes its rows, its tasks and its audit entry in one transaction.
   the organisation's leaders (``ASSIGNING``), never to the person the letter is against.
 * ``petition_extend`` extends the resolution time as the kind's rule allows; ``petition_attach``
   adds files.
-* ``reception_record`` enters one visit in the reception book.
+* ``reception_record`` enters one visit in the reception book; ``reception_link`` links it to
+  its petition afterwards.
 * ``petition_task_guard`` is the task engine's question before a petition's task is completed or
   cancelled from the task pages (registered in ``apps.py``): only in step with the petition.
 
@@ -817,10 +818,14 @@ def reception_record(
     petition: Petition | None = None,
     documents_received: str = "",
     session: ReceptionSession | None = None,
+    confidential: bool = False,
     today: dt.date | None = None,
 ) -> Reception:
     """One visit in the reception book; ``citizen_count`` (default: the citizens named) of
-    ``Reception.GROUP_SIZE`` or more makes it a group visit (đoàn đông người)."""
+    ``Reception.GROUP_SIZE`` or more makes it a group visit (đoàn đông người). A visit to
+    denounce is ``confidential`` (its citizens named only to those who received or wrote it
+    down and to the denunciation's handlers: ``browse.citizens_shown_q``), by choice or because
+    its petition is a tố cáo."""
     if not may_write(actor, organization):
         raise PermissionDenied("Bạn không có quyền ghi sổ tiếp công dân của cơ quan này.")
     today = today or timezone.localdate()
@@ -872,6 +877,7 @@ def reception_record(
     if errors:
         raise ValidationError(errors)
     assert receiving_person is not None and date is not None  # checked above
+    confidential = bool(confidential) or (petition is not None and petition.kind == Kind.TO_CAO)
     with transaction.atomic():
         reception = Reception.objects.create(
             organization=organization,
@@ -887,6 +893,7 @@ def reception_record(
             documents_received=documents_received,
             session=session,
             petition=petition,
+            confidential=confidential,
             created_by=acting_person(actor),
         )
         audit_record(
@@ -901,6 +908,32 @@ def reception_record(
                 "group": reception.group,
                 "petition": petition.pk if petition else None,
                 "session": session.pk if session else None,
+                "confidential": confidential,
             },
         )
     return reception
+
+
+def reception_link(*, actor: Actor, reception: Reception, petition: Petition) -> Reception:
+    """Link a visit to the petition it gave rise to, once the letter is in the book (the
+    visit was recorded before it). Linking it to a tố cáo makes it confidential; a
+    confidential visit stays so whatever it is linked to next."""
+    if not may_write(actor, reception.organization):
+        raise PermissionDenied("Bạn không có quyền ghi sổ tiếp công dân của cơ quan này.")
+    if petition.organization_id != reception.organization_id:
+        raise ValidationError({"petition": ["Đơn này thuộc sổ của cơ quan khác."]})
+    with transaction.atomic():
+        locked = Reception.objects.select_for_update().get(pk=reception.pk)
+        before = {"petition": locked.petition_id, "confidential": locked.confidential}
+        locked.petition = petition
+        locked.confidential = locked.confidential or petition.kind == Kind.TO_CAO
+        locked.save(update_fields=["petition", "confidential"])
+        audit_record(
+            actor=actor,
+            action="reception.link",
+            target=locked,
+            organization_id=locked.organization_id,
+            before=before,
+            after={"petition": petition.pk, "confidential": locked.confidential},
+        )
+    return locked

@@ -265,7 +265,11 @@ def plan_regular(
         return _plan(actor, organization, leader, year, days, dates, start, end, place, published, person)
     except IntegrityError:  # another officer planned the same days at the same moment
         raise ValidationError(
-            {"days_of_month": ["Lịch tiếp vừa được người khác lập cho những ngày này: hãy tải lại trang để xem."]}
+            {
+                "days_of_month": [
+                    "Lịch tiếp vừa được người khác lập cho những ngày này: hãy tải lại trang để xem."
+                ]
+            }
         ) from None
 
 

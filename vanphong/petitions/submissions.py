@@ -82,6 +82,8 @@ def max_body_bytes() -> int:
 def too_large_message() -> str:
     mb = max_file_bytes() // (1024 * 1024)
     return f"Mỗi tệp gửi kèm không quá {mb} MB, tối đa {MAX_FILES} tệp."
+
+
 ACCEPTED_TYPES = frozenset({PDF, JPEG, PNG})
 MIN_CONTENT = 20
 MAX_CONTENT = 10_000

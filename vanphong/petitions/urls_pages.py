@@ -17,4 +17,5 @@ urlpatterns: list = [
     path("<int:petition_id>/tep/<int:file_id>/", views.petition_file, name="petition_file"),
     path("tiep-cong-dan/", views.reception_list, name="reception_list"),
     path("tiep-cong-dan/ghi-so/", views.reception_record, name="reception_record"),
+    path("tiep-cong-dan/<int:reception_id>/gan-don/", views.reception_link, name="reception_link"),
 ]

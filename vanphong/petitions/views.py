@@ -32,6 +32,7 @@ from vanphong.petitions.forms import (
     PersonRows,
     PetitionRegisterForm,
     ReceptionForm,
+    ReceptionLinkForm,
     ResultForm,
 )
 from vanphong.petitions.models import Kind, Petition, PetitionFileKind, State
@@ -473,19 +474,10 @@ def reception_list(request: HttpRequest) -> HttpResponse:
         get.get("trang")
     )
     visits = list(page.object_list)
-    masked = browse.masked_petition_ids(user, visits)
     keep = {k: get.get(k, "") for k in ("tu_ngay", "den_ngay") if get.get(k)}
     context = {
         "page": page,
-        "rows": [
-            {
-                "visit": v,
-                "citizens": browse.reception_citizens(v, masked),
-                "masked": v.petition_id in masked and bool(v.citizens),
-                "petition_shown": v.petition_id is not None and v.petition_id not in masked,
-            }
-            for v in visits
-        ],
+        "rows": browse.reception_rows(user, visits),  # three queries for the page
         "tu_ngay": get.get("tu_ngay", ""),
         "den_ngay": get.get("den_ngay", ""),
         "date_error": date_error,
@@ -554,6 +546,7 @@ def reception_record(request: HttpRequest) -> HttpResponse:
                     petition=petition,
                     documents_received=data["documents_received"],
                     session=data["session"],
+                    confidential=data["confidential"],
                 )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
@@ -571,3 +564,30 @@ def reception_record(request: HttpRequest) -> HttpResponse:
         {"form": form, "rows": rows.rows, "row_errors": row_errors, "nav_active": NAV},
         status=status,
     )
+
+
+@require_POST
+def reception_link(request: HttpRequest, reception_id: int) -> HttpResponse:
+    """Link a visit of the register to its petition ("số/năm" of the same book), from the
+    list's row."""
+    user = request.user
+    visit = one_or_404(browse.receptions_visible_to(user).select_related("organization"), reception_id)
+    form = ReceptionLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for m in form.errors["petition"]))
+        return redirect("petitions:reception_list")
+    petition, _found = _reception_petition(request, visit.organization, form.cleaned_data["petition"])
+    if petition is None:
+        messages.error(request, "Không tìm thấy đơn số này trong sổ đơn thư của cơ quan.")
+        return redirect("petitions:reception_list")
+    try:
+        services.reception_link(actor=user, reception=visit, petition=petition)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("petitions:reception_list")
+    messages.success(
+        request, f"Đã gắn lượt tiếp ngày {visit.date:%d/%m/%Y} với đơn số {petition.number}/{petition.year}."
+    )
+    return redirect("petitions:reception_list")

@@ -1,4 +1,5 @@
-"""The pages of the letter templates, under /don-thu/mau-van-ban/: the four templates of the
+"""The pages of the letter templates, under /don-thu/mau-van-ban/: the five templates
+(``LetterKind``: one per handling decision, and the acceptance of a kiến nghị or phản ánh) of the
 organisation the user writes for (its own wording or the default), the editing page of one
 (with the fields it may use and a button back to the default), and a preview .docx made on a
 sample petition built in memory (nothing saved). Every change goes through ``letters``.
@@ -27,7 +28,7 @@ from vanphong.orgs.actors import Actor
 from vanphong.orgs.models import Organization
 from vanphong.petitions import letters
 from vanphong.petitions.forms_letters import LetterTemplateForm
-from vanphong.petitions.models import Action, Kind, LetterTemplate, Petition, Petitioner, State
+from vanphong.petitions.models import Action, Kind, LetterKind, LetterTemplate, Petition, Petitioner, State
 
 NAV = "petitions"
 ORG_PARAM = "co-quan"
@@ -58,10 +59,10 @@ def _organization(request: HttpRequest) -> tuple[Organization, list[Organization
     return found, choices
 
 
-def _action(action: str) -> Action:
-    if action not in Action.values:
+def _letter_kind(key: str) -> LetterKind:
+    if key not in LetterKind.values:
         raise Http404
-    return Action(action)
+    return LetterKind(key)
 
 
 def _with_org(url: str, organization: Organization, choices: list[Organization]) -> str:
@@ -76,7 +77,7 @@ def letter_template_list(request: HttpRequest) -> HttpResponse:
         for t in LetterTemplate.objects.filter(organization=organization).select_related("updated_by")
     }
     rows = []
-    for action in Action:
+    for action in LetterKind:
         own = saved.get(action.value)
         title = own.title if own else letters.DEFAULTS[action].title
         rows.append(
@@ -101,14 +102,14 @@ def letter_template_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def letter_template_edit(request: HttpRequest, action: str) -> HttpResponse:
-    chosen = _action(action)
+    chosen = _letter_kind(action)
     organization, choices = _organization(request)
     own = (
         LetterTemplate.objects.filter(organization=organization, action=chosen)
         .select_related("updated_by")
         .first()
     )
-    title, body = letters.effective_template(organization, chosen)
+    title, body = letters.template_of(organization, chosen)
     current = {"title": title, "body": body, "version": own.version if own else 0}
     form = LetterTemplateForm(request.POST or None, initial=current)
     stale = False
@@ -137,6 +138,9 @@ def letter_template_edit(request: HttpRequest, action: str) -> HttpResponse:
             form.is_valid()  # a reset refused: the form is checked only to show the errors
             stale = "version" in getattr(error, "error_dict", {})
             apply_errors(form, error, aliases={"version": ""})
+    review_url = _with_org(
+        reverse("petitions:letter_template_edit", args=[LetterKind.REVIEW.value]), organization, choices
+    )
     return render(
         request,
         "petitions/letter_edit.html",
@@ -150,7 +154,7 @@ def letter_template_edit(request: HttpRequest, action: str) -> HttpResponse:
             "stale": stale,
             "current": current,
             "default": letters.DEFAULTS[chosen],
-            "review_default": letters.REVIEW_DEFAULT if chosen == Action.ACCEPT else None,
+            "review_url": review_url if chosen == LetterKind.ACCEPT else "",
             "placeholders": [("{" + name + "}", label) for name, label in letters.PLACEHOLDERS.items()],
             "list_url": _with_org(reverse("petitions:letter_template_list"), organization, choices),
             "preview_url": _with_org(
@@ -209,13 +213,20 @@ def sample_petition(
 
 @require_GET
 def letter_template_preview(request: HttpRequest, action: str) -> HttpResponse:
-    chosen = _action(action)
+    chosen = _letter_kind(action)
     organization, _choices = _organization(request)
+    # The sample is of a kind the letter is for: a "review" letter answers a kiến nghị or
+    # phản ánh, an "accept" one a khiếu nại or tố cáo.
     kind = request.GET.get(KIND_PARAM, "")
-    if kind not in Kind.values:
-        kind = Kind.KHIEU_NAI
+    if chosen == LetterKind.REVIEW:
+        decision = Action.ACCEPT
+        kind = kind if kind in letters.REVIEW_KINDS else Kind.KIEN_NGHI
+    else:
+        decision = Action(chosen.value)
+        if kind not in Kind.values or (decision == Action.ACCEPT and kind in letters.REVIEW_KINDS):
+            kind = Kind.KHIEU_NAI
     today = timezone.localdate()
-    petition, petitioners = sample_petition(organization, chosen, kind, today)
+    petition, petitioners = sample_petition(organization, decision, kind, today)
     data = letters.render_letter(petition, today=today, petitioners=petitioners)
     response = HttpResponse(data, content_type=letters.DOCX)
     response["Content-Disposition"] = f'attachment; filename="Xem-thu-{letters.file_name(petition)}"'

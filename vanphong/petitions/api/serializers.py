@@ -11,7 +11,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from vanphong.petitions import selectors
+from vanphong.petitions import browse, selectors
 from vanphong.petitions.models import (
     Action,
     Channel,
@@ -145,6 +145,14 @@ class ReceptionCreateSerializer(serializers.Serializer):
     )
     petition = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
+    confidential = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Người đến tố cáo: giữ bí mật danh tính (tự động khi đơn liên quan là đơn tố cáo). "
+            "Chỉ người tiếp, người ghi sổ và người xử lý đơn tố cáo liên quan được xem tên."
+        ),
     )
     session = serializers.IntegerField(
         required=False,
@@ -288,24 +296,18 @@ class PetitionSerializer(serializers.ModelSerializer):
 
 
 class ReceptionSerializer(serializers.ModelSerializer):
-    # Needs ``context["user"]`` (none: masked): the citizens are masked
-    # (``selectors.shown_citizens``) when the reception's petition is a denunciation whose
-    # identity the reader may not see.
+    # Needs ``context["masked"]``: ``browse.masked_receptions(user, receptions)``, one query
+    # for a page (missing: every visit masked). Masked: a confidential visit (someone came to
+    # denounce) for all but who received or wrote it down and the denunciation's handlers, or
+    # one whose petition is a denunciation whose identity the reader may not see.
 
     group = serializers.BooleanField(read_only=True)
     citizens = serializers.SerializerMethodField()
     citizens_protected = serializers.SerializerMethodField()
 
-    # A list passes ``context["masked"]`` (``browse.masked_petition_ids`` of the page, one query):
-    # no query per row.
-
     def _citizens(self, obj: Reception) -> list[dict[str, str]]:
         masked = self.context.get("masked")
-        if masked is None:
-            return selectors.shown_citizens(self.context.get("user"), obj)
-        if obj.petition_id is not None and obj.petition_id in masked:
-            return []
-        return selectors.citizen_rows(obj)
+        return browse.reception_citizens(obj, masked) if masked is not None else []
 
     @extend_schema_field(PersonOutSerializer(many=True))
     def get_citizens(self, obj: Reception) -> list[dict[str, str]]:
@@ -330,6 +332,7 @@ class ReceptionSerializer(serializers.ModelSerializer):
             "outcome",
             "petition",
             "session",
+            "confidential",
             "created_at",
         ]
         read_only_fields = fields

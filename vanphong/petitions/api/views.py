@@ -398,10 +398,12 @@ class ReceptionViewSet(viewsets.GenericViewSet):
     queryset = Reception.objects.none()  # for the schema
     serializer_class = ReceptionSerializer
 
-    def _answer_many(self, receptions: list[Reception]) -> Any:
+    def _context(self, receptions: list[Reception]) -> dict[str, Any]:
         user = self.request.user
-        masked = browse.masked_petition_ids(user, receptions)  # one query for the page
-        return ReceptionSerializer(receptions, many=True, context={"user": user, "masked": masked}).data
+        return {"user": user, "masked": browse.masked_receptions(user, receptions)}  # one query
+
+    def _answer_many(self, receptions: list[Reception]) -> Any:
+        return ReceptionSerializer(receptions, many=True, context=self._context(receptions)).data
 
     def list(self, request: Request) -> Response:
         qs = browse.reception_list(
@@ -412,7 +414,7 @@ class ReceptionViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request: Request, pk: Any = None) -> Response:
         reception = one_or_404(browse.receptions_visible_to(request.user), pk)
-        return Response(ReceptionSerializer(reception, context={"user": request.user}).data)
+        return Response(ReceptionSerializer(reception, context=self._context([reception])).data)
 
     def create(self, request: Request) -> Response:
         serializer = ReceptionCreateSerializer(data=request.data)
@@ -436,7 +438,8 @@ class ReceptionViewSet(viewsets.GenericViewSet):
             documents_received=data["documents_received"],
             session=_session(data["session"]),
             petition=petition,
+            confidential=data["confidential"],
         )
         return Response(
-            ReceptionSerializer(made, context={"user": request.user}).data, status=status.HTTP_201_CREATED
+            ReceptionSerializer(made, context=self._context([made])).data, status=status.HTTP_201_CREATED
         )

@@ -144,8 +144,12 @@ def test_a_reception_of_a_denunciation_masks_its_citizens(client, province):
     }
     by_chief = post(client, province.chief, RECEPTIONS, visit)
     assert by_chief.status_code == 201, by_chief.content
-    assert by_chief.json()["citizens"] == [] and by_chief.json()["citizens_protected"] is True
-    assert "Nguyễn" not in by_chief.content.decode()
+    assert by_chief.json()["confidential"] is True  # a tố cáo's visit
+    # The chief received them and wrote it down: sees whom they met; the leader does not.
+    assert by_chief.json()["citizens"][0]["full_name"] == "Nguyễn Văn An"
+    by_leader = get(client, province.leader, f"{RECEPTIONS}{by_chief.json()['id']}/")
+    assert by_leader.json()["citizens"] == [] and by_leader.json()["citizens_protected"] is True
+    assert "Nguyễn" not in by_leader.content.decode()
     by_clerk = post(client, province.clerk, RECEPTIONS, visit)  # the clerk handles it
     assert by_clerk.json()["citizens"][0]["full_name"] == "Nguyễn Văn An"
     assert by_clerk.json()["citizens_protected"] is False

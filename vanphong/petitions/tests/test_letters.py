@@ -17,7 +17,7 @@ from vanphong.audit.models import AuditEvent
 from vanphong.documents.models.files import ExtractionState
 from vanphong.documents.tests.office import docx_to_pdf, pdf_text
 from vanphong.petitions import letters, services
-from vanphong.petitions.models import Action, LetterTemplate, Petition, PetitionFileKind
+from vanphong.petitions.models import Action, LetterKind, LetterTemplate, Petition, PetitionFileKind
 from vanphong.petitions.tests.conftest import AN, register
 
 TODAY = dt.date(2026, 3, 2)
@@ -76,6 +76,76 @@ def test_a_kien_nghi_is_received_and_looked_into_not_accepted(province):
     text = docx_text(letters.render_letter(petition, today=TODAY))
     assert "THÔNG BÁO TIẾP NHẬN, XEM XÉT ĐƠN KIẾN NGHỊ" in text
     assert "thụ lý" not in text.lower()
+
+
+def test_the_organisations_accept_wording_never_reaches_a_kien_nghi(province):
+    """An own "accept" template is a "thông báo thụ lý": a kiến nghị, phản ánh keeps its own
+    letter (``review``), which the organisation rewords apart."""
+    letters.letter_template_save(
+        actor=province.specialist.user,
+        organization=province.committee,
+        action=Action.ACCEPT,
+        title="Thông báo thụ lý đơn {loai_don} số {so_don}",
+        body="Thụ lý đơn của {nguoi_gui}.",
+        version=0,
+    )
+    complaint = decided(province, Action.ACCEPT)
+    assert "THÔNG BÁO THỤ LÝ ĐƠN KHIẾU NẠI SỐ" in docx_text(letters.render_letter(complaint, today=TODAY))
+    for kind in ("kien_nghi", "phan_anh"):
+        assert letters.effective_template(province.committee, Action.ACCEPT, kind=kind) == (
+            letters.DEFAULTS[LetterKind.REVIEW].title,
+            letters.DEFAULTS[LetterKind.REVIEW].body,
+        )
+        text = docx_text(letters.render_letter(decided(province, Action.ACCEPT, kind=kind), today=TODAY))
+        assert "thụ lý" not in text.lower() and "TIẾP NHẬN, XEM XÉT ĐƠN" in text
+    letters.letter_template_save(
+        actor=province.specialist.user,
+        organization=province.committee,
+        action=LetterKind.REVIEW,
+        title="Thông báo về việc xem xét đơn {loai_don}",
+        body="Đơn của {nguoi_gui} đang được xem xét.",
+        version=0,
+    )
+    petition = decided(province, Action.ACCEPT, kind="phan_anh")
+    text = docx_text(letters.render_letter(petition, today=TODAY))
+    assert "THÔNG BÁO VỀ VIỆC XEM XÉT ĐƠN PHẢN ÁNH" in text and "đang được xem xét" in text
+    assert letters.file_name(petition).startswith("Thong-bao-tiep-nhan-don-")
+    # The "review" wording is the kiến nghị's and phản ánh's only.
+    assert letters.effective_template(province.committee, Action.ACCEPT, kind="to_cao")[0].startswith(
+        "Thông báo thụ lý"
+    )
+    with pytest.raises(ValidationError) as caught:
+        letters.letter_template_save(
+            actor=province.specialist.user,
+            organization=province.committee,
+            action="resolve",
+            title="x",
+            body="y",
+            version=0,
+        )
+    assert "review" in caught.value.message_dict["action"][0]
+
+
+def test_the_review_letter_is_edited_and_previewed_on_its_page(province, client):
+    client.force_login(province.specialist.user)
+    url = reverse("petitions:letter_template_edit", args=["review"])
+    html = client.get(url).content.decode()
+    assert "Thông báo tiếp nhận, xem xét đơn {loai_don}" in html and 'name="version" value="0"' in html
+    accept_page = client.get(reverse("petitions:letter_template_edit", args=["accept"])).content.decode()
+    assert url in accept_page  # the accept page points to the kiến nghị's own letter
+    response = client.post(
+        url, {"title": "Thông báo xem xét đơn {loai_don}", "body": "Đơn số {so_don}.", "version": "0"}
+    )
+    assert response.status_code == 302
+    assert LetterTemplate.objects.get(organization=province.committee).action == LetterKind.REVIEW
+    preview = client.get(reverse("petitions:letter_template_preview", args=["review"]), {"loai": "khieu_nai"})
+    text = docx_text(preview.content)
+    assert "THÔNG BÁO XEM XÉT ĐƠN KIẾN NGHỊ" in text and "Đơn số 12." in text
+    text = docx_text(client.get(reverse("petitions:letter_template_preview", args=["accept"])).content)
+    assert "THÔNG BÁO THỤ LÝ ĐƠN KHIẾU NẠI" in text
+    accept_preview = reverse("petitions:letter_template_preview", args=["accept"])
+    text = docx_text(client.get(accept_preview, {"loai": "phan_anh"}).content)
+    assert "THỤ LÝ ĐƠN KHIẾU NẠI" in text  # an accept sample is never a phản ánh
 
 
 def test_an_anonymous_letter_has_no_addressee(province):
@@ -262,9 +332,10 @@ def test_the_office_sees_and_edits_its_committees_letters_on_pages(province, cli
     client.force_login(province.specialist.user)
     html = client.get(reverse("petitions:letter_template_list")).content.decode()
     assert province.committee.name in html
-    for action in Action:
-        assert reverse("petitions:letter_template_edit", args=[action.value]) in html
-    assert html.count("Mẫu mặc định") == 4
+    for key in LetterKind:
+        assert reverse("petitions:letter_template_edit", args=[key.value]) in html
+    assert html.count("Mẫu mặc định") == 5
+    assert "Thông báo tiếp nhận, xem xét đơn" in html
 
     url = reverse("petitions:letter_template_edit", args=["guide"])
     html = client.get(url).content.decode()
