@@ -351,6 +351,7 @@ def _receptions(
         for visit in range(rng.randint(2, 3)):
             group = months_ago == 3 and visit == 0
             citizen = _petitioner(100 + made)
+            matter = rng.choice(MATTERS)
             services.reception_record(
                 actor=clerk,
                 organization=tinhuy,
@@ -361,8 +362,10 @@ def _receptions(
                 content=(
                     "Đoàn 17 hộ dân thôn Đông phản ánh việc bồi thường, hỗ trợ tái định cư dự án hồ chứa nước"
                     if group
-                    else rng.choice(MATTERS).content
+                    else matter.content
                 ),
+                # Someone who came to denounce: kept secret (shown to the Bí thư and the văn thư).
+                confidential=not group and matter.kind == Kind.TO_CAO,
                 documents_received="Đơn và bản sao các giấy tờ liên quan" if visit else "",
                 session=session,
                 outcome=(

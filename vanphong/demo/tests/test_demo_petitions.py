@@ -46,6 +46,7 @@ def test_the_demo_petitions(db, settings, tmp_path):
     visits = Reception.objects.filter(organization__slug="tinhuy")
     assert visits.count() == counts["receptions"] >= 20
     assert any(v.group for v in visits)
+    assert visits.filter(confidential=True).exists()  # those who came to denounce
     assert all(v.session is not None and v.session.date == v.date for v in visits)
     ahead = ReceptionSession.objects.filter(organization__slug="tinhuy", date__gte=today, published=True)
     assert ahead.exists()  # the public schedule has the coming days
