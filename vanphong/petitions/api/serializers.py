@@ -164,6 +164,12 @@ class ReceptionCreateSerializer(serializers.Serializer):
     )
 
 
+class ReceptionLinkSerializer(serializers.Serializer):
+    petition = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Id đơn (cùng sổ của cơ quan)."
+    )
+
+
 # --- Output ----------------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from vanphong.petitions.api.serializers import (
     PetitionSerializer,
     PetitionStatsSerializer,
     ReceptionCreateSerializer,
+    ReceptionLinkSerializer,
     ReceptionSerializer,
     ResultSerializer,
 )
@@ -443,3 +444,29 @@ class ReceptionViewSet(viewsets.GenericViewSet):
         return Response(
             ReceptionSerializer(made, context=self._context([made])).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        summary="Gắn lượt tiếp với đơn",
+        description=(
+            "Gắn một lượt tiếp công dân đã ghi sổ với đơn nó dẫn đến (cùng sổ của cơ quan), khi đơn "
+            "vào sổ sau buổi tiếp. Gắn với đơn tố cáo thì lượt tiếp được giữ bí mật (confidential) "
+            "và giữ như vậy về sau."
+        ),
+        tags=TAGS,
+        request=ReceptionLinkSerializer,
+        responses={200: ReceptionSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def link(self, request: Request, pk: Any = None) -> Response:
+        reception = one_or_404(browse.receptions_visible_to(request.user), pk)
+        serializer = ReceptionLinkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        petition = (
+            selectors.petitions_visible_to(request.user)
+            .filter(pk=serializer.validated_data["petition"])
+            .first()
+        )
+        if petition is None:
+            raise _invalid("petition", "Không tìm thấy đơn (hoặc đồng chí không được xem).")
+        linked = services.reception_link(actor=request.user, reception=reception, petition=petition)
+        return Response(ReceptionSerializer(linked, context=self._context([linked])).data)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from vanphong.api.tests.helpers import bearer
+from vanphong.api.tests.helpers import assert_error, bearer
 from vanphong.audit.models import AuditEvent
 from vanphong.orgs.models import RoleAssignment
 from vanphong.petitions import browse, services
@@ -213,3 +213,24 @@ def test_the_api_records_and_masks_a_confidential_visit(province, client):
     assert (
         by_chief["citizens"][0]["full_name"] == "Lê Thị Tố Giác" and by_chief["citizens_protected"] is False
     )
+
+
+def test_linking_through_the_api(client, province):
+    seen = visit(province)
+    denunciation = register(province, kind="to_cao", petitioners=[DENOUNCER])
+    url = f"{RECEPTIONS_API}{seen.pk}/link/"
+    refused = client.post(
+        url, {"petition": 999_999}, content_type="application/json", **bearer(province.clerk.user)
+    )
+    assert "petition" in assert_error(refused, 400, "invalid")["fields"]
+    outsider = client.post(
+        url, {"petition": denunciation.pk}, content_type="application/json", **bearer(province.clerk_x.user)
+    )
+    assert outsider.status_code == 404  # the visit is not theirs to read
+    linked = client.post(
+        url, {"petition": denunciation.pk}, content_type="application/json", **bearer(province.clerk.user)
+    )
+    assert linked.status_code == 200, linked.content
+    body = linked.json()
+    assert body["petition"] == denunciation.pk and body["confidential"] is True
+    assert api_get(client, province.leader, f"{RECEPTIONS_API}{seen.pk}/").json()["citizens"] == []
