@@ -31,6 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("vanphong.programs.urls")),
     path("bao-cao/", include("vanphong.reporting.urls")),
     path("don-thu/", include("vanphong.petitions.urls")),
+    path("ho-so/", include("vanphong.records.urls")),
     path("cong-dan/", include(("vanphong.petitions.urls_public", "citizens"))),
     path("thong-bao/", include("vanphong.notifications.urls")),
     path("api/", include("vanphong.api.urls")),

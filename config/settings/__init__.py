@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "vanphong.programs",
     "vanphong.reporting",
     "vanphong.petitions",
+    "vanphong.records",
     "vanphong.notifications",
     "vanphong.tasks",
     "vanphong.api",
@@ -247,6 +248,12 @@ VANPHONG_PUBLIC_PETITION_LIMITS = {
     "lookups_per_hour": env_int("VANPHONG_PUBLIC_PETITION_LOOKUPS_PER_HOUR", 30, minimum=1),
 }
 VANPHONG_PUBLIC_PETITION_MAX_FILE_MB = env_int("VANPHONG_PUBLIC_PETITION_MAX_FILE_MB", 10, minimum=1)
+# Preservation packages of the records (vanphong.records.package; docs/records.md): PDF/A renditions
+# made with Ghostscript/LibreOffice when installed, and the import limits (the upload itself is also
+# bounded by VANPHONG_MAX_UPLOAD_MB on the web).
+VANPHONG_PACKAGE_RENDITIONS = env_bool("VANPHONG_PACKAGE_RENDITIONS", True)
+VANPHONG_PACKAGE_MAX_BYTES = env_int("VANPHONG_PACKAGE_MAX_MB", 2048, minimum=1) * 1024 * 1024
+VANPHONG_PACKAGE_MAX_ENTRIES = env_int("VANPHONG_PACKAGE_MAX_ENTRIES", 20_000, minimum=10)
 # Bounds on unpacking and parsing uploaded files, checked before reading (vanphong/core/limits.py).
 VANPHONG_UNPACK_MAX_MB = env_int("VANPHONG_UNPACK_MAX_MB", 50, minimum=1)
 VANPHONG_UNPACK_MEMBER_MAX_MB = env_int("VANPHONG_UNPACK_MEMBER_MAX_MB", 20, minimum=1)
@@ -456,6 +463,9 @@ SPECTACULAR_SETTINGS = {
         "ClassificationEnum": ["none", "mat", "toi_mat", "tuyet_mat"],
         "UrgencyEnum": ["thuong", "khan", "thuong_khan", "hoa_toc"],
         "MeetingKindEnum": "vanphong.programs.models.MeetingKind",
+        # A document's state is shared by several components (incoming, outgoing); the modules
+        # added after it name their own "state" choice sets, which made its name ambiguous.
+        "DocumentStateEnum": ["received", "draft", "in_review", "approved", "issued", "withdrawn"],
     },
 }
 

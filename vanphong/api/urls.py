@@ -27,6 +27,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("vanphong.programs.api.urls")),
     path("", include("vanphong.reporting.api.urls")),
     path("", include("vanphong.petitions.api.urls")),
+    path("", include("vanphong.records.api.urls")),
 ]
 
 urlpatterns = [

@@ -59,6 +59,7 @@ class SourceKind(models.TextChoices):
     PROGRAM = "program", _("Chương trình công tác")
     REPORT_REQUEST = "report_request", _("Yêu cầu báo cáo")
     PETITION = "petition", _("Đơn thư")
+    RECORD = "record", _("Hồ sơ, lưu trữ")
     MANUAL = "manual", _("Giao trực tiếp")
 
 

@@ -37,6 +37,8 @@ def navigation_for(user: Any) -> list[NavItem]:
         # Whoever reads or keeps an organisation's books reads its petitions book (the
         # identities stay masked there); no query: the access scope is the request's.
         items.append(NavItem(str(_("Đơn thư")), reverse("petitions:petition_list"), "petitions"))
+    if can(user, Capability.READ) or can(user, Capability.WRITE):
+        items.append(NavItem(str(_("Hồ sơ")), reverse("records:record_list"), "records"))
     if can(user, Capability.READ):
         items.append(NavItem(str(_("Tra cứu")), reverse("search:search"), "search"))
     if can(user, Capability.REGISTER):

@@ -420,13 +420,20 @@ def test_file_downloads_state_their_real_content_types(province, world):
             for status, answer in operation.get("responses", {}).items():
                 types = set(answer.get("content", {})) - {"application/json"}
                 if types:
-                    # A file as kept on upload, or an export the system writes (a workbook).
-                    assert types in (set(EXTENSIONS), {XLSX}), (method, path, status, types)
+                    # A file as kept on upload, or an export the system writes (a workbook, a
+                    # records preservation package: a BagIt zip).
+                    assert types in (set(EXTENSIONS), {XLSX}, {"application/zip"}), (
+                        method,
+                        path,
+                        status,
+                        types,
+                    )
                     downloads[f"{method.upper()} {path}"] = types
     assert set(downloads) >= {
         "GET /api/v1/files/{id}/",
         "GET /api/v1/tasks/{id}/files/{file_id}/",
         "GET /api/v1/meetings/{id}/minutes-file/",
+        "GET /api/v1/records/{id}/package/",
     }
     client = Client()
     evidence = f"/api/v1/tasks/{world['tasks']}/files/{world['file_id']}/"

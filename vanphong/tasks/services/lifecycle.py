@@ -139,12 +139,18 @@ def task_complete(
     documents: Iterable[Any] = (),
     uploads: Iterable[Upload] = (),
     on: dt.date | None = None,
+    recorded_by_source: bool = False,
 ) -> Task:
     """The lead reports the task done, with the result (and its document). On time when
     done by the working-day due date in force (extensions included). The completion date
     is the day of the report; only the assigner's side may record an earlier one (a task
-    done before it was entered here), never the doer for themself."""
-    _require_work(actor, task)
+    done before it was entered here), never the doer for themself.
+
+    ``recorded_by_source``: the module that gave the task records that what it asked for was
+    done there (the archive received the file the task asked the unit to hand over), by a
+    person that module has checked; the lead's own check is then the module's."""
+    if not recorded_by_source:
+        _require_work(actor, task)
     today = timezone.localdate()
     on = on or today
     text = (text or "").strip()
@@ -281,9 +287,12 @@ def task_return(*, actor: Actor, task: Task, reason: str) -> Task:
     return _refresh(task, fresh)
 
 
-def task_cancel(*, actor: Actor, task: Task, reason: str) -> Task:
-    """Withdraw a task (and its open subtasks); it leaves the counts."""
-    _require_manage(actor, task)
+def task_cancel(*, actor: Actor, task: Task, reason: str, recorded_by_source: bool = False) -> Task:
+    """Withdraw a task (and its open subtasks); it leaves the counts. ``recorded_by_source``:
+    the module that gave it withdraws it because its reason is gone there (a closed record
+    reopened), by a person that module has checked."""
+    if not recorded_by_source:
+        _require_manage(actor, task)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Hãy nêu lý do hủy nhiệm vụ.")})

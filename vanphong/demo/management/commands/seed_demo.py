@@ -16,6 +16,7 @@ from vanphong.demo import meetings as meetings_demo
 from vanphong.demo import orgs as demo
 from vanphong.demo import petitions as petitions_demo
 from vanphong.demo import products as products_demo
+from vanphong.demo import records as records_demo
 from vanphong.demo import reporting as reporting_demo
 from vanphong.demo import tasks as tasks_demo
 from vanphong.demo import work_programs as work_programs_demo
@@ -110,6 +111,7 @@ class Command(BaseCommand):
             self._seed_scenes()
         if not no_tasks:
             self._seed_petitions()  # after the tasks: each deadline is a task, and they want an empty table
+            self._seed_records()  # after the documents, meetings and petitions it files
         if not no_tasks and not no_documents:
             self._seed_products()  # last: drawn from the documents, meetings, calendar and reports
         if not no_logins:
@@ -187,6 +189,12 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Đã tạo {petitions_demo.summary(counts)} ({elapsed:.1f} giây).")
         )
+
+    def _seed_records(self) -> None:
+        started = time.monotonic()
+        counts = records_demo.seed_records()
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Đã tạo {records_demo.summary(counts)} ({elapsed:.1f} giây)."))
 
     def _seed_products(self) -> None:
         started = time.monotonic()
