@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "vanphong.reporting",
     "vanphong.petitions",
     "vanphong.records",
+    "vanphong.logistics",
     "vanphong.notifications",
     "vanphong.tasks",
     "vanphong.api",

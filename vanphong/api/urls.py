@@ -28,6 +28,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("vanphong.reporting.api.urls")),
     path("", include("vanphong.petitions.api.urls")),
     path("", include("vanphong.records.api.urls")),
+    path("", include("vanphong.logistics.api.urls")),
 ]
 
 urlpatterns = [

@@ -60,6 +60,7 @@ class SourceKind(models.TextChoices):
     REPORT_REQUEST = "report_request", _("Yêu cầu báo cáo")
     PETITION = "petition", _("Đơn thư")
     RECORD = "record", _("Hồ sơ, lưu trữ")
+    LOGISTICS = "logistics", _("Quản trị, hậu cần")
     MANUAL = "manual", _("Giao trực tiếp")
 
 

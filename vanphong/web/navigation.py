@@ -39,6 +39,9 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(NavItem(str(_("Đơn thư")), reverse("petitions:petition_list"), "petitions"))
     if can(user, Capability.READ) or can(user, Capability.WRITE):
         items.append(NavItem(str(_("Hồ sơ")), reverse("records:record_list"), "records"))
+    if can(user, Capability.READ) or can(user, Capability.WRITE):
+        # The shared services (cars, rooms, assets, spending) every agency of a committee uses.
+        items.append(NavItem(str(_("Hậu cần")), reverse("logistics:trip_list"), "logistics"))
     if can(user, Capability.READ):
         items.append(NavItem(str(_("Tra cứu")), reverse("search:search"), "search"))
     if can(user, Capability.REGISTER):

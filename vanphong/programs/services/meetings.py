@@ -15,7 +15,7 @@ and issued by that flow later."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -559,16 +559,39 @@ def _tell(meeting: Meeting, people: Iterable[Person], actor: Actor, title: str, 
         notify(person, "meeting", title, body, url=url)
 
 
+RoomHolder = Callable[..., "str | None"]
+"""``fn(room, start, end, exclude_booking_id=None) -> str | None``: a description (Vietnamese,
+e.g. "“Tập huấn” của Văn phòng, 08:00–10:00 ngày 08/12/2026") of something else holding
+``room`` at some time in [``start``, ``end``), or ``None`` when nothing else holds it."""
+
+_room_holders: list[RoomHolder] = []
+
+
+def register_room_holder(fn: RoomHolder) -> RoomHolder:
+    """Let another app (which programs may not import) hold rooms too: ``_book`` asks every
+    registered ``fn`` under the room's lock, after its own meetings, and refuses the meeting
+    with ``RoomConflict`` carrying the description ``fn`` returned. Registering twice is a
+    no-op; returns ``fn`` (usable as a decorator)."""
+    if fn not in _room_holders:
+        _room_holders.append(fn)
+    return fn
+
+
 def _book(
     actor: Actor, room: Room, start: dt.datetime, end: dt.datetime, *, exclude: int | None = None
 ) -> None:
-    """Lock the room's row, then refuse when another meeting (not ``exclude``) holds it at that
-    time. Inside the caller's transaction: the lock is held until the meeting is committed."""
+    """Lock the room's row, then refuse when another meeting (not ``exclude``) or another
+    registered holder (``register_room_holder``) holds it at that time. Inside the caller's
+    transaction: the lock is held until the meeting is committed."""
     Room.objects.select_for_update().filter(pk=room.pk).first()
     other = _overlapping(start, end).filter(room=room).exclude(pk=exclude).order_by("start").first()
     if other is not None:
         visible = set(meetings_visible_to(actor).filter(pk=other.pk).values_list("pk", flat=True))
         raise RoomConflict({"room": [f"Phòng “{room.name}” đã có cuộc họp {_named(actor, other, visible)}."]})
+    for holder in list(_room_holders):
+        held = holder(room, start, end)
+        if held:
+            raise RoomConflict({"room": [f"Phòng “{room.name}” đã được đặt: {held}."]})
 
 
 def _require_manager(actor: Actor, meeting: Meeting) -> Person:
@@ -902,6 +925,7 @@ __all__ = [
     "minutes_record",
     "notice_draft",
     "participant_warnings",
+    "register_room_holder",
     "room_create",
     "room_set_active",
 ]
