@@ -47,9 +47,11 @@ def test_the_demo_records(db, settings, tmp_path):
         RecordState.CLOSED,
         RecordState.ARCHIVED,
     }
-    assert set(
-        Record.objects.filter(requests__isnull=False).values_list("requests__state", flat=True)
-    ) == {RequestState.PENDING, RequestState.APPROVED, RequestState.RETURNED}
+    assert set(Record.objects.filter(requests__isnull=False).values_list("requests__state", flat=True)) == {
+        RequestState.PENDING,
+        RequestState.APPROVED,
+        RequestState.RETURNED,
+    }
 
     for username, keys in HOMES.items():
         groups = {g.key: g.count for g in pending_for(_user(username))}
