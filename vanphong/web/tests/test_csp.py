@@ -14,6 +14,10 @@ ROOT = Path(settings.BASE_DIR)
 # Allowed inline by vanphong.web.csp: the 500 page (self-contained), the API's Redoc page.
 NOT_PAGES = (
     "documents/registers/print.html",
+    # Printed forms rendered to PDF by WeasyPrint, never served as pages.
+    "records/templates/records/print_",
+    "records/templates/records/transfer_print_",
+    "logistics/templates/logistics/print_",
     "notifications/email/",
     "templates/500.html",
     "api/templates/api/redoc.html",
