@@ -33,6 +33,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("don-thu/", include("vanphong.petitions.urls")),
     path("ho-so/", include("vanphong.records.urls")),
     path("hau-can/", include("vanphong.logistics.urls")),
+    path("lien-thong/", include("vanphong.exchange.urls")),
     path("cong-dan/", include(("vanphong.petitions.urls_public", "citizens"))),
     path("thong-bao/", include("vanphong.notifications.urls")),
     path("api/", include("vanphong.api.urls")),

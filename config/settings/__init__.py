@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "vanphong.petitions",
     "vanphong.records",
     "vanphong.logistics",
+    "vanphong.exchange",
     "vanphong.notifications",
     "vanphong.tasks",
     "vanphong.api",
@@ -255,6 +256,21 @@ VANPHONG_PUBLIC_PETITION_MAX_FILE_MB = env_int("VANPHONG_PUBLIC_PETITION_MAX_FIL
 VANPHONG_PACKAGE_RENDITIONS = env_bool("VANPHONG_PACKAGE_RENDITIONS", True)
 VANPHONG_PACKAGE_MAX_BYTES = env_int("VANPHONG_PACKAGE_MAX_MB", 2048, minimum=1) * 1024 * 1024
 VANPHONG_PACKAGE_MAX_ENTRIES = env_int("VANPHONG_PACKAGE_MAX_ENTRIES", 20_000, minimum=10)
+# The exchange (vanphong.exchange; docs/exchange.md): this instance's code as its peers know it,
+# the CA bundle that verifies the peers' HTTPS certificates (empty: the system's), plain HTTP only
+# for a closed test network, the request timeout, the clock skew a signed request may carry, the
+# largest package, and how many times the outbox tries a delivery before giving up.
+VANPHONG_INSTANCE_CODE = env_str("VANPHONG_INSTANCE_CODE", "vanphong")
+VANPHONG_EXCHANGE_CA_FILE = env_str("VANPHONG_EXCHANGE_CA_FILE", "")
+VANPHONG_EXCHANGE_ALLOW_HTTP = env_bool("VANPHONG_EXCHANGE_ALLOW_HTTP", False)
+VANPHONG_EXCHANGE_TIMEOUT = env_int("VANPHONG_EXCHANGE_TIMEOUT", 30, minimum=1)
+VANPHONG_EXCHANGE_CLOCK_SKEW = env_int("VANPHONG_EXCHANGE_CLOCK_SKEW", 600, minimum=30)
+VANPHONG_EXCHANGE_MAX_BYTES = env_int("VANPHONG_EXCHANGE_MAX_MB", 100, minimum=1) * 1024 * 1024
+VANPHONG_EXCHANGE_MAX_ATTEMPTS = env_int("VANPHONG_EXCHANGE_MAX_ATTEMPTS", 12, minimum=1)
+# Digital signatures (vanphong.core.signatures): the trusted root certificates (a PEM file or a
+# folder of .pem/.crt/.cer; empty: none trusted) and the timestamp authority (empty: none).
+VANPHONG_SIGNATURE_TRUST_ROOTS = env_str("VANPHONG_SIGNATURE_TRUST_ROOTS", "")
+VANPHONG_SIGNATURE_TSA_URL = env_str("VANPHONG_SIGNATURE_TSA_URL", "")
 # Bounds on unpacking and parsing uploaded files, checked before reading (vanphong/core/limits.py).
 VANPHONG_UNPACK_MAX_MB = env_int("VANPHONG_UNPACK_MAX_MB", 50, minimum=1)
 VANPHONG_UNPACK_MEMBER_MAX_MB = env_int("VANPHONG_UNPACK_MEMBER_MAX_MB", 20, minimum=1)
@@ -329,6 +345,11 @@ parse_cron("VANPHONG_SCHEDULE_DROP_FOLDER", VANPHONG_SCHEDULE_DROP_FOLDER)
 VANPHONG_EXTRACTION_REQUEUE_MINUTES = env_int("VANPHONG_EXTRACTION_REQUEUE_MINUTES", 30, minimum=1)
 VANPHONG_SCHEDULE_EXTRACTION_SWEEP = env_str("VANPHONG_SCHEDULE_EXTRACTION_SWEEP", "*/10 * * * *")
 parse_cron("VANPHONG_SCHEDULE_EXTRACTION_SWEEP", VANPHONG_SCHEDULE_EXTRACTION_SWEEP)
+# The exchange's outbox (retries after back-off) and the figures sent up to the level above.
+VANPHONG_SCHEDULE_EXCHANGE_OUTBOX = env_str("VANPHONG_SCHEDULE_EXCHANGE_OUTBOX", "* * * * *")
+parse_cron("VANPHONG_SCHEDULE_EXCHANGE_OUTBOX", VANPHONG_SCHEDULE_EXCHANGE_OUTBOX)
+VANPHONG_SCHEDULE_EXCHANGE_FIGURES = env_str("VANPHONG_SCHEDULE_EXCHANGE_FIGURES", "15 5 * * *")
+parse_cron("VANPHONG_SCHEDULE_EXCHANGE_FIGURES", VANPHONG_SCHEDULE_EXCHANGE_FIGURES)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("vanphong.petitions.api.urls")),
     path("", include("vanphong.records.api.urls")),
     path("", include("vanphong.logistics.api.urls")),
+    path("", include("vanphong.exchange.api.urls")),
 ]
 
 urlpatterns = [

@@ -77,6 +77,22 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             ),
             "options": {"expires": 4 * 3600},
         },
+        # The exchange: what is due in the outbox (retries after back-off, jobs never queued),
+        # and the summary figures sent up to the level above (two-level model).
+        "exchange-deliver-due": {
+            "task": "vanphong.exchange.jobs.deliver_due",
+            "schedule": parse_cron(
+                "VANPHONG_SCHEDULE_EXCHANGE_OUTBOX", settings.VANPHONG_SCHEDULE_EXCHANGE_OUTBOX
+            ),
+            "options": {"expires": 50},
+        },
+        "exchange-send-figures": {
+            "task": "vanphong.exchange.jobs.send_figures",
+            "schedule": parse_cron(
+                "VANPHONG_SCHEDULE_EXCHANGE_FIGURES", settings.VANPHONG_SCHEDULE_EXCHANGE_FIGURES
+            ),
+            "options": {"expires": 6 * 3600},
+        },
         # Text extraction whose job was never queued (the broker was down at the upload).
         "requeue-pending-extractions": {
             "task": "vanphong.documents.jobs.requeue_pending_extractions",

@@ -76,6 +76,11 @@ class DocumentFile(StoredFile):
         verbose_name=_("người tải lên"),
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
+    # The digital signatures of a PDF, verified when the file is read (documents/jobs.py) against
+    # the configured trust roots: one dict per signature (``vanphong.core.signatures``). Empty
+    # when the file carries none; ``signatures_checked_at`` empty until it has been checked.
+    signatures = models.JSONField(_("chữ ký số"), default=list, blank=True)
+    signatures_checked_at = models.DateTimeField(_("kiểm tra chữ ký số lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["document", "uploaded_at"]
@@ -130,6 +135,17 @@ class Arrival(StoredFile):
         blank=True,
         related_name="+",
         verbose_name=_("người nhận"),
+    )
+    # An exchange package arrives as a document already described (every field of the package,
+    # its files attached): registering the arrival enters that document in the book instead of
+    # making a new one from the form (``services.incoming.register``). ``file`` is its main file.
+    document = models.OneToOneField(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="arrival",
+        verbose_name=_("văn bản đã mô tả sẵn"),
     )
 
     class Meta:

@@ -38,6 +38,7 @@ from vanphong.documents.models import (
     RegisterEntry,
 )
 from vanphong.documents.services.files import extraction_completed
+from vanphong.documents.signals import arrival_settled
 from vanphong.orgs.access import Capability, can, organizations_with, scope_for
 from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import CLASSIFICATION_BY_CODE, Organization
@@ -169,6 +170,7 @@ def arrival_discard(*, actor: Actor, arrival: Arrival, reason: str = "") -> Arri
             raise ValidationError(_("Văn bản này không còn ở hàng chờ vào sổ."), code="not_waiting")
         arrival.state = ArrivalState.DISCARDED
         arrival.save(update_fields=["state"])
+        arrival_settled.send(sender=Arrival, arrival=arrival, entry=None, reason=reason)
         audit_record(
             actor=actor,
             action="document.arrival_discard",
@@ -187,6 +189,33 @@ def arrival_mark_registered(*, actor: Actor, arrival: Arrival, entry: RegisterEn
             raise ValidationError(_("Văn bản này đã được vào sổ hoặc đã loại bỏ."), code="not_waiting")
         if entry.organization_id != arrival.organization_id:
             raise ValidationError(_("Văn bản được vào sổ của một cơ quan khác."), code="wrong_organization")
+        if arrival.document_id is not None:
+            # A package's document: its files were attached when it arrived.
+            if entry.document_id != arrival.document_id:
+                raise ValidationError(
+                    _("Văn bản được vào sổ không phải văn bản của gói tin."), code="wrong_document"
+                )
+            record = arrival.document.files.order_by("pk").first()  # type: ignore[union-attr]
+            if record is None:  # pragma: no cover - a package always brings a file
+                raise ValidationError(_("Gói tin không có tệp."), code="no_file")
+            arrival.state = ArrivalState.REGISTERED
+            arrival.entry = entry
+            arrival.save(update_fields=["state", "entry"])
+            audit_record(
+                actor=actor,
+                action="document.arrival_register",
+                target=arrival,
+                after={
+                    "entry": entry.pk,
+                    "document": entry.document_id,
+                    "file": record.pk,
+                    "sha256": record.sha256,
+                },
+            )
+            arrival_settled.send(sender=Arrival, arrival=arrival, entry=entry, reason="")
+            if record.text:
+                transaction.on_commit(partial(extraction_completed, entry.document))
+            return record
         record = DocumentFile(
             document=entry.document,
             kind=FileKind.SCAN if arrival.ocr or arrival.content_type in IMAGE_TYPES else FileKind.ORIGINAL,
@@ -217,12 +246,15 @@ def arrival_mark_registered(*, actor: Actor, arrival: Arrival, entry: RegisterEn
                 "sha256": record.sha256,
             },
         )
+        arrival_settled.send(sender=Arrival, arrival=arrival, entry=entry, reason="")
         document = entry.document
         if arrival.extraction == ExtractionState.PENDING:
             # Not read yet (the job is still queued): read it again as the document's file.
             enqueue("vanphong.documents.jobs.extract_text", record.pk)
         elif record.text:
             transaction.on_commit(partial(extraction_completed, document))
+        if arrival.extraction != ExtractionState.PENDING:  # read already: its signatures now
+            enqueue("vanphong.documents.jobs.verify_signatures", record.pk)
     return record
 
 

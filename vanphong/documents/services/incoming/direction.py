@@ -27,6 +27,7 @@ from vanphong.documents.models import (
     RegisterEntry,
 )
 from vanphong.documents.services.incoming.reading import CLOSED_STATUSES
+from vanphong.documents.signals import entry_progressed
 from vanphong.orgs.access import Capability, can, compute_scope, scope_for
 from vanphong.orgs.actors import Actor, person_of
 from vanphong.orgs.models import Organization, Person, Unit
@@ -235,6 +236,8 @@ def incoming_direct(
         if entry.status in (EntryStatus.REGISTERED, EntryStatus.PRESENTED):
             entry.status = EntryStatus.DIRECTED
             entry.save(update_fields=["status"])
+        if created:
+            entry_progressed.send(sender=RegisterEntry, entry=entry, stage="directed")
         audit_record(
             actor=actor,
             action="incoming.direct",
@@ -294,6 +297,7 @@ def incoming_mark_processed(
             entry.notes = f"{entry.notes}\n{note}".strip()
             fields.append("notes")
         entry.save(update_fields=fields)
+        entry_progressed.send(sender=RegisterEntry, entry=entry, stage="done")
         link = None
         if reply is not None:
             link, _created = DocumentLink.objects.get_or_create(

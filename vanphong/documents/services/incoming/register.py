@@ -251,7 +251,7 @@ def _incoming_persist(
             issuer=valid.issuer,
             issuer_name=valid.issuer_name,
         )
-        document = Document.objects.create(
+        described = dict(
             organization=organization,
             state=DocumentState.RECEIVED,
             style=parsed.style if parsed else Style.PARTY,
@@ -267,8 +267,16 @@ def _incoming_persist(
             page_count=page_count,
             urgency=urgency,
             classification=classification,
-            created_by=person_of(actor),
         )
+        if arrival is not None and arrival.document_id is not None:
+            # An exchange package's document, described when it arrived: entered in the book
+            # as the clerk confirmed (or corrected) its fields, with the files it brought.
+            document = Document.objects.select_for_update().get(pk=arrival.document_id)
+            for name, value in described.items():
+                setattr(document, name, value)
+            document.save()
+        else:
+            document = Document.objects.create(**described, created_by=person_of(actor))
         audit_record(
             actor=actor,
             action="document.receive",

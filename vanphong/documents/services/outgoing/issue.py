@@ -34,6 +34,7 @@ from vanphong.documents.services.registering import (
     register_for,
     registers_provision_defaults,
 )
+from vanphong.documents.signals import document_issued
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import (
@@ -177,5 +178,11 @@ def outgoing_issue(*, actor: Actor, document: Document, issued_date: dt.date | N
                 "delivered_to": delivered,
                 "awaiting_exchange": [r.organization_id for r in recipients if r not in hosted],
             },
+        )
+        document_issued.send(
+            sender=Document,
+            document=document,
+            entry=entry,
+            external=[r for r in recipients if r not in hosted],
         )
     return entry
