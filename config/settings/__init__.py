@@ -271,6 +271,7 @@ VANPHONG_EXCHANGE_MAX_ATTEMPTS = env_int("VANPHONG_EXCHANGE_MAX_ATTEMPTS", 12, m
 # folder of .pem/.crt/.cer; empty: none trusted) and the timestamp authority (empty: none).
 VANPHONG_SIGNATURE_TRUST_ROOTS = env_str("VANPHONG_SIGNATURE_TRUST_ROOTS", "")
 VANPHONG_SIGNATURE_TSA_URL = env_str("VANPHONG_SIGNATURE_TSA_URL", "")
+VANPHONG_SIGNATURE_FONT = env_str("VANPHONG_SIGNATURE_FONT", "")
 # Bounds on unpacking and parsing uploaded files, checked before reading (vanphong/core/limits.py).
 VANPHONG_UNPACK_MAX_MB = env_int("VANPHONG_UNPACK_MAX_MB", 50, minimum=1)
 VANPHONG_UNPACK_MEMBER_MAX_MB = env_int("VANPHONG_UNPACK_MEMBER_MAX_MB", 20, minimum=1)
@@ -488,6 +489,11 @@ SPECTACULAR_SETTINGS = {
         # A document's state is shared by several components (incoming, outgoing); the modules
         # added after it name their own "state" choice sets, which made its name ambiguous.
         "DocumentStateEnum": ["received", "draft", "in_review", "approved", "issued", "withdrawn"],
+        # The exchange's packages and deliveries name their own "state"/"status" choice sets.
+        "ExchangePackageStateEnum": "vanphong.exchange.models.PackageState",
+        "ExchangeReceivedStatusEnum": ["accepted", "refused"],
+        "StatusEnum": ["registered", "presented", "directed", "processing", "done", "filed"],
+        "ExchangeDeliveryStateEnum": "vanphong.exchange.models.DeliveryState",
     },
 }
 
@@ -502,5 +508,9 @@ LOGGING = {
         # WeasyPrint logs every step of every PDF at INFO (hundreds of lines per demo seed).
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pyHanko logs a traceback for every signature by an untrusted authority; the checks
+        # stored on the file already say so.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
     },
 }

@@ -59,6 +59,7 @@ SOFT_TIME_LIMIT = extraction.JOB_SOFT_TIME_LIMIT
 CLAIM_EXPIRES = dt.timedelta(seconds=TIME_LIMIT)
 EXTRACT_TEXT = "vanphong.documents.jobs.extract_text"
 EXTRACT_ARRIVAL = "vanphong.documents.jobs.extract_arrival"
+VERIFY_SIGNATURES = "vanphong.documents.jobs.verify_signatures"
 
 
 def _local_path(field_file: Any) -> Path:
@@ -157,8 +158,33 @@ _EXTRACTION_JOB = {
 
 @shared_task(name=EXTRACT_TEXT, **_EXTRACTION_JOB)
 def extract_text(self: Task, file_id: int) -> str:
-    """Read the text of one DocumentFile (OCR for scans) and store it, once."""
-    return _read(EXTRACT_TEXT, file_id, self)
+    """Read the text of one DocumentFile (OCR for scans) and store it, once; then verify
+    its digital signatures (a file refused as harmful is not opened again)."""
+    outcome = _read(EXTRACT_TEXT, file_id, self)
+    if outcome not in ("gone", "already", "busy", "refused"):
+        _verify(file_id)
+    return outcome
+
+
+def _verify(file_id: int) -> int | None:
+    record = DocumentFile.objects.filter(pk=file_id).first()
+    if record is None:
+        return None
+    return len(file_services.file_verify_signatures(record))
+
+
+@shared_task(
+    name=VERIFY_SIGNATURES,
+    time_limit=5 * 60,
+    soft_time_limit=5 * 60 - 30,
+    acks_late=True,
+    reject_on_worker_lost=False,
+    ignore_result=True,
+)
+def verify_signatures(file_id: int) -> int | None:
+    """Verify the digital signatures of one DocumentFile whose text was already read (a
+    registered arrival): how many signatures it carries, None when it is gone."""
+    return _verify(file_id)
 
 
 @shared_task(name=EXTRACT_ARRIVAL, **_EXTRACTION_JOB)

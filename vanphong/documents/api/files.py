@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from vanphong.core.api.schema import error_responses, file_responses
 from vanphong.documents import capture
 from vanphong.documents.downloads import file_response
+from vanphong.documents.services.files import file_signatures_for_user
 from vanphong.orgs.access import Capability, can
 
 router = SimpleRouter()
@@ -105,7 +106,51 @@ class FileDownloadView(APIView):
         return file_response(request.user, pk, derived=derived)
 
 
+class SignatureCheckSerializer(serializers.Serializer):
+    """One signature of a PDF as verified (``vanphong.core.signatures.SignatureCheck``)."""
+
+    signer = serializers.CharField(help_text="Tên người ký (hoặc cơ quan) trong chứng thư số.")
+    signed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Thời điểm ký: của dấu thời gian khi có, không thì thời điểm phần mềm ký ghi.",
+    )
+    intact = serializers.BooleanField(help_text="Phần đã ký còn nguyên vẹn (sai khi một byte bị đổi).")
+    trusted = serializers.BooleanField(help_text="Chứng thư số thuộc tổ chức cấp chứng thư được tin cậy.")
+    valid = serializers.BooleanField(
+        help_text="Hợp lệ: nguyên vẹn, tin cậy, chứng thư còn hiệu lực lúc ký, không bị sửa sau khi ký."
+    )
+    reason = serializers.CharField(help_text="Kết luận bằng lời, ví dụ: Chữ ký hợp lệ.")
+    covers_whole_file = serializers.BooleanField(
+        help_text="Chữ ký bao toàn bộ tệp (sai khi có phần được thêm sau, như một chữ ký khác)."
+    )
+    timestamped = serializers.BooleanField(help_text="Có dấu thời gian của tổ chức cấp dấu thời gian.")
+    is_seal = serializers.BooleanField(
+        allow_null=True, help_text="Chữ ký số của cơ quan (con dấu); null khi không xác định được."
+    )
+    certificate_subject = serializers.CharField()
+    certificate_serial = serializers.CharField()
+    field = serializers.CharField(help_text="Tên ô chữ ký trong tệp PDF.")
+
+
+class FileSignaturesView(APIView):
+    @extend_schema(
+        operation_id="files_signatures",
+        summary="Chữ ký số của một tệp PDF",
+        description=(
+            "Kết quả kiểm tra từng chữ ký số của tệp (theo thứ tự ký): người ký, thời điểm, nguyên vẹn, "
+            "chứng thư tin cậy (theo danh sách tổ chức cấp chứng thư cấu hình trên máy chủ), hợp lệ và lý "
+            "do. Danh sách rỗng khi tệp không có chữ ký số. 404 khi người gọi không được xem văn bản."
+        ),
+        responses={200: SignatureCheckSerializer(many=True), **error_responses(401, 404)},
+        tags=["files"],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        _file, checks = file_signatures_for_user(user=request.user, file_id=pk)
+        return Response(SignatureCheckSerializer(checks, many=True).data)
+
+
 urlpatterns = [
     path("capture/", CaptureView.as_view(), name="capture"),
     path("files/<int:pk>/", FileDownloadView.as_view(), name="file-download"),
+    path("files/<int:pk>/signatures/", FileSignaturesView.as_view(), name="file-signatures"),
 ]

@@ -30,8 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanphong.audit.services import audit_record
-from vanphong.core.files import CHUNK_SIZE, Upload, spool_upload, store_spooled
+from vanphong.core.files import CHUNK_SIZE, PDF, Upload, spool_upload, store_spooled
 from vanphong.core.jobs import enqueue
+from vanphong.core.signatures import SignatureCheck, trust_roots_from_settings, verify_pdf
 from vanphong.documents import extraction
 from vanphong.documents.access import get_document_for_user
 from vanphong.documents.models import (
@@ -162,6 +163,42 @@ def file_verify(file: DocumentFile | Arrival) -> bool:
     except FileNotFoundError:
         return False
     return digest.hexdigest() == file.sha256
+
+
+def file_verify_signatures(file: DocumentFile) -> list[dict[str, Any]]:
+    """Verify the digital signatures of a PDF file against the configured trust roots
+    (VANPHONG_SIGNATURE_TRUST_ROOTS) and store them on the row: one dict per signature
+    (``vanphong.core.signatures.SignatureCheck.as_dict``; empty for a file without any, or
+    not a PDF) and when they were checked. A file missing from storage stays unchecked.
+    Called after a file is read (documents/jobs.py), for a registered arrival, for a file
+    signed here, and on demand when a file was never checked."""
+    checks: list[dict[str, Any]] = []
+    if file.content_type == PDF:
+        try:
+            with file.file.open("rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            logger.error("file %s is missing from storage: signatures not checked", file.pk)
+            return list(file.signatures or [])
+        checks = [check.as_dict() for check in verify_pdf(data, trust_roots=trust_roots_from_settings())]
+    now = timezone.now()
+    DocumentFile.objects.filter(pk=file.pk).update(signatures=checks, signatures_checked_at=now)
+    file.signatures, file.signatures_checked_at = checks, now
+    return checks
+
+
+def file_signatures_for_user(*, user: Actor, file_id: Any) -> tuple[DocumentFile, list[dict[str, Any]]]:
+    """The file and its signature checks, when ``user`` may see its document (404 otherwise,
+    as for a download, but not audited as one: nothing of the content is handed out). A file
+    never checked is verified now."""
+    try:
+        record = DocumentFile.objects.select_related("document").get(pk=int(file_id))
+    except (DocumentFile.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    get_document_for_user(user, record.document_id)
+    if record.signatures_checked_at is None:
+        file_verify_signatures(record)
+    return record, [SignatureCheck.from_dict(check).as_dict() for check in record.signatures or []]
 
 
 def extraction_completed(document: Document) -> None:

@@ -20,6 +20,7 @@ from vanphong.core import pending
 from vanphong.core.forms import FileInput
 from vanphong.core.http import HtmxHttpRequest
 from vanphong.core.paging import CappedPaginator
+from vanphong.core.signatures import SignatureCheck
 from vanphong.documents import panels
 from vanphong.documents.access import get_document_for_user
 from vanphong.documents.downloads import file_response
@@ -91,6 +92,8 @@ class ArrivalUploadForm(forms.Form):
 @panels.register("files", order=10)
 def files_panel(request: HttpRequest, document: Document) -> panels.Panel | None:
     files = list(document.files.select_related("uploaded_by").order_by("uploaded_at", "pk"))
+    for f in files:  # the stored checks, with their times as datetimes for the page
+        f.signature_checks = [SignatureCheck.from_dict(check) for check in f.signatures or []]  # type: ignore[attr-defined]
     may_attach = file_services.file_may_attach(request.user, document)
     if not files and not may_attach:
         return None
