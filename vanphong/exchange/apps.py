@@ -8,5 +8,12 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         # What the exchange does when a document is issued or a received one moves on; this
-        # app's audit actions; the document page's signing panel.
-        from vanphong.exchange import audit_actions, audit_actions_signing, panels, receivers  # noqa: F401
+        # app's audit actions; the document page's panels; the home page's pending group.
+        from vanphong.exchange import (  # noqa: F401
+            audit_actions,
+            audit_actions_signing,
+            panels,
+            panels_exchange,
+            pending,
+            receivers,
+        )

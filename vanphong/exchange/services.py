@@ -383,7 +383,7 @@ def _receive_new(
 def _details(package: edxml.EdDocument) -> dict[str, Any]:
     return {
         "subject": package.subject[:500],
-        "code": f"{package.code_number}/{package.code_notation}"[:120],
+        "code": mapping.join_symbol(package.code_number, package.code_notation, package.document_id)[:120],
         "date": package.promulgation_date.isoformat() if package.promulgation_date else None,
         "sender": package.sender.name[:255],
         "recipients": [r.organ_id for r in package.recipients][:50],

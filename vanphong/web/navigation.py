@@ -46,6 +46,9 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(NavItem(str(_("Tra cứu")), reverse("search:search"), "search"))
     if can(user, Capability.REGISTER):
         items.append(NavItem(str(_("Chờ vào sổ")), reverse("documents:arrival_list"), "arrivals"))
+    if can(user, Capability.REGISTER) or getattr(user, "is_superuser", False):
+        # The exchange with other offices' systems: what was sent, received, refused.
+        items.append(NavItem(str(_("Liên thông")), reverse("exchange:status"), "exchange"))
     if can(user, Capability.REGISTER) or can(user, Capability.DIRECT) or can(user, Capability.MANAGE_PEOPLE):
         items.append(NavItem(str(_("Sổ văn bản")), reverse("documents:register_list"), "registers"))
     if can(user, Capability.READ):

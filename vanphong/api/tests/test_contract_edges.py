@@ -265,6 +265,10 @@ def test_every_text_field_of_the_pages_forms_refuses_them_but_secrets():
         "vanphong.accounts.forms.PasswordChangeForm.new_password",
         "vanphong.accounts.forms.PasswordChangeForm.new_password_repeat",
         "vanphong.accounts.forms.PasswordChangeForm.old_password",
+        "vanphong.exchange.forms_exchange.PeerForm.inbound_secret",
+        "vanphong.exchange.forms_exchange.PeerForm.outbound_secret",
+        "vanphong.exchange.forms_signing.CredentialAddForm.passphrase",
+        "vanphong.exchange.forms_signing.FileSignForm.passphrase",
         "vanphong.orgs.forms.PersonCreateForm.password",
     ]
 
