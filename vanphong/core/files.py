@@ -92,7 +92,9 @@ class Spooled:
     def storage_name(self) -> str:
         stem = Path(self.original_name).stem[:80] or "tep"
         name = get_valid_filename(stem) if stem else "tep"
-        return f"{name}{EXTENSIONS[self.content_type]}"
+        # A file kept as it came (``OPAQUE``) is stored under a neutral extension: never served
+        # as what its name claims.
+        return f"{name}{EXTENSIONS.get(self.content_type, '.bin')}"
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -121,10 +123,16 @@ def _upload_name(upload: Upload) -> str:
     return (PureWindowsPath(name or "").name or "tep")[:255]
 
 
-def spool_upload(upload: Upload) -> Spooled:
+# The type of a file kept only to be downloaded as it came (``spool_upload(any_type=True)``).
+OPAQUE = "application/octet-stream"
+
+
+def spool_upload(upload: Upload, *, any_type: bool = False) -> Spooled:
     """Copy ``upload`` to a temporary file in chunks, computing its SHA-256 and size in the
     same pass (a 100 MB scan is never held in memory), then sniff its real type. Raises a
-    Vietnamese ``ValidationError`` for an empty, too large or unaccepted file."""
+    Vietnamese ``ValidationError`` for an empty, too large or unaccepted file. ``any_type``:
+    a file of a type not accepted is kept as ``application/octet-stream`` (never read or shown,
+    only downloaded) — for the files another office's package brings, kept as they came."""
     limit = max_upload_bytes()
     digest = hashlib.sha256()
     size = 0
@@ -147,7 +155,9 @@ def spool_upload(upload: Upload) -> Spooled:
         try:
             content_type = sniff(path)
         except UnsupportedFile as exc:
-            raise ValidationError(str(exc), code="unsupported") from exc
+            if not any_type:
+                raise ValidationError(str(exc), code="unsupported") from exc
+            content_type = OPAQUE
     except BaseException:
         path.unlink(missing_ok=True)
         raise

@@ -818,6 +818,9 @@ def _parse_attachments(root: Any, envelope: Any, max_bytes: int) -> list[EdAttac
 
     attachments: list[EdAttachment] = []
     seen: set[str] = set()
+    # All attachments together, unzipped, stay within ``max_bytes``: many small zips each
+    # expanding to the limit must not add up to the machine's memory.
+    budget = max_bytes
     for node in nodes:
         content_id = _text(node, "ContentId")
         reference = references.get(content_id) if content_id else None
@@ -838,7 +841,10 @@ def _parse_attachments(root: Any, envelope: Any, max_bytes: int) -> list[EdAttac
         if encoded_node is None:
             raise PackageError(f"Tệp đính kèm «{name}» không có nội dung (ContentTransferEncoded).")
         raw = _decode(_text_of(encoded_node), name)
-        inner = _unwrap(name, raw, max_bytes)
+        inner = _unwrap(name, raw, max(budget, 0))
+        budget -= len(raw if inner is None else inner)
+        if budget < 0:
+            raise PackageError(f"Các tệp đính kèm của gói tin vượt quá giới hạn {max_bytes} byte.")
         sent_type = _text(node, "ContentType")
         listed_type = _text(reference, "ContentType")
         if inner is not None:

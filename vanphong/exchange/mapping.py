@@ -187,7 +187,9 @@ def described_fields(package: EdDocument) -> dict[str, Any]:
         "signer_name": package.signer_name.strip()[:120],
         "signer_position": signer_position[:120],
         "urgency": URGENCY_OF_PRIORITY.get(package.priority, Urgency.NORMAL),
-        "page_count": package.page_amount if package.page_amount and package.page_amount < 32767 else None,
+        "page_count": package.page_amount
+        if package.page_amount and 0 < package.page_amount < 32767
+        else None,
         "recipients_text": "\n".join(package.to_places),
     }
 

@@ -24,7 +24,7 @@ def send_issued(sender: Any, document: Any, entry: Any, external: list[Any], **k
         return
     try:
         services.document_send(actor=None, document=document, recipients=recipients)
-    except ValidationError as exc:
+    except ValidationError as exc:  # not sendable: said on the panel; the issue stands
         # Not sendable (classified, no file yet): the issue stands; the document's exchange panel
         # says why it was not sent and the clerk sends it once it can be.
         logger.info(

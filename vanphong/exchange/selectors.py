@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from vanphong.documents.access import documents_visible_to
 from vanphong.exchange.models import (
     Delivery,
     DeliveryState,
@@ -26,10 +27,15 @@ def _is_admin(user: Actor) -> bool:
 
 
 def packages_visible_to(user: Actor) -> QuerySet[Package]:
+    """The packages of the organisations whose books ``user`` keeps; one about a document only
+    when the document itself is visible to them (registered as classified from the queue, it
+    follows the documents' need-to-know rule)."""
     packages = Package.objects.select_related("organization", "peer", "document", "arrival")
     if _is_admin(user):
         return packages
-    return packages.filter(organization__in=organizations_with(user, Capability.REGISTER))
+    return packages.filter(organization__in=organizations_with(user, Capability.REGISTER)).filter(
+        Q(document__isnull=True) | Q(document__in=documents_visible_to(user).values("pk"))
+    )
 
 
 def deliveries_visible_to(user: Actor) -> QuerySet[Delivery]:

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -74,6 +74,10 @@ STATUS_TEXT = {
     StatusCode.COMPLETED: "Văn bản đã được xử lý xong.",
     StatusCode.AGREED: "Cơ quan nhận đồng ý yêu cầu của bên gửi.",
 }
+
+
+# What is kept of a body refused before it was read (too large, not authenticated).
+KEEP_REFUSED_BYTES = 64 * 1024
 
 
 class PackageRefused(ValidationError):
@@ -132,8 +136,11 @@ def _refuse(
     actor: Actor | None,
     reason: str,
     kind: str = PackageKind.NEW,
+    keep: int | None = None,
 ) -> NoReturn:
-    """Keep a refused package (once per organisation and bytes) with its reason, and raise."""
+    """Keep a refused package (once per organisation and bytes) with its reason, and raise.
+    ``keep``: keep only the first bytes (an oversized or unauthenticated body), its digest and
+    size recorded whole."""
     digest = hashlib.sha256(data).hexdigest()
     existing = Package.objects.filter(
         direction=Direction.IN, organization=organization, sha256=digest, state=PackageState.REFUSED
@@ -144,13 +151,16 @@ def _refuse(
                 direction=Direction.IN,
                 kind=kind,
                 state=PackageState.REFUSED,
-                data=data,
+                data=data if keep is None else data[:keep],
                 name=name,
                 organization=organization,
                 peer=peer,
                 actor=actor,
                 reason=reason[:2000],
             )
+            existing.sha256, existing.size = digest, len(data)
+            if keep is not None and len(data) > keep:
+                existing.details = {"kept_bytes": keep}
             existing.save()
             audit_record(
                 actor=actor,
@@ -184,7 +194,8 @@ def package_receive(
         raise PermissionDenied("Chỉ văn thư của cơ quan nhận mới nhập được gói tin.")
     if len(data) > settings.VANPHONG_EXCHANGE_MAX_BYTES:
         _refuse(
-            data=data[:1024],
+            data=data,
+            keep=KEEP_REFUSED_BYTES,
             name=name,
             organization=organization,
             peer=peer,
@@ -199,7 +210,7 @@ def package_receive(
         if earlier is not None:
             return Received(earlier, False)
     try:
-        parsed = edxml.parse(data)
+        parsed = edxml.parse(data, max_bytes=settings.VANPHONG_EXCHANGE_MAX_BYTES)
     except edxml.PackageError as exc:
         _refuse(data=data, name=name, organization=organization, peer=peer, actor=actor, reason=str(exc))
     if isinstance(parsed, edxml.EdStatus):
@@ -223,7 +234,20 @@ def package_receive(
             actor=actor,
             reason="Cơ quan nhận không dùng hệ thống này.",
         )
-    if not parsed.attachments:
+    if peer is not None and not _peer_hosts_sender(peer, parsed):
+        _refuse(
+            data=data,
+            name=name,
+            organization=organization,
+            peer=peer,
+            actor=actor,
+            reason=(
+                f"Nơi gửi ({parsed.sender.organ_id}) không phải cơ quan dùng hệ thống {peer.name}: "
+                "một hệ thống chỉ gửi được văn bản của các cơ quan nó quản lý."
+            ),
+        )
+    kind = KIND_OF_BUSINESS[parsed.business_kind]
+    if not parsed.attachments and kind in (PackageKind.NEW, PackageKind.REPLACE):
         _refuse(
             data=data,
             name=name,
@@ -232,7 +256,6 @@ def package_receive(
             actor=actor,
             reason="Gói tin không có tệp văn bản.",
         )
-    kind = KIND_OF_BUSINESS[parsed.business_kind]
     if kind == PackageKind.NEW:
         return _receive_new(
             actor=actor, data=data, package=parsed, organization=organization, peer=peer, name=name
@@ -242,9 +265,24 @@ def package_receive(
     )
 
 
-def _same_document(organization: Organization, parsed: edxml.EdDocument, kind: str) -> Package | None:
+def _peer_hosts_sender(peer: Peer, parsed: edxml.EdDocument) -> bool:
+    """Whether the package's sender is one of the organisations ``peer`` runs."""
+    issuer = mapping.issuer_of(parsed)
+    return issuer is not None and peer.organizations.filter(pk=issuer.pk).exists()
+
+
+def _same_peer(peer: Peer | None) -> Q:
+    return Q(peer=peer) if peer is not None else Q()
+
+
+def _same_document(
+    organization: Organization, parsed: edxml.EdDocument, kind: str, peer: Peer | None
+) -> Package | None:
+    """The package of the same document from the same sender (and peer) already received and
+    not refused by the clerk: a resend after a refusal is a new arrival."""
     return (
         Package.objects.filter(
+            _same_peer(peer),
             direction=Direction.IN,
             organization=organization,
             kind=kind,
@@ -253,6 +291,7 @@ def _same_document(organization: Organization, parsed: edxml.EdDocument, kind: s
             sender_id=parsed.sender.organ_id[:40],
         )
         .exclude(document_key="")
+        .exclude(arrival__state=ArrivalState.DISCARDED)
         .first()
     )
 
@@ -284,6 +323,7 @@ def _describe(
                 document=document,
                 upload=(attachment.name or f"tep-{index + 1}", attachment.data),
                 kind=FileKind.ORIGINAL if index == 0 else FileKind.ATTACHMENT,
+                any_type=True,  # kept as it came: another office's attachment of any kind
             )
         )
     main = next((f for f in files if f.content_type == "application/pdf"), files[0])
@@ -320,7 +360,7 @@ def _receive_new(
             # One import at a time per organisation: two deliveries of one package never both
             # pass the "already here?" check.
             Organization.objects.select_for_update().get(pk=organization.pk)
-            earlier = _same_document(organization, package, PackageKind.NEW) or (
+            earlier = _same_document(organization, package, PackageKind.NEW, peer) or (
                 Package.objects.filter(
                     direction=Direction.IN,
                     organization=organization,
@@ -377,6 +417,16 @@ def _receive_new(
             actor=actor,
             reason="; ".join(exc.messages),
         )
+    except DatabaseError:
+        logger.exception("package for %s not taken", organization.pk)
+        _refuse(
+            data=data,
+            name=name,
+            organization=organization,
+            peer=peer,
+            actor=actor,
+            reason="Gói tin có giá trị không hợp lệ, không lưu được.",
+        )
     return Received(row, True)
 
 
@@ -394,10 +444,14 @@ def _details(package: edxml.EdDocument) -> dict[str, Any]:
     }
 
 
-def _named_package(organization: Organization, parsed: edxml.EdDocument) -> Package | None:
+def _named_package(organization: Organization, parsed: edxml.EdDocument, peer: Peer | None) -> Package | None:
+    """The document a change package names: one its own sender sent here (through the same
+    peer): no one recalls or replaces another's document."""
     keys = [k[:200] for k in (parsed.replaces or [parsed.document_id]) if k]
     return (
         Package.objects.filter(
+            _same_peer(peer),
+            sender_id=parsed.sender.organ_id[:40],
             direction=Direction.IN,
             organization=organization,
             kind__in=[PackageKind.NEW, PackageKind.REPLACE],
@@ -432,7 +486,7 @@ def _receive_change(
             ).first()
             if earlier is not None:
                 return Received(earlier, False)
-            named = _named_package(organization, package)
+            named = _named_package(organization, package, peer)
             if named is None or named.document is None:
                 named_keys = ", ".join(package.replaces or [package.document_id])
                 kind_label = PackageKind(kind).label.lower()
@@ -505,6 +559,17 @@ def _receive_change(
             reason="; ".join(exc.messages),
             kind=kind,
         )
+    except DatabaseError:
+        logger.exception("change package for %s not taken", organization.pk)
+        _refuse(
+            data=data,
+            name=name,
+            organization=organization,
+            peer=peer,
+            actor=actor,
+            reason="Gói tin có giá trị không hợp lệ, không lưu được.",
+            kind=kind,
+        )
     return Received(row, True)
 
 
@@ -564,6 +629,7 @@ def _update(
             document=target,
             upload=(attachment.name or f"tep-cap-nhat-{index + 1}", attachment.data),
             kind=FileKind.ATTACHMENT,
+            any_type=True,
         )
         added += 1
     if named.arrival is not None and named.arrival.state == ArrivalState.WAITING:
@@ -660,6 +726,16 @@ def _receive_status(
             reason="Hệ thống gửi không quản lý cơ quan báo trạng thái.",
         )
     with transaction.atomic():
+        # One status message recorded once, however many deliveries of it arrive together.
+        Document.objects.select_for_update().get(pk=document.pk)
+        again = Package.objects.filter(
+            direction=Direction.IN,
+            kind=PackageKind.STATUS,
+            sha256=hashlib.sha256(data).hexdigest(),
+            state=PackageState.ACCEPTED,
+        ).first()
+        if again is not None:
+            return Received(again, False)
         row = _package_row(
             direction=Direction.IN,
             kind=PackageKind.STATUS,
@@ -729,6 +805,7 @@ def refuse_altered(*, peer: Peer, data: bytes, name: str = "") -> Package:
 def _refuse_altered(*, peer: Peer, data: bytes, name: str) -> NoReturn:
     _refuse(
         data=data,
+        keep=KEEP_REFUSED_BYTES,
         name=name,
         organization=None,
         peer=peer,
@@ -809,7 +886,11 @@ def status_queue(
         timestamp=timezone.localtime().replace(tzinfo=None, microsecond=0),
         staff={"Staff": person.full_name} if person is not None else {},
     )
-    data = edxml.build_status(status)
+    try:
+        data = edxml.build_status(status)
+    except edxml.PackageError:
+        logger.exception("status %s for package %s not built", code, inbound.pk)
+        return None
     row = _package_row(
         direction=Direction.OUT,
         kind=PackageKind.STATUS,
@@ -885,35 +966,60 @@ def _read(file: DocumentFile) -> bytes:
         return handle.read()
 
 
-def outbound_package(*, document: Document, actor: Actor | None = None) -> Package:
-    """The package of an issued document (built once: every delivery and every export sends
-    the same bytes, so that a receiver recognises a repeat)."""
+def _current_package(
+    document: Document, files: list[DocumentFile], kind: str = PackageKind.NEW
+) -> Package | None:
+    """The package already built of ``document`` with exactly these files."""
+    wanted = [f.pk for f in files]
+    for package in Package.objects.filter(
+        direction=Direction.OUT, kind=kind, document=document, state=PackageState.BUILT
+    ).order_by("-created_at", "-id"):
+        if (package.details or {}).get("files") == wanted:
+            return package
+    return None
+
+
+def outbound_package(
+    *,
+    document: Document,
+    actor: Actor | None = None,
+    kind: str = PackageKind.NEW,
+    reason: str = "",
+) -> Package:
+    """The package of an issued document with its current files (built once for those files:
+    every delivery and every export sends the same bytes, so that a receiver recognises a
+    repeat; a file signed later — the seal after issue — makes a new one)."""
     _require_sendable(document)
-    existing = Package.objects.filter(
-        direction=Direction.OUT, kind=PackageKind.NEW, document=document, state=PackageState.BUILT
-    ).first()
-    if existing is not None:
-        return existing
     files = sendable_files(document)
     if not files:
         raise ValidationError("Văn bản chưa có tệp để gửi liên thông.")
+    existing = _current_package(document, files, kind)
+    if existing is not None:
+        return existing
     recipients = [r.organization for r in document.recipients.select_related("organization")]
+    business = edxml.BusinessKind.UPDATE if kind == PackageKind.UPDATE else edxml.BusinessKind.NEW
     package = mapping.package_of(
         document,
         recipients=recipients,
         files=[mapping.FileBytes(f.original_name, f.content_type, _read(f)) for f in files],
+        kind=business,
+        reason=reason,
+        replaces=[mapping.document_key(document.organization, document.issued_date, document.symbol)]
+        if kind == PackageKind.UPDATE
+        else None,
     )
-    data = edxml.build_document(package)
+    try:
+        data = edxml.build_document(package)
+    except edxml.PackageError as exc:  # an identifier too long, a field the format cannot carry
+        raise ValidationError(f"Không lập được gói tin: {exc}") from None
     with transaction.atomic():
         Document.objects.select_for_update().get(pk=document.pk)
-        existing = Package.objects.filter(
-            direction=Direction.OUT, kind=PackageKind.NEW, document=document, state=PackageState.BUILT
-        ).first()
+        existing = _current_package(document, files, kind)
         if existing is not None:
             return existing
         row = _package_row(
             direction=Direction.OUT,
-            kind=PackageKind.NEW,
+            kind=kind,
             state=PackageState.BUILT,
             data=data,
             name=document.symbol.replace("/", "-") or f"van-ban-{document.pk}",
@@ -923,7 +1029,11 @@ def outbound_package(*, document: Document, actor: Actor | None = None) -> Packa
             sender_name=document.organization.name[:255],
             document_key=package.document_id[:200],
             document=document,
-            details={"recipients": [r.organ_id for r in package.recipients], "files": [f.pk for f in files]},
+            details={
+                "recipients": [r.organ_id for r in package.recipients],
+                "files": [f.pk for f in files],
+                "reason": reason,
+            },
         )
         row.save()
         audit_record(
@@ -931,10 +1041,60 @@ def outbound_package(*, document: Document, actor: Actor | None = None) -> Packa
             action="exchange.package_build",
             target=row,
             organization_id=document.organization_id,
-            after={"document": document.pk, "sha256": row.sha256, "files": [f.sha256 for f in files]},
+            after={
+                "document": document.pk,
+                "kind": kind,
+                "sha256": row.sha256,
+                "files": [f.sha256 for f in files],
+            },
             actor_username="" if person_of(actor) else "system",
         )
     return row
+
+
+def document_files_changed(*, actor: Actor | None, document: Document) -> list[Delivery]:
+    """A file of an issued document was signed after issue (the seal): deliveries not sent yet
+    take the package with the signed file; recipients that already have the document get an
+    update package carrying it (their system adds the new file to the document)."""
+    if document.state != DocumentState.ISSUED or document.classification > Classification.NONE:
+        return []
+    sent = list(
+        Delivery.objects.filter(
+            package__document=document, package__direction=Direction.OUT, package__kind=PackageKind.NEW
+        ).select_related("package", "peer", "recipient")
+    )
+    if not sent:
+        return []
+    try:
+        package = outbound_package(document=document, actor=actor)
+    except ValidationError:
+        return []
+    made: list[Delivery] = []
+    with transaction.atomic():
+        for delivery in sent:
+            if delivery.package_id == package.pk:
+                continue
+            waiting = delivery.state == DeliveryState.PENDING and delivery.claimed_at is None
+            taken = Delivery.objects.filter(package=package, peer=delivery.peer, recipient=delivery.recipient)
+            if waiting and not taken.exists():
+                Delivery.objects.filter(pk=delivery.pk).update(package=package)
+                enqueue("vanphong.exchange.jobs.deliver", delivery.pk, robust=True)
+        delivered = [d for d in sent if d.state == DeliveryState.DELIVERED and d.package_id != package.pk]
+        if delivered:
+            update = outbound_package(
+                document=document,
+                actor=actor,
+                kind=PackageKind.UPDATE,
+                reason="Bổ sung chữ ký số của cơ quan.",
+            )
+            for delivery in delivered:
+                row, created = Delivery.objects.get_or_create(
+                    package=update, peer=delivery.peer, recipient=delivery.recipient
+                )
+                if created:
+                    made.append(row)
+                    enqueue("vanphong.exchange.jobs.deliver", row.pk, robust=True)
+    return made
 
 
 def peer_of(organization: Organization) -> Peer | None:
@@ -981,11 +1141,8 @@ def document_send(
 
 def document_export(*, actor: Actor, document: Document) -> Package:
     """The package of an issued document for a network that is not connected (as a file)."""
-    if not (
-        can(actor, Capability.REGISTER, document.organization)
-        or can(actor, Capability.READ, document.organization)
-    ):
-        raise PermissionDenied("Bạn không xem được văn bản này.")
+    if not can(actor, Capability.REGISTER, document.organization):
+        raise PermissionDenied("Chỉ văn thư của cơ quan phát hành mới xuất được gói tin của văn bản.")
     package = outbound_package(document=document, actor=actor)
     audit_record(
         actor=actor,
@@ -1047,8 +1204,21 @@ def delivery_send(delivery_id: int) -> Delivery | None:
     if delivery is None:
         return None
     package = delivery.package
-    with package.file.open("rb") as handle:
-        data = handle.read()
+    outcome: dict[str, Any] = {}
+    error = ""
+    refused = False
+    data = b""
+    try:
+        if not delivery.peer.active:
+            raise transport.DeliveryRefused(0, "Kết nối liên thông với hệ thống này đang ngừng.")
+        with package.file.open("rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        refused, error = True, f"Không đọc được tệp gói tin: {exc}"
+    except transport.DeliveryRefused as exc:
+        refused, error = True, exc.reason
+    if error:
+        return _delivery_outcome(delivery, outcome={}, error=error, refused=refused)
     kind = "figures" if package.kind == PackageKind.FIGURES else "edxml"
     request = transport.signed_request(
         delivery.peer,
@@ -1057,15 +1227,17 @@ def delivery_send(delivery_id: int) -> Delivery | None:
         organization=_organization_field(delivery),
         name=package.file.name.rsplit("/", 1)[-1],
     )
-    outcome: dict[str, Any] = {}
-    error = ""
-    refused = False
     try:
         outcome = transport.post(request)
     except transport.DeliveryRefused as exc:
         refused, error = True, exc.reason
     except transport.TransportError as exc:
         error = str(exc)
+    return _delivery_outcome(delivery, outcome=outcome, error=error, refused=refused)
+
+
+def _delivery_outcome(delivery: Delivery, *, outcome: dict[str, Any], error: str, refused: bool) -> Delivery:
+    """Record an attempt: delivered, failed for good, or put back after the back-off."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
         delivery.attempts += 1
@@ -1219,6 +1391,16 @@ def peer_save(*, actor: Actor, peer: Peer, organizations: list[Organization]) ->
         raise PermissionDenied("Chỉ quản trị hệ thống mới khai báo được kết nối liên thông.")
     if organizations and any(o.hosted for o in organizations):
         raise ValidationError({"organizations": ["Cơ quan dùng hệ thống này không thuộc hệ thống bên kia."]})
+    too_long = [o.name for o in organizations if len(mapping.organ_of(o).organ_id) > 35]
+    if too_long:
+        raise ValidationError(
+            {
+                "organizations": [
+                    "Mã định danh điện tử dài quá 35 ký tự (QCVN 102:2016 sửa đổi 1:2022): "
+                    + ", ".join(too_long)
+                ]
+            }
+        )
     creating = peer.pk is None
     peer.full_clean()
     with transaction.atomic():

@@ -39,6 +39,7 @@ from vanphong.documents.models import DocumentFile, DocumentState, FileKind
 from vanphong.documents.services.files import file_attach, file_verify_signatures
 from vanphong.exchange import audit_actions_signing  # noqa: F401  (declares this module's actions)
 from vanphong.exchange.models import CredentialKind, SignedFile, SigningCredential
+from vanphong.exchange.services import document_files_changed
 from vanphong.orgs.access import Capability, can
 from vanphong.orgs.actors import Actor, acting_person
 from vanphong.orgs.models import Organization, Person
@@ -284,6 +285,9 @@ def file_sign(
             },
         )
     file_verify_signatures(result)
+    if document.state == DocumentState.ISSUED:
+        # Signed after issue (the seal): the recipients get the signed file through the exchange.
+        document_files_changed(actor=actor, document=document)
     return result
 
 

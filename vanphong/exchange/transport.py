@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import ssl
 import time
@@ -110,6 +111,18 @@ def _context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=cafile)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A peer's inbox answers; it never sends the package elsewhere (a redirect would turn the
+    POST into a GET to any address, plain HTTP included, with our headers)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(urllib.request.HTTPSHandler(context=_context()), _NoRedirect())
+
+
 def post(request: Request) -> dict[str, Any]:
     """Send ``request``; the peer's JSON answer. ``DeliveryRefused`` for a 4xx answer,
     ``TransportError`` for anything to try again (no answer, 5xx, not JSON)."""
@@ -122,17 +135,17 @@ def post(request: Request) -> dict[str, Any]:
         request.url, data=request.body, headers=request.headers, method="POST"
     )
     try:
-        with urllib.request.urlopen(  # noqa: S310
-            outgoing, timeout=settings.VANPHONG_EXCHANGE_TIMEOUT, context=_context()
-        ) as response:
+        with _opener().open(outgoing, timeout=settings.VANPHONG_EXCHANGE_TIMEOUT) as response:
             raw = response.read(1024 * 1024)
     except urllib.error.HTTPError as exc:
         detail = _detail(exc.read(64 * 1024))
+        if 300 <= exc.code < 400:
+            raise TransportError(f"HTTP {exc.code}: hệ thống bên kia chuyển hướng, không gửi theo.") from None
         if 400 <= exc.code < 500 and exc.code not in (408, 429):
             raise DeliveryRefused(exc.code, detail or f"HTTP {exc.code}") from None
         raise TransportError(f"HTTP {exc.code}: {detail}"[:1000]) from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise TransportError(str(getattr(exc, "reason", exc))[:1000]) from None
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+        raise TransportError(str(getattr(exc, "reason", exc))[:1000] or type(exc).__name__) from None
     try:
         answer = json.loads(raw)
     except ValueError:

@@ -79,13 +79,13 @@ def file_add(
 
 
 def file_attach(
-    *, actor: Actor, document: Document, upload: Upload, kind: str = FileKind.ORIGINAL
+    *, actor: Actor, document: Document, upload: Upload, kind: str = FileKind.ORIGINAL, any_type: bool = False
 ) -> DocumentFile:
     """Keep ``upload`` as a file of ``document``: exact bytes, SHA-256 and size recorded,
     text extraction queued once the transaction commits. Audited as ``document.file_attach``."""
     if kind not in FileKind.values:
         raise ValidationError(_("Loại tệp không hợp lệ."), code="invalid_kind")
-    spooled = spool_upload(upload)
+    spooled = spool_upload(upload, any_type=any_type)
     try:
         record = DocumentFile(
             document=document,

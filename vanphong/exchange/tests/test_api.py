@@ -124,6 +124,13 @@ def test_the_inbox_takes_a_known_peers_signed_package_only(client, people, issue
         outbound_secret="o",
         inbound_secret="s" * 30,
     )
+    # A peer sends only the documents of the organisations it runs.
+    stranger = _inbox(client, data, instance="tinhuy", secret="s" * 30, organization="001.00.00.H99")
+    assert (
+        stranger.status_code == 400
+        and "không phải cơ quan dùng hệ thống" in stranger.json()["error"]["message"]
+    )
+    peer.organizations.set([people.committee])  # here a hosted row stands for the other side's
     unknown = _inbox(client, data, instance="ai-do", secret="s" * 30, organization="001.00.00.H99")
     assert unknown.status_code == 401
     altered = _inbox(

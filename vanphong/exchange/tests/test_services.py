@@ -298,6 +298,7 @@ def _peer_package(people, issued) -> Package:
         outbound_secret="a",
         inbound_secret="b",
     )
+    peer.organizations.set([people.committee])  # the sender's (a hosted row stands for it here)
     return services.package_receive(
         actor=None, data=_export(people, issued), organization=people.commune_x, peer=peer
     ).package
@@ -321,3 +322,47 @@ def test_the_sender_hears_a_refusal_with_the_reason(people, issued):
     refusal = Package.objects.get(direction=Direction.OUT, kind=PackageKind.STATUS, status_code="02")
     assert refusal.details["description"] == "Không đúng thẩm quyền"
     assert not RegisterEntry.objects.filter(document=package.document).exists()
+
+
+@override_settings(VANPHONG_EXCHANGE_ALLOW_HTTP=True, VANPHONG_EXCHANGE_TIMEOUT=2)
+def test_a_file_signed_after_issue_reaches_those_who_have_the_document_as_an_update(
+    people, pdf, django_capture_on_commit_callbacks
+):
+    people.centre.electronic_id = "000.00.00.G01"
+    people.centre.save()
+    peer = Peer.objects.create(
+        name="Trung ương",
+        code="trung-uong",
+        base_url="http://127.0.0.1:9/",
+        outbound_secret="a",
+        inbound_secret="b",
+    )
+    peer.organizations.set([people.centre])
+    document = make_draft(people)
+    file_attach(actor=people.drafter.user, document=document, upload=("nq.pdf", pdf), kind=FileKind.ORIGINAL)
+    approve(people, document)
+    outgoing_issue(actor=people.clerk.user, document=document)
+    document.refresh_from_db()
+    first = Delivery.objects.get(package__document=document)
+    Delivery.objects.filter(pk=first.pk).update(state=DeliveryState.DELIVERED)
+    # The seal's file (any new file of the issued document) after the delivery.
+    file_attach(
+        actor=people.clerk.user,
+        document=document,
+        upload=("phu-luc.pdf", pdf + b"\n"),
+        kind=FileKind.ATTACHMENT,
+    )
+    made = services.document_files_changed(actor=people.clerk.user, document=document)
+    assert [d.recipient for d in made] == [people.centre]
+    update = made[0].package
+    parsed = edxml.parse(update.file.read())
+    assert isinstance(parsed, edxml.EdDocument)
+    assert parsed.business_kind == edxml.BusinessKind.UPDATE and parsed.replaces == [
+        first.package.document_key
+    ]
+    assert len(parsed.attachments) == 2
+    # The export now carries both files; asking again builds nothing new.
+    assert services.document_export(actor=people.clerk.user, document=document).details["files"] == [
+        f.pk for f in services.sendable_files(document)
+    ]
+    assert services.document_files_changed(actor=people.clerk.user, document=document) == []
