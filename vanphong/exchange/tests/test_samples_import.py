@@ -116,3 +116,17 @@ def test_a_built_status_package_lands_on_our_document(people, name, code):
     assert received.package.kind == PackageKind.STATUS
     status = RecipientStatus.objects.get(document=ours)
     assert (status.code, status.recipient) == (code, recipient)
+
+
+def test_a_document_with_an_attachment_kept_as_it_came_shows_and_downloads(client, people):
+    from django.urls import reverse
+
+    package = _receive(people, "truclienthong_dc0bdef0.edxml").package
+    entry = services.package_register(actor=people.clerk_x.user, package=package)
+    client.force_login(people.clerk_x.user)
+    page = client.get(reverse("documents:entry_detail", args=[entry.pk]))
+    assert page.status_code == 200
+    opaque = package.document.files.get()
+    assert opaque.content_type == "application/octet-stream" and opaque.file.name.endswith(".bin")
+    download = client.get(f"/api/v1/files/{opaque.pk}/")
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
