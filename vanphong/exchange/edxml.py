@@ -517,6 +517,14 @@ def _parser(*, huge_tree: bool = False) -> Any:
     )
 
 
+def _syntax_error(exc: Any) -> str:
+    """The refusal of a package that is not well-formed XML, in Vietnamese, with where (the
+    parser's own English message stays in the logs)."""
+    line, column = getattr(exc, "lineno", None), getattr(exc, "offset", None)
+    where = f" (dòng {line}, cột {column})" if line else ""
+    return f"Gói tin không phải XML hợp lệ{where}: cấu trúc XML bị lỗi hoặc tệp không phải gói tin edXML."
+
+
 def _load(data: bytes, max_bytes: int) -> Any:
     """The root element of ``data``, safely: no DTD, no entities, no network, within the limit."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -537,14 +545,14 @@ def _load(data: bytes, max_bytes: int) -> Any:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         if "Text node too long" not in str(exc):
-            raise PackageError(f"Gói tin không phải XML hợp lệ: {exc}.") from None
+            raise PackageError(_syntax_error(exc)) from None
         # libxml2 caps a text node at 10 MB unless huge_tree, and one attachment's base64 is one
         # text node. Refused only for that, the package is read again without the cap: it is
         # already bounded by max_bytes, and entities and DTDs stay off.
         try:
             root = etree.fromstring(data, _parser(huge_tree=True))
         except etree.XMLSyntaxError as again:
-            raise PackageError(f"Gói tin không phải XML hợp lệ: {again}.") from None
+            raise PackageError(_syntax_error(again)) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise PackageError("Gói tin có khai báo DOCTYPE/ENTITY; không nhận gói tin như vậy vì lý do an toàn.")

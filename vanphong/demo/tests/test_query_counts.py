@@ -49,9 +49,11 @@ INCOMING_DETAIL = 8
 # one query for the letters the reader handles (everyone with a role), one for the online letters
 # waiting to be entered (those who enter letters) or for the letters nobody handles yet (those who
 # assign them).
-HOME_CLERK = 40
+# The exchange: one query for the failed deliveries of the organisations whose books one keeps
+# (the clerks).
+HOME_CLERK = 41
 HOME_LEADER = 36
-HOME_COMMUNE = 40
+HOME_COMMUNE = 41
 TASK_LIST_PAGE = 28  # the status tabs of a reader who sees every task come from the tally
 INCOMING_LIST_PAGE = 13
 OUTGOING_LIST_PAGE = 13

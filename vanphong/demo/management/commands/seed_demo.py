@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from vanphong.demo import calendar as calendar_demo
 from vanphong.demo import documents as documents_demo
+from vanphong.demo import exchange as exchange_demo
 from vanphong.demo import logistics as logistics_demo
 from vanphong.demo import meetings as meetings_demo
 from vanphong.demo import orgs as demo
@@ -114,6 +115,8 @@ class Command(BaseCommand):
             self._seed_petitions()  # after the tasks: each deadline is a task, and they want an empty table
             self._seed_records()  # after the documents, meetings and petitions it files
             self._seed_logistics()  # after the meetings (the rooms): a repair is a task
+        if not no_documents:
+            self._seed_exchange()  # after the documents: packages received and one issued sent
         if not no_tasks and not no_documents:
             self._seed_products()  # last: drawn from the documents, meetings, calendar and reports
         if not no_logins:
@@ -205,6 +208,12 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Đã tạo {logistics_demo.summary(counts)} ({elapsed:.1f} giây).")
         )
+
+    def _seed_exchange(self) -> None:
+        started = time.monotonic()
+        counts = exchange_demo.seed_exchange()
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Đã tạo {exchange_demo.summary(counts)} ({elapsed:.1f} giây)."))
 
     def _seed_products(self) -> None:
         started = time.monotonic()
