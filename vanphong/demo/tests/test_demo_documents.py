@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from vanphong.demo import orgs as demo
 from vanphong.demo.documents import CENTRAL, Year, seed_documents
+from vanphong.demo.tests.conftest import built_once
 from vanphong.documents.models import (
     Document,
     DocumentLink,
@@ -27,66 +30,87 @@ from vanphong.search.selectors import search
 SEED_DAY = dt.date(2026, 11, 2)
 
 
-def test_demo_year_numbers_never_repeat_or_skip_and_everything_is_indexed(db):
+def _seed_the_year() -> dict[str, int]:
     demo.seed_demo(scale=1)
-    counts = seed_documents(scale=1, today=SEED_DAY)
-    assert counts["documents"] == Document.objects.count() > 1000
-    assert SearchEntry.objects.count() == counts["documents"]
-
-    series = RegisterEntry.objects.values("register_id", "series").annotate(n=Count("id"), last=Max("number"))
-    counters = {(c.register_id, c.series): c.last_number for c in RegisterCounter.objects.all()}
-    assert len(series) == len(counters) > 10
-    for row in series:
-        assert row["n"] == row["last"] == counters[(row["register_id"], row["series"])]
-    # A yearly book's number belongs to the series of the year it was registered in (the year
-    # the book is printed for), and numbers follow the registration dates.
-    yearly = RegisterEntry.objects.filter(register__reset=NumberReset.YEARLY).order_by(
-        "register", "series", "number"
-    )
-    assert {e.series for e in yearly} >= {"2025", "2026"}
-    last_day: dict[tuple[int, str], dt.date] = {}
-    for entry in yearly:
-        day = timezone.localdate(entry.registered_at)
-        assert entry.series.split("|")[0] == str(day.year), (entry.series, day)
-        assert day >= last_day.get((entry.register_id, entry.series), day)
-        last_day[(entry.register_id, entry.series)] = day
-
-    # The central resolutions are registered, so every citation of one is linked to it.
-    assert DocumentLink.objects.count() == counts["links"] > 0
-    assert not DocumentLink.objects.filter(target__isnull=True).exists()
-    assert Document.objects.filter(classification__gt=Classification.NONE).exists()
-
-    secretary = get_user_model().objects.get(username="bithu")
-    page = search(secretary, "nghi quyet 57-NQ/TW")
-    assert page.count > 1 and page.results[0].symbol == "57-NQ/TW"
-    commune_clerk = get_user_model().objects.get(username="vanthu.phuquy")
-    assert 0 < search(commune_clerk, "ke hoach").count < search(secretary, "ke hoach").count
+    return seed_documents(scale=1, today=SEED_DAY)
 
 
-def test_only_the_last_days_arrivals_wait_to_be_presented(db):
-    """Every incoming entry older than the last few working days has been dealt with
-    (directed, done or filed); a handful of the last days' still wait (chờ trình)."""
-    demo.seed_demo(scale=1)
-    seed_documents(scale=1, today=SEED_DAY)
-    recent = set(Year(SEED_DAY).recent)
-    incoming = RegisterEntry.objects.filter(register__kind=RegisterKind.INCOMING)
-    assert not incoming.filter(registered_at__date__gte=SEED_DAY).exists()
-    waiting = incoming.filter(status=EntryStatus.REGISTERED)
-    assert {timezone.localdate(e.registered_at) for e in waiting} <= recent
-    committee = Organization.objects.get(slug="tinhuy")
-    assert 6 <= waiting.filter(organization=committee).count() <= 10
-    for commune in Organization.objects.filter(parent=committee, hosted=True, slug__in=["phuquy", "dilinh"]):
-        assert 1 <= waiting.filter(organization=commune).count() <= 3
-    statuses = set(incoming.exclude(status=EntryStatus.REGISTERED).values_list("status", flat=True))
-    assert statuses == {EntryStatus.DIRECTED, EntryStatus.DONE, EntryStatus.FILED}
-    # A directed entry was presented to the leader who directed it; the Chánh Văn phòng
-    # directs some of the Tỉnh ủy's routine ones.
-    directed = incoming.filter(directions__isnull=False).distinct()
-    assert directed.exists() and not directed.filter(presented_to__isnull=True).exists()
-    authors = set(
-        directed.filter(organization=committee).values_list("directions__author__user__username", flat=True)
-    )
-    assert authors == {"bithu", "chanhvp"}
+@pytest.fixture(scope="class")
+def _year_once(django_db_setup, django_db_blocker) -> Iterator[dict[str, int]]:
+    with built_once(django_db_blocker, _seed_the_year) as counts:
+        yield counts
+
+
+@pytest.fixture
+def year(_year_once: dict[str, int], db) -> dict[str, int]:
+    """The demo province and its year of documents as seeded on ``SEED_DAY`` (seeded once
+    for the class; each test's changes are rolled back): the seed's counts."""
+    return _year_once
+
+
+class TestTheDemoYear:
+    def test_demo_year_numbers_never_repeat_or_skip_and_everything_is_indexed(self, year):
+        counts = year
+        assert counts["documents"] == Document.objects.count() > 1000
+        assert SearchEntry.objects.count() == counts["documents"]
+
+        series = RegisterEntry.objects.values("register_id", "series").annotate(
+            n=Count("id"), last=Max("number")
+        )
+        counters = {(c.register_id, c.series): c.last_number for c in RegisterCounter.objects.all()}
+        assert len(series) == len(counters) > 10
+        for row in series:
+            assert row["n"] == row["last"] == counters[(row["register_id"], row["series"])]
+        # A yearly book's number belongs to the series of the year it was registered in (the year
+        # the book is printed for), and numbers follow the registration dates.
+        yearly = RegisterEntry.objects.filter(register__reset=NumberReset.YEARLY).order_by(
+            "register", "series", "number"
+        )
+        assert {e.series for e in yearly} >= {"2025", "2026"}
+        last_day: dict[tuple[int, str], dt.date] = {}
+        for entry in yearly:
+            day = timezone.localdate(entry.registered_at)
+            assert entry.series.split("|")[0] == str(day.year), (entry.series, day)
+            assert day >= last_day.get((entry.register_id, entry.series), day)
+            last_day[(entry.register_id, entry.series)] = day
+
+        # The central resolutions are registered, so every citation of one is linked to it.
+        assert DocumentLink.objects.count() == counts["links"] > 0
+        assert not DocumentLink.objects.filter(target__isnull=True).exists()
+        assert Document.objects.filter(classification__gt=Classification.NONE).exists()
+
+        secretary = get_user_model().objects.get(username="bithu")
+        page = search(secretary, "nghi quyet 57-NQ/TW")
+        assert page.count > 1 and page.results[0].symbol == "57-NQ/TW"
+        commune_clerk = get_user_model().objects.get(username="vanthu.phuquy")
+        assert 0 < search(commune_clerk, "ke hoach").count < search(secretary, "ke hoach").count
+
+    def test_only_the_last_days_arrivals_wait_to_be_presented(self, year):
+        """Every incoming entry older than the last few working days has been dealt with
+        (directed, done or filed); a handful of the last days' still wait (chờ trình)."""
+        recent = set(Year(SEED_DAY).recent)
+        incoming = RegisterEntry.objects.filter(register__kind=RegisterKind.INCOMING)
+        assert not incoming.filter(registered_at__date__gte=SEED_DAY).exists()
+        waiting = incoming.filter(status=EntryStatus.REGISTERED)
+        assert {timezone.localdate(e.registered_at) for e in waiting} <= recent
+        committee = Organization.objects.get(slug="tinhuy")
+        assert 6 <= waiting.filter(organization=committee).count() <= 10
+        for commune in Organization.objects.filter(
+            parent=committee, hosted=True, slug__in=["phuquy", "dilinh"]
+        ):
+            assert 1 <= waiting.filter(organization=commune).count() <= 3
+        statuses = set(incoming.exclude(status=EntryStatus.REGISTERED).values_list("status", flat=True))
+        assert statuses == {EntryStatus.DIRECTED, EntryStatus.DONE, EntryStatus.FILED}
+        # A directed entry was presented to the leader who directed it; the Chánh Văn phòng
+        # directs some of the Tỉnh ủy's routine ones.
+        directed = incoming.filter(directions__isnull=False).distinct()
+        assert directed.exists() and not directed.filter(presented_to__isnull=True).exists()
+        authors = set(
+            directed.filter(organization=committee).values_list(
+                "directions__author__user__username", flat=True
+            )
+        )
+        assert authors == {"bithu", "chanhvp"}
 
 
 INDEXED = (

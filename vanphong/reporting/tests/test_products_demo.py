@@ -35,8 +35,10 @@ def test_the_demo_weekly_bulletin_is_issued_and_opens_in_libreoffice(db, setting
     orgs_demo.seed_demo(scale=1)
     seed_documents(scale=1, files=False, today=today)
     seed_work_programs()
-    seed_meetings()
-    seed_calendar()
+    # The bulletin draws on last week and the next: a month of meetings and calendars is enough
+    # (the whole demo year of them is seeded by vanphong/demo/tests/test_seed_demo.py).
+    seed_meetings(weeks_back=4)
+    seed_calendar(past_weeks=4)
     seed_reporting(today=today)
     counts = seed_products(today=today)
     assert counts == {"templates": 3, "issued": 1, "in_flow": 1, "composing": 3}
