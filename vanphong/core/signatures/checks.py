@@ -22,6 +22,8 @@ from asn1crypto import cms, pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 
+from vanphong.core.signatures.loop import outside_event_loop
+
 logger = logging.getLogger(__name__)
 
 # Field names our own signing gives a seal (``sign_pdf(field_name=...)``).
@@ -228,7 +230,7 @@ def _check(embedded: Any, roots: list[asn1_x509.Certificate]) -> SignatureCheck:
         moment=signed_at,
         retroactive_revinfo=True,
     )
-    status = validate_pdf_signature(embedded, context)
+    status = outside_event_loop(lambda: validate_pdf_signature(embedded, context))
     intact = bool(status.intact)
     crypto_ok = bool(status.valid)
     validity = certificate["tbs_certificate"]["validity"]

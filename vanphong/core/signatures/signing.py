@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 
 from vanphong.core.signatures.checks import PERSONAL_FIELD_PREFIX
+from vanphong.core.signatures.loop import outside_event_loop
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer as PyhankoSigner
@@ -283,7 +284,7 @@ def sign_pdf(
         new_field_spec=fields.SigFieldSpec(sig_field_name=name, on_page=placement.page, box=box),  # type: ignore[arg-type]
     )
     out = BytesIO()
-    pdf_signer.sign_pdf(writer, output=out)
+    outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
     return out.getvalue()
 
 
